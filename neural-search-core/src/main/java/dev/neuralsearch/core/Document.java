@@ -1,0 +1,84 @@
+package dev.neuralsearch.core;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * A document as the user gives it: a unique id, the text that is encoded and returned, and flat metadata.
+ *
+ * <p>Metadata values are strings, numbers or booleans. Integral numbers are normalised to {@link Long},
+ * other numbers to {@link Double}, so that a filter sees one type per kind whatever the caller passed in.
+ */
+public record Document(String id, String text, Map<String, Object> metadata) {
+
+    /** Ids longer than this (in UTF-8 bytes) are refused: they are keys in the on-disk store. */
+    public static final int MAX_ID_BYTES = 512;
+
+    public Document {
+        validateId(id);
+        Objects.requireNonNull(text, () -> "document " + id + ": text is null");
+        metadata = normaliseMetadata(id, metadata);
+    }
+
+    public Document(String id, String text) {
+        this(id, text, Map.of());
+    }
+
+    public static Document of(String id, String text, Map<String, ?> metadata) {
+        return new Document(id, text, metadata == null ? Map.of() : Map.copyOf(metadata));
+    }
+
+    /** Checks an id the way every index does; throws {@link IllegalArgumentException} naming the problem. */
+    public static String validateId(String id) {
+        if (id == null) {
+            throw new IllegalArgumentException("document id is null");
+        }
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("document id is empty or blank");
+        }
+        int bytes = id.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > MAX_ID_BYTES) {
+            throw new IllegalArgumentException(
+                    "document id is " + bytes + " UTF-8 bytes long; the limit is " + MAX_ID_BYTES);
+        }
+        return id;
+    }
+
+    private static Map<String, Object> normaliseMetadata(String id, Map<String, Object> metadata) {
+        if (metadata == null || metadata.isEmpty()) {
+            return Map.of();
+        }
+        TreeMap<String, Object> copy = new TreeMap<>();
+        for (Map.Entry<String, Object> e : metadata.entrySet()) {
+            String key = e.getKey();
+            if (key == null || key.isEmpty()) {
+                throw new IllegalArgumentException("document " + id + ": metadata key is null or empty");
+            }
+            copy.put(key, normaliseValue(id, key, e.getValue()));
+        }
+        return Collections.unmodifiableMap(copy);
+    }
+
+    /** The one place that decides which metadata values exist. */
+    public static Object normaliseValue(String id, String key, Object value) {
+        if (value instanceof String || value instanceof Boolean) {
+            return value;
+        }
+        if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Double || value instanceof Float) {
+            double d = ((Number) value).doubleValue();
+            if (Double.isNaN(d)) {
+                throw new IllegalArgumentException("document " + id + ": metadata '" + key + "' is NaN");
+            }
+            return d;
+        }
+        throw new IllegalArgumentException("document " + id + ": metadata '" + key + "' has unsupported type "
+                + (value == null ? "null" : value.getClass().getName())
+                + "; use String, a number (int, long, float, double) or Boolean");
+    }
+}

@@ -1,0 +1,55 @@
+package dev.neuralsearch.core;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A store of documents with one vector each, searchable by vector similarity and metadata filters.
+ *
+ * <p>Contract for every implementation:
+ * <ul>
+ *   <li>{@link #add} is an upsert: a document whose id is already present replaces it. Added documents are
+ *       visible to search at once and durable after {@link #commit()}. A crash loses at most what was not
+ *       committed.</li>
+ *   <li>Searches may run on many threads at once, concurrently with one writer thread (add, delete,
+ *       commit).</li>
+ *   <li>Filters are applied during the search, so a selective filter still returns {@code k} hits when
+ *       {@code k} documents match.</li>
+ *   <li>Bad input (wrong dimension, NaN components, duplicate ids within one call, invalid ids) raises
+ *       {@link IllegalArgumentException} and leaves the index unchanged.</li>
+ * </ul>
+ */
+public interface VectorIndex extends AutoCloseable {
+
+    IndexSchema schema();
+
+    /** Adds or replaces documents; {@code vectors.get(i)} belongs to {@code documents.get(i)}. */
+    void add(List<Document> documents, List<float[]> vectors);
+
+    /** Deletes documents by id; returns how many of them existed. */
+    int delete(Collection<String> ids);
+
+    /** Makes everything added and deleted so far durable. */
+    void commit();
+
+    /** Approximate top-k by vector similarity among documents matching {@code filter}, best first. */
+    List<ScoredDocument> search(float[] query, int k, Filter filter, SearchOptions options);
+
+    default List<ScoredDocument> search(float[] query, int k, Filter filter) {
+        return search(query, k, filter, SearchOptions.DEFAULT);
+    }
+
+    /** Exact (brute-force) top-k over the stored full-precision vectors; the reference for ANN recall. */
+    List<ScoredDocument> exactSearch(float[] query, int k, Filter filter);
+
+    Optional<Document> get(String id);
+
+    /** The stored vector of a document, if present. */
+    Optional<float[]> vector(String id);
+
+    IndexStats stats();
+
+    @Override
+    void close();
+}
