@@ -1,0 +1,480 @@
+package dev.neuralsearch.rerank;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.neuralsearch.core.Reranker;
+import dev.neuralsearch.onnx.ExecutionProvider;
+import dev.neuralsearch.onnx.OnnxEnvironment;
+import dev.neuralsearch.onnx.OnnxException;
+import dev.neuralsearch.onnx.SessionConfig;
+import dev.neuralsearch.tokenize.TextTokenizer;
+import dev.neuralsearch.tokenize.TokenizedText;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cross-encoder reranker over any Hugging Face sequence-classification model exported to ONNX (a
+ * directory with {@code model.onnx} and {@code tokenizer.json}, as {@code optimum-cli export onnx --task
+ * text-classification} writes it), for example {@code cross-encoder/ms-marco-MiniLM-L-6-v2} or
+ * {@code BAAI/bge-reranker-base}.
+ *
+ * <ul>
+ *   <li>Query and passage are tokenized as a pair; only the passage is truncated to fit
+ *       {@link Builder#maxLength(int)}.</li>
+ *   <li>Inputs are discovered from the model: {@code input_ids} and {@code attention_mask} always,
+ *       {@code token_type_ids} when the model has it (BERT-style; XLM-R-style models have none).</li>
+ *   <li>Output logits of shape {@code [n, 1]} (or {@code [n]}) are the score, optionally through a sigmoid;
+ *       of shape {@code [n, 2]} the score is the softmax probability of class 1 (the relevant class).</li>
+ *   <li>Pairs are sorted by token length and batched with padding to each batch's longest pair, within a
+ *       pair count and a padded-token budget; scores come back in input order.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: one ONNX Runtime session serves concurrent calls. {@link #close()} waits for running
+ * calls; calls after it throw {@link IllegalStateException}.
+ */
+public final class CrossEncoderReranker implements Reranker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrossEncoderReranker.class);
+
+    static final String INPUT_IDS = "input_ids";
+    static final String ATTENTION_MASK = "attention_mask";
+    static final String TOKEN_TYPE_IDS = "token_type_ids";
+
+    private final String id;
+    private final int maxLength;
+    private final int batchSize;
+    private final int tokenBudget;
+    private final boolean sigmoid;
+    private final long padId;
+    private final TextTokenizer tokenizer;
+    private final OrtSession session;
+    private final boolean tokenTypes;
+    private final boolean int32Inputs;
+    private final String outputName;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private CrossEncoderReranker(Builder b) {
+        Path dir = b.directory;
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cross-encoder model directory not found: " + dir.toAbsolutePath());
+        }
+        Path modelFile = ModelDirectory.modelFile(dir);
+        Path tokenizerFile = ModelDirectory.tokenizerFile(dir);
+        this.maxLength = effectiveMaxLength(dir, b.maxLength, b.maxLengthSet);
+        this.batchSize = b.batchSize;
+        this.tokenBudget = b.tokenBudget;
+        this.sigmoid = b.sigmoid;
+        this.id = b.id != null ? b.id : "cross-encoder:" + dir.toAbsolutePath().normalize().getFileName();
+        this.padId = ModelDirectory.padTokenId(tokenizerFile);
+
+        TextTokenizer tok = TextTokenizer.fromFile(tokenizerFile, maxLength);
+        OrtSession s = null;
+        try {
+            s = OnnxEnvironment.createSession(modelFile, b.sessionConfig);
+            Map<String, NodeInfo> inputs = s.getInputInfo();
+            this.int32Inputs = checkInputs(inputs, modelFile);
+            this.tokenTypes = inputs.containsKey(TOKEN_TYPE_IDS);
+            this.outputName = checkOutput(s.getOutputInfo(), modelFile);
+        } catch (OrtException e) {
+            closeQuietly(s, tok);
+            throw new OnnxException("cannot read the inputs and outputs of " + modelFile + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(s, tok);
+            throw e;
+        }
+        this.tokenizer = tok;
+        this.session = s;
+        LOG.info("cross-encoder {} loaded from {}: maxLength={}, batchSize={}, tokenBudget={}, token_type_ids={}, "
+                + "sigmoid={}, {}", id, modelFile, maxLength, batchSize, tokenBudget, tokenTypes, sigmoid, b.sessionConfig);
+    }
+
+    /** Loads a model directory with the default options (max length 512, CPU, no sigmoid). */
+    public static CrossEncoderReranker load(Path directory) {
+        return builder(directory).build();
+    }
+
+    /** Options for loading a model directory. */
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** Longest pair in tokens (special tokens included); passages are cut to fit. */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /** Whether the model takes {@code token_type_ids} (BERT-style) or not (XLM-R-style). */
+    public boolean usesTokenTypeIds() {
+        return tokenTypes;
+    }
+
+    /**
+     * Tokenizes one (query, passage) pair as the model sees it, before padding; for inspection and tests.
+     *
+     * @throws IllegalArgumentException on a null or blank query, a null passage, or a query too long to
+     *                                  leave room for any passage
+     */
+    public TokenizedText tokenize(String query, String passage) {
+        checkQuery(query);
+        if (passage == null) {
+            throw new IllegalArgumentException("passage is null");
+        }
+        return encode(query, passage);
+    }
+
+    @Override
+    public float[] score(String query, List<String> passages) {
+        checkQuery(query);
+        Objects.requireNonNull(passages, "passages is null");
+        for (int i = 0; i < passages.size(); i++) {
+            if (passages.get(i) == null) {
+                throw new IllegalArgumentException("passage " + i + " is null");
+            }
+        }
+        float[] scores = new float[passages.size()];
+        if (passages.isEmpty()) {
+            return scores;
+        }
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("cross-encoder " + id + " is closed");
+            }
+            TokenizedText[] pairs = new TokenizedText[passages.size()];
+            for (int i = 0; i < pairs.length; i++) {
+                pairs[i] = encode(query, passages.get(i));
+            }
+            // Longest first, so each batch's first pair sets its padded length. Ties keep input order.
+            Integer[] order = new Integer[pairs.length];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, (x, y) -> Integer.compare(pairs[y].tokenCount(), pairs[x].tokenCount()));
+            int start = 0;
+            while (start < order.length) {
+                int width = pairs[order[start]].tokenCount();
+                int rowsByBudget = Math.max(1, tokenBudget / width);
+                int end = Math.min(order.length, start + Math.min(batchSize, rowsByBudget));
+                runBatch(pairs, order, start, end, width, scores);
+                start = end;
+            }
+            return scores;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private TokenizedText encode(String query, String passage) {
+        try {
+            return tokenizer.encodePair(query, passage);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("query too long for the cross-encoder " + id + ": the pair must fit "
+                    + maxLength + " tokens and only the passage is truncated (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private void runBatch(TokenizedText[] pairs, Integer[] order, int start, int end, int width, float[] scores) {
+        int rows = end - start;
+        long[] ids = new long[rows * width];
+        long[] mask = new long[rows * width];
+        long[] types = tokenTypes ? new long[rows * width] : null;
+        Arrays.fill(ids, padId);
+        for (int r = 0; r < rows; r++) {
+            TokenizedText t = pairs[order[start + r]];
+            int n = t.tokenCount();
+            System.arraycopy(t.ids(), 0, ids, r * width, n);
+            System.arraycopy(t.attentionMask(), 0, mask, r * width, n);
+            if (types != null) {
+                System.arraycopy(t.typeIds(), 0, types, r * width, n);
+            }
+        }
+        long[] shape = {rows, width};
+        OrtEnvironment env = OnnxEnvironment.get();
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            feeds.put(INPUT_IDS, tensor(env, ids, shape));
+            feeds.put(ATTENTION_MASK, tensor(env, mask, shape));
+            if (types != null) {
+                feeds.put(TOKEN_TYPE_IDS, tensor(env, types, shape));
+            }
+            try (OrtSession.Result result = session.run(feeds, java.util.Set.of(outputName))) {
+                float[] batch = logitsToScores(result.get(0), rows);
+                for (int r = 0; r < rows; r++) {
+                    scores[order[start + r]] = batch[r];
+                }
+            }
+        } catch (OrtException e) {
+            throw new OnnxException("cross-encoder " + id + " failed on a batch of " + rows + " pairs of up to "
+                    + width + " tokens (does tokenizer.json belong to this model, and does the model accept "
+                    + maxLength + " tokens?): " + e.getMessage(), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private OnnxTensor tensor(OrtEnvironment env, long[] data, long[] shape) throws OrtException {
+        if (!int32Inputs) {
+            return OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape);
+        }
+        int[] narrow = new int[data.length];
+        for (int i = 0; i < data.length; i++) {
+            narrow[i] = Math.toIntExact(data[i]);
+        }
+        return OnnxTensor.createTensor(env, IntBuffer.wrap(narrow), shape);
+    }
+
+    private float[] logitsToScores(OnnxValue value, int rows) throws OrtException {
+        if (!(value instanceof OnnxTensor tensor) || tensor.getInfo().type != OnnxJavaType.FLOAT) {
+            throw new OnnxException("cross-encoder " + id + ": output '" + outputName + "' is not a float tensor: "
+                    + value.getInfo());
+        }
+        long[] shape = tensor.getInfo().getShape();
+        int classes = shape.length == 1 ? 1 : shape.length == 2 ? (int) shape[1] : -1;
+        if (shape[0] != rows || (classes != 1 && classes != 2)) {
+            throw new OnnxException("cross-encoder " + id + ": unexpected output shape " + Arrays.toString(shape)
+                    + " for " + rows + " pairs; expected [" + rows + ", 1] (a relevance logit) or [" + rows
+                    + ", 2] (two-class logits)");
+        }
+        float[] logits = new float[rows * classes];
+        tensor.getFloatBuffer().get(logits);
+        float[] out = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            out[r] = classes == 1
+                    ? (sigmoid ? sigmoid(logits[r]) : logits[r])
+                    : sigmoid((double) logits[2 * r + 1] - logits[2 * r]); // softmax of 2 logits, class 1
+        }
+        return out;
+    }
+
+    static float sigmoid(double x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    private static boolean checkInputs(Map<String, NodeInfo> inputs, Path model) {
+        for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
+            if (!inputs.containsKey(required)) {
+                throw new OnnxException(model + " has no '" + required + "' input (inputs: " + inputs.keySet()
+                        + "); expected a Hugging Face sequence-classification export");
+            }
+        }
+        Boolean int32 = null;
+        for (NodeInfo info : inputs.values()) {
+            String name = info.getName();
+            if (!name.equals(INPUT_IDS) && !name.equals(ATTENTION_MASK) && !name.equals(TOKEN_TYPE_IDS)) {
+                throw new OnnxException(model + " has an input '" + name + "' the cross-encoder cannot feed; "
+                        + "supported: " + INPUT_IDS + ", " + ATTENTION_MASK + ", " + TOKEN_TYPE_IDS);
+            }
+            if (!(info.getInfo() instanceof TensorInfo t)
+                    || (t.type != OnnxJavaType.INT64 && t.type != OnnxJavaType.INT32)) {
+                throw new OnnxException(model + ": input '" + name + "' is " + info.getInfo()
+                        + "; expected an int64 (or int32) tensor");
+            }
+            boolean is32 = t.type == OnnxJavaType.INT32;
+            if (int32 != null && int32 != is32) {
+                throw new OnnxException(model + ": inputs mix int32 and int64 tensors");
+            }
+            int32 = is32;
+        }
+        return int32;
+    }
+
+    /** The logits output: the one named "logits", else the only output. Its width is checked when known. */
+    private static String checkOutput(Map<String, NodeInfo> outputs, Path model) {
+        NodeInfo out = outputs.get("logits");
+        if (out == null) {
+            if (outputs.size() != 1) {
+                throw new OnnxException(model + " has outputs " + outputs.keySet()
+                        + " but none named 'logits'; expected a sequence-classification export");
+            }
+            out = outputs.values().iterator().next();
+        }
+        if (out.getInfo() instanceof TensorInfo t) {
+            long[] shape = t.getShape();
+            boolean rankOk = shape.length == 1 || shape.length == 2;
+            boolean widthOk = shape.length != 2 || shape[1] < 0 || shape[1] == 1 || shape[1] == 2;
+            if (t.type != OnnxJavaType.FLOAT || !rankOk || !widthOk) {
+                throw new OnnxException(model + ": unexpected output '" + out.getName() + "' " + t.type + " "
+                        + Arrays.toString(shape) + "; expected float logits of shape [n, 1] (a relevance logit) "
+                        + "or [n, 2] (two-class logits)");
+            }
+        }
+        return out.getName();
+    }
+
+    private static int effectiveMaxLength(Path dir, int requested, boolean explicit) {
+        OptionalInt modelLimit = ModelDirectory.modelMaxLength(dir);
+        if (modelLimit.isPresent() && requested > modelLimit.getAsInt()) {
+            if (explicit) {
+                throw new IllegalArgumentException("maxLength " + requested + " exceeds what the model in " + dir
+                        + " accepts (" + modelLimit.getAsInt() + " tokens, from config.json / tokenizer_config.json)");
+            }
+            return modelLimit.getAsInt();
+        }
+        return requested;
+    }
+
+    private static void checkQuery(String query) {
+        if (query == null) {
+            throw new IllegalArgumentException("query is null");
+        }
+        if (query.isBlank()) {
+            throw new IllegalArgumentException("query is empty or blank");
+        }
+    }
+
+    private static void closeQuietly(OrtSession session, TextTokenizer tokenizer) {
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (OrtException | RuntimeException e) {
+            LOG.debug("closing the session after a failed load: {}", e.toString());
+        } finally {
+            tokenizer.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new OnnxException("cannot close the session of cross-encoder " + id + ": " + e.getMessage(), e);
+            } finally {
+                tokenizer.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CrossEncoderReranker[" + id + ", maxLength=" + maxLength + ", token_type_ids=" + tokenTypes + "]";
+    }
+
+    /** Options of a {@link CrossEncoderReranker}. */
+    public static final class Builder {
+        /** The usual BERT and XLM-R limit. */
+        public static final int DEFAULT_MAX_LENGTH = 512;
+        public static final int DEFAULT_BATCH_SIZE = 32;
+        public static final int DEFAULT_TOKEN_BUDGET = 8192;
+
+        private final Path directory;
+        private int maxLength = DEFAULT_MAX_LENGTH;
+        private boolean maxLengthSet;
+        private int batchSize = DEFAULT_BATCH_SIZE;
+        private int tokenBudget = DEFAULT_TOKEN_BUDGET;
+        private boolean sigmoid;
+        private SessionConfig sessionConfig = SessionConfig.DEFAULT;
+        private String id;
+
+        private Builder(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "model directory is null");
+        }
+
+        /**
+         * Longest (query, passage) pair in tokens, special tokens included (default 512, lowered to the
+         * model's limit when {@code config.json} or {@code tokenizer_config.json} gives a smaller one; an
+         * explicit value above that limit is an error).
+         */
+        public Builder maxLength(int tokens) {
+            if (tokens < 4) {
+                throw new IllegalArgumentException("maxLength must be >= 4, was " + tokens);
+            }
+            this.maxLength = tokens;
+            this.maxLengthSet = true;
+            return this;
+        }
+
+        /** Most pairs in one model call (default 32). */
+        public Builder batchSize(int pairs) {
+            if (pairs < 1) {
+                throw new IllegalArgumentException("batchSize must be >= 1, was " + pairs);
+            }
+            this.batchSize = pairs;
+            return this;
+        }
+
+        /**
+         * Most padded tokens (pairs x padded length) in one model call (default 8192), bounding memory; a
+         * batch always holds at least one pair.
+         */
+        public Builder tokenBudget(int tokens) {
+            if (tokens < 1) {
+                throw new IllegalArgumentException("tokenBudget must be >= 1, was " + tokens);
+            }
+            this.tokenBudget = tokens;
+            return this;
+        }
+
+        /**
+         * Whether a single-logit model's score goes through a sigmoid, giving a probability in (0, 1)
+         * (default false: the raw logit). Two-class models always give the softmax probability of class 1.
+         */
+        public Builder sigmoid(boolean on) {
+            this.sigmoid = on;
+            return this;
+        }
+
+        /** Threads one model call may use (ONNX Runtime intra-op threads; default 1). */
+        public Builder threads(int threads) {
+            this.sessionConfig = sessionConfig.withIntraOpThreads(threads);
+            return this;
+        }
+
+        /** CPU (default) or CUDA; CUDA needs the {@code onnxruntime_gpu} artifact. */
+        public Builder executionProvider(ExecutionProvider provider) {
+            this.sessionConfig = sessionConfig.withProvider(Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /** The whole session configuration, as the bi-encoders take it. */
+        public Builder sessionConfig(SessionConfig config) {
+            this.sessionConfig = Objects.requireNonNull(config, "sessionConfig");
+            return this;
+        }
+
+        /** The name {@link CrossEncoderReranker#id()} reports (default {@code cross-encoder:<directory name>}). */
+        public Builder id(String id) {
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("id is empty");
+            }
+            this.id = id;
+            return this;
+        }
+
+        public CrossEncoderReranker build() {
+            return new CrossEncoderReranker(this);
+        }
+    }
+}
