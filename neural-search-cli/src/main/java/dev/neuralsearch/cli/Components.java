@@ -1,6 +1,11 @@
 package dev.neuralsearch.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuralsearch.ann.JVectorIndex;
+import dev.neuralsearch.core.IndexSchema;
+import dev.neuralsearch.core.Similarity;
+import java.io.IOException;
 import dev.neuralsearch.core.NeuralSearch;
 import dev.neuralsearch.core.Reranker;
 import dev.neuralsearch.core.TextEncoder;
@@ -17,6 +22,7 @@ import java.util.Optional;
 final class Components {
 
     static final String DEFAULT_MODEL = "bge-small-en-v1.5";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Components() {
     }
@@ -34,7 +40,7 @@ final class Components {
             throw new Nsearch.UserError("unknown model '" + model + "': not a directory, and not one of the presets "
                     + Presets.all().stream().map(ModelSpec::id).toList());
         }
-        return BiEncoder.preset(spec);
+        return BiEncoder.load(spec);
     }
 
     static Reranker reranker(Path dir) {
@@ -57,16 +63,42 @@ final class Components {
         return NeuralSearch.builder().encoder(encoder).reranker(reranker).index(JVectorIndex.at(home)).build();
     }
 
-    /** The model id recorded in an existing index home, if there is one. */
+    /** The model id recorded in an existing index home, if it can be read. */
     static Optional<String> indexedModel(Path home) {
-        return JVectorIndex.readSchema(home).map(s -> s.modelId());
+        return indexedSchema(home).map(IndexSchema::modelId);
     }
 
-    /** Refuses a home that holds no index (for commands that only read). */
-    static void requireHome(Path home) {
-        if (indexedModel(home).isEmpty()) {
+    /**
+     * The schema an index home was created with, read from its {@code manifest.json}
+     * ({@code {"crc32": ..., "manifest": {"modelId", "dimension", "similarity", ...}}}). The ann module has no
+     * public reader for it yet; when the file cannot be read this way the commands ask for {@code --model}.
+     */
+    static Optional<IndexSchema> indexedSchema(Path home) {
+        Path manifest = home.resolve("manifest.json");
+        if (!Files.isRegularFile(manifest)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode m = JSON.readTree(manifest.toFile()).path("manifest");
+            String model = m.path("modelId").asText(null);
+            int dimension = m.path("dimension").asInt(0);
+            String similarity = m.path("similarity").asText(null);
+            if (model == null || dimension <= 0 || similarity == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new IndexSchema(model, dimension, Similarity.valueOf(similarity)));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The schema of an existing index home; a clear error when there is none. */
+    static IndexSchema requireHome(Path home) {
+        if (!Files.isRegularFile(home.resolve("manifest.json"))) {
             throw new Nsearch.UserError("no index at " + home + " (create one with: nsearch index --home " + home
                     + " <file.jsonl>)");
         }
+        return indexedSchema(home).orElseThrow(() -> new Nsearch.UserError("cannot read the model of the index at "
+                + home + "; name it with --model"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.neuralsearch.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -72,7 +73,7 @@ public final class DocumentReader implements Iterator<Document> {
         JsonNode node;
         try {
             node = JSON.readTree(line);
-        } catch (IOException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(where + ": not valid JSON: " + e.getOriginalMessage());
         }
         if (!(node instanceof ObjectNode)) {

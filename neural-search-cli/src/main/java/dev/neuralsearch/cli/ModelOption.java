@@ -19,9 +19,14 @@ final class ModelOption {
         return Components.indexedModel(home).orElse(Components.DEFAULT_MODEL);
     }
 
-    /** For commands that need an existing home. */
+    /** For commands that need an existing home: the option, else the home's model. */
     String resolveExisting(Path home) {
-        Components.requireHome(home);
-        return resolve(home);
+        if (model != null) {
+            if (!java.nio.file.Files.isRegularFile(home.resolve("manifest.json"))) {
+                Components.requireHome(home);
+            }
+            return model;
+        }
+        return Components.requireHome(home).modelId();
     }
 }

@@ -31,8 +31,7 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Components.requireHome(home.home);
-        IndexSchema schema = JVectorIndex.readSchema(home.home).orElseThrow();
+        IndexSchema schema = Components.requireHome(home.home);
         IndexStats s;
         try (VectorIndex index = JVectorIndex.at(home.home).open(schema)) {
             s = index.stats();

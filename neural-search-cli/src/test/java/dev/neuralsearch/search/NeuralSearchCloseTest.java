@@ -44,7 +44,7 @@ class NeuralSearchCloseTest {
     @Test
     void queriesInFlightFinishOrFailCleanly(@TempDir Path tmp) throws Exception {
         NeuralSearch search = NeuralSearch.builder()
-                .encoder(BiEncoder.preset(Presets.ALL_MINILM_L6_V2_Q))
+                .encoder(BiEncoder.load(Presets.ALL_MINILM_L6_V2_Q))
                 .index(JVectorIndex.at(tmp.resolve("home")))
                 .reranker(CrossEncoderReranker.load(Fixtures.tinyXlmRoberta(tmp.resolve("ce"))))
                 .build();
@@ -96,7 +96,7 @@ class NeuralSearchCloseTest {
     @Test
     void closeStopsABulkAddAtAChunkBoundary(@TempDir Path tmp) throws Exception {
         NeuralSearch search = NeuralSearch.builder()
-                .encoder(BiEncoder.preset(Presets.ALL_MINILM_L6_V2_Q))
+                .encoder(BiEncoder.load(Presets.ALL_MINILM_L6_V2_Q))
                 .index(JVectorIndex.at(tmp.resolve("home")))
                 .addChunk(8)
                 .build();
@@ -117,7 +117,7 @@ class NeuralSearchCloseTest {
     @Test
     void closeFromInsideAnOperationIsRefused(@TempDir Path tmp) {
         try (NeuralSearch search = NeuralSearch.builder()
-                .encoder(BiEncoder.preset(Presets.ALL_MINILM_L6_V2_Q))
+                .encoder(BiEncoder.load(Presets.ALL_MINILM_L6_V2_Q))
                 .index(JVectorIndex.at(tmp.resolve("home")))
                 .build()) {
             List<Throwable> seen = new ArrayList<>();

@@ -53,7 +53,7 @@ class NeuralSearchEndToEndTest {
     @BeforeAll
     void indexSciFact() {
         scifact = BeirDataset.load(SharedData.scifact(), "test");
-        encoder = BiEncoder.preset(Presets.ALL_MINILM_L6_V2_Q);
+        encoder = BiEncoder.load(Presets.ALL_MINILM_L6_V2_Q);
         reranker = CrossEncoderReranker.load(Fixtures.tinyXlmRoberta(tmp.resolve("reranker")));
         search = NeuralSearch.builder().encoder(encoder).index(JVectorIndex.at(tmp.resolve("home")))
                 .reranker(reranker).closeComponents(false).build();

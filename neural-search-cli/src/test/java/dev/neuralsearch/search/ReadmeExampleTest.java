@@ -25,7 +25,7 @@ class ReadmeExampleTest {
     static void example(Path home, PrintStream out) {
         // README example begins
         try (NeuralSearch search = NeuralSearch.builder()
-                .encoder(BiEncoder.preset(Presets.BGE_SMALL_EN_V15_Q))  // packaged model, int8
+                .encoder(BiEncoder.load(Presets.BGE_SMALL_EN_V15_Q))  // packaged model, int8
                 .index(JVectorIndex.at(home))                            // index home on disk
                 .build()) {
             search.add(List.of(
