@@ -30,7 +30,7 @@ class NsearchCommandsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
-    Path tmp;
+    static Path tmp;
 
     private Path home;
     private Path docs;

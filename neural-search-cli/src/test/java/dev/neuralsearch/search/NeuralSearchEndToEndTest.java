@@ -42,7 +42,7 @@ class NeuralSearchEndToEndTest {
     private static final int QUERIES = 8;
 
     @TempDir
-    Path tmp;
+    static Path tmp;
 
     private TextEncoder encoder;
     private Reranker reranker;
