@@ -49,9 +49,11 @@ public final class AnnBench {
         TestVectors tv = new TestVectors(dim, clusters, spread, 42);
         IndexSchema schema = new IndexSchema("bench", dim, Similarity.DOT_PRODUCT);
         JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withBuildThreads(threads).withExpectedDocuments(n)
-                .withMaxSegments(0).withAverageDocumentBytes(64);
-        System.out.printf("AnnBench n=%d dim=%d clusters=%d spread=%.3f threads=%d batch=%d java=%s cores=%d%n", n, dim,
-                clusters, spread, o.effectiveBuildThreads(), batch, Runtime.version(),
+                .withMaxSegments(0).withAverageDocumentBytes(64)
+                .withPqSubspaces(Integer.parseInt(a.getOrDefault("pq", "0")))
+                .withMaxDegree(Integer.parseInt(a.getOrDefault("degree", "32")));
+        System.out.printf("AnnBench n=%d dim=%d clusters=%d spread=%.3f pq=%d degree=%d threads=%d batch=%d java=%s cores=%d%n", n, dim,
+                clusters, spread, o.pqSubspaces(), o.maxDegree(), o.effectiveBuildThreads(), batch, Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
         try (JVectorIndex index = JVectorIndex.open(dir, schema, o)) {
