@@ -110,7 +110,7 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v);
     }
 
-    int effectiveBuildThreads() {
+    public int effectiveBuildThreads() {
         return buildThreads > 0 ? buildThreads : Runtime.getRuntime().availableProcessors();
     }
 }
