@@ -78,7 +78,7 @@ public final class CrossEncoderReranker implements Reranker {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("cross-encoder model directory not found: " + dir.toAbsolutePath());
         }
-        Path modelFile = ModelDirectory.modelFile(dir);
+        Path modelFile = b.modelFile != null ? ModelDirectory.modelFile(dir, b.modelFile) : ModelDirectory.modelFile(dir);
         Path tokenizerFile = ModelDirectory.tokenizerFile(dir);
         this.maxLength = effectiveMaxLength(dir, b.maxLength, b.maxLengthSet);
         this.batchSize = b.batchSize;
@@ -397,6 +397,7 @@ public final class CrossEncoderReranker implements Reranker {
         private boolean sigmoid;
         private SessionConfig sessionConfig = SessionConfig.DEFAULT;
         private String id;
+        private String modelFile;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "model directory is null");
@@ -470,6 +471,18 @@ public final class CrossEncoderReranker implements Reranker {
                 throw new IllegalArgumentException("id is empty");
             }
             this.id = id;
+            return this;
+        }
+
+        /**
+         * The ONNX file to load, relative to the directory, when it is not {@code model.onnx} or
+         * {@code onnx/model.onnx} (e.g. {@code "onnx/model_quantized.onnx"}).
+         */
+        public Builder modelFile(String relativePath) {
+            if (relativePath == null || relativePath.isBlank()) {
+                throw new IllegalArgumentException("modelFile is empty");
+            }
+            this.modelFile = relativePath;
             return this;
         }
 

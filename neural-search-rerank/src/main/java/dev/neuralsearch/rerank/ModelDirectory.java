@@ -34,6 +34,15 @@ final class ModelDirectory {
                 + "; export the model first, e.g. optimum-cli export onnx --model <hub-id> --task text-classification <dir>");
     }
 
+    /** A model file the user named, relative to the directory. */
+    static Path modelFile(Path dir, String relative) {
+        Path p = dir.resolve(relative).normalize();
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("model file " + relative + " not found in " + dir.toAbsolutePath());
+        }
+        return p;
+    }
+
     static Path tokenizerFile(Path dir) {
         Path p = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(p)) {

@@ -244,6 +244,23 @@ class CrossEncoderRerankerTest {
     }
 
     @Test
+    void modelFileInASubfolderOrNamedExplicitly() throws Exception {
+        Path hubLayout = Files.createDirectories(tmp.resolve("hub-layout/onnx"));
+        Files.copy(tmp.resolve("bert-1/model.onnx"), hubLayout.resolve("model.onnx"));
+        Files.copy(tmp.resolve("bert-1/model.onnx"), hubLayout.resolve("model_quantized.onnx"));
+        Files.copy(tmp.resolve("bert-1/tokenizer.json"), hubLayout.getParent().resolve("tokenizer.json"));
+        float expected = oneLogit.score("hello", List.of("world"))[0];
+        try (CrossEncoderReranker r = CrossEncoderReranker.load(hubLayout.getParent());
+             CrossEncoderReranker q = CrossEncoderReranker.builder(hubLayout.getParent())
+                     .modelFile("onnx/model_quantized.onnx").build()) {
+            assertThat(r.score("hello", List.of("world"))).containsExactly(expected);
+            assertThat(q.score("hello", List.of("world"))).containsExactly(expected);
+        }
+        assertThatThrownBy(() -> CrossEncoderReranker.builder(hubLayout.getParent()).modelFile("nope.onnx").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model file nope.onnx not found");
+    }
+
+    @Test
     void unexpectedOutputShapeIsRefusedAtLoad() {
         Path threeClasses = TinyCrossEncoder.write(tmp.resolve("bert-3"), 3, true);
         assertThatThrownBy(() -> CrossEncoderReranker.load(threeClasses))
