@@ -61,8 +61,8 @@ public final class CrossEncoderReranker implements Reranker {
 
     private final String id;
     private final int maxLength;
-    private final int batchSize;
-    private final int tokenBudget;
+    private final int maxBatchSize;
+    private final int maxBatchTokens;
     private final boolean sigmoid;
     private final long padId;
     private final TextTokenizer tokenizer;
@@ -81,8 +81,8 @@ public final class CrossEncoderReranker implements Reranker {
         Path modelFile = b.modelFile != null ? ModelDirectory.modelFile(dir, b.modelFile) : ModelDirectory.modelFile(dir);
         Path tokenizerFile = ModelDirectory.tokenizerFile(dir);
         this.maxLength = effectiveMaxLength(dir, b.maxLength, b.maxLengthSet);
-        this.batchSize = b.batchSize;
-        this.tokenBudget = b.tokenBudget;
+        this.maxBatchSize = b.maxBatchSize;
+        this.maxBatchTokens = b.maxBatchTokens;
         this.sigmoid = b.sigmoid;
         this.id = b.id != null ? b.id : "cross-encoder:" + dir.toAbsolutePath().normalize().getFileName();
         this.padId = ModelDirectory.padTokenId(tokenizerFile);
@@ -104,8 +104,8 @@ public final class CrossEncoderReranker implements Reranker {
         }
         this.tokenizer = tok;
         this.session = s;
-        LOG.info("cross-encoder {} loaded from {}: maxLength={}, batchSize={}, tokenBudget={}, token_type_ids={}, "
-                + "sigmoid={}, {}", id, modelFile, maxLength, batchSize, tokenBudget, tokenTypes, sigmoid, b.sessionConfig);
+        LOG.info("cross-encoder {} loaded from {}: maxLength={}, maxBatchSize={}, maxBatchTokens={}, token_type_ids={}, "
+                + "sigmoid={}, {}", id, modelFile, maxLength, maxBatchSize, maxBatchTokens, tokenTypes, sigmoid, b.sessionConfig);
     }
 
     /** Loads a model directory with the default options (max length 512, CPU, no sigmoid). */
@@ -176,8 +176,8 @@ public final class CrossEncoderReranker implements Reranker {
             int start = 0;
             while (start < order.length) {
                 int width = pairs[order[start]].tokenCount();
-                int rowsByBudget = Math.max(1, tokenBudget / width);
-                int end = Math.min(order.length, start + Math.min(batchSize, rowsByBudget));
+                int rowsByTokens = Math.max(1, maxBatchTokens / width);
+                int end = Math.min(order.length, start + Math.min(maxBatchSize, rowsByTokens));
                 runBatch(pairs, order, start, end, width, scores);
                 start = end;
             }
@@ -386,14 +386,14 @@ public final class CrossEncoderReranker implements Reranker {
     public static final class Builder {
         /** The usual BERT and XLM-R limit. */
         public static final int DEFAULT_MAX_LENGTH = 512;
-        public static final int DEFAULT_BATCH_SIZE = 32;
-        public static final int DEFAULT_TOKEN_BUDGET = 8192;
+        public static final int DEFAULT_MAX_BATCH_SIZE = 16;
+        public static final int DEFAULT_MAX_BATCH_TOKENS = 8192;
 
         private final Path directory;
         private int maxLength = DEFAULT_MAX_LENGTH;
         private boolean maxLengthSet;
-        private int batchSize = DEFAULT_BATCH_SIZE;
-        private int tokenBudget = DEFAULT_TOKEN_BUDGET;
+        private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+        private int maxBatchTokens = DEFAULT_MAX_BATCH_TOKENS;
         private boolean sigmoid;
         private SessionConfig sessionConfig = SessionConfig.DEFAULT;
         private String id;
@@ -417,12 +417,12 @@ public final class CrossEncoderReranker implements Reranker {
             return this;
         }
 
-        /** Most pairs in one model call (default 32). */
-        public Builder batchSize(int pairs) {
+        /** Most pairs in one model call (default 16, as the bi-encoder). */
+        public Builder maxBatchSize(int pairs) {
             if (pairs < 1) {
-                throw new IllegalArgumentException("batchSize must be >= 1, was " + pairs);
+                throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + pairs);
             }
-            this.batchSize = pairs;
+            this.maxBatchSize = pairs;
             return this;
         }
 
@@ -430,11 +430,11 @@ public final class CrossEncoderReranker implements Reranker {
          * Most padded tokens (pairs x padded length) in one model call (default 8192), bounding memory; a
          * batch always holds at least one pair.
          */
-        public Builder tokenBudget(int tokens) {
+        public Builder maxBatchTokens(int tokens) {
             if (tokens < 1) {
-                throw new IllegalArgumentException("tokenBudget must be >= 1, was " + tokens);
+                throw new IllegalArgumentException("maxBatchTokens must be >= 1, was " + tokens);
             }
-            this.tokenBudget = tokens;
+            this.maxBatchTokens = tokens;
             return this;
         }
 

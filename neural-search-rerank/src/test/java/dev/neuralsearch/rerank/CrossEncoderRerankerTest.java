@@ -125,7 +125,7 @@ class CrossEncoderRerankerTest {
             single[i] = oneLogit.score(QUERY, List.of(passages.get(i)))[0];
         }
         try (CrossEncoderReranker small = CrossEncoderReranker.builder(tmp.resolve("bert-1"))
-                .batchSize(4).tokenBudget(100).build()) {
+                .maxBatchSize(4).maxBatchTokens(100).build()) {
             float[] batched = small.score(QUERY, passages);
             assertThat(batched).containsExactly(single);
         }
@@ -294,8 +294,8 @@ class CrossEncoderRerankerTest {
     void badOptions() {
         var b = CrossEncoderReranker.builder(tmp);
         assertThatThrownBy(() -> b.maxLength(3)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.batchSize(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.tokenBudget(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxBatchSize(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxBatchTokens(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.threads(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.id(" ")).isInstanceOf(IllegalArgumentException.class);
     }
