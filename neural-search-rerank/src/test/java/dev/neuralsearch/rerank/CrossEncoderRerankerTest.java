@@ -269,6 +269,20 @@ class CrossEncoderRerankerTest {
     }
 
     @Test
+    void unexpectedOutputShapeUnknownUntilRunIsRefusedAtScoring() {
+        try (CrossEncoderReranker r = CrossEncoderReranker.load(
+                TinyCrossEncoder.write(tmp.resolve("bert-3-symbolic"), 3, true, true))) {
+            assertThatThrownBy(() -> r.score("hello", List.of("world", "again")))
+                    .isInstanceOf(OnnxException.class).hasMessageContaining("unexpected output shape [2, 3]");
+        }
+        // A symbolic width that turns out to be 2 is fine.
+        try (CrossEncoderReranker r = CrossEncoderReranker.load(
+                TinyCrossEncoder.write(tmp.resolve("bert-2-symbolic"), 2, true, true))) {
+            assertThat(r.score("hello", List.of("world"))).containsExactly(twoLogits.score("hello", List.of("world")));
+        }
+    }
+
+    @Test
     void maxLengthFollowsTheModelConfig() throws Exception {
         Path dir = TinyCrossEncoder.write(tmp.resolve("bert-1-config"), 1, true);
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\", \"max_position_embeddings\": 128}");
