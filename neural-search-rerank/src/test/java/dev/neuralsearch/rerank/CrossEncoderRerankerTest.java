@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.neuralsearch.encoder.ModelMismatchException;
 import dev.neuralsearch.onnx.OnnxException;
 import dev.neuralsearch.rerank.fixtures.TinyCrossEncoder;
+import dev.neuralsearch.rerank.fixtures.TinyCrossEncoder.Variant;
 import dev.neuralsearch.tokenize.TextTokenizer;
 import dev.neuralsearch.tokenize.TokenizedText;
 import dev.neuralsearch.tokenize.TokenizerException;
@@ -264,21 +266,52 @@ class CrossEncoderRerankerTest {
     void unexpectedOutputShapeIsRefusedAtLoad() {
         Path threeClasses = TinyCrossEncoder.write(tmp.resolve("bert-3"), 3, true);
         assertThatThrownBy(() -> CrossEncoderReranker.load(threeClasses))
-                .isInstanceOf(OnnxException.class).hasMessageContaining("unexpected output 'logits'")
+                .isInstanceOf(ModelMismatchException.class).hasMessageContaining("unexpected output 'logits'")
                 .hasMessageContaining("[-1, 3]");
     }
 
     @Test
-    void unexpectedOutputShapeUnknownUntilRunIsRefusedAtScoring() {
-        try (CrossEncoderReranker r = CrossEncoderReranker.load(
-                TinyCrossEncoder.write(tmp.resolve("bert-3-symbolic"), 3, true, true))) {
-            assertThatThrownBy(() -> r.score("hello", List.of("world", "again")))
-                    .isInstanceOf(OnnxException.class).hasMessageContaining("unexpected output shape [2, 3]");
-        }
+    void outputWidthUnknownUntilRunIsCheckedByTheLoadProbe() {
+        Path threeClasses = TinyCrossEncoder.write(tmp.resolve("bert-3-symbolic"), 3, true, Variant.SYMBOLIC_WIDTH);
+        assertThatThrownBy(() -> CrossEncoderReranker.load(threeClasses))
+                .isInstanceOf(ModelMismatchException.class).hasMessageContaining("unexpected output shape [1, 3]");
         // A symbolic width that turns out to be 2 is fine.
         try (CrossEncoderReranker r = CrossEncoderReranker.load(
-                TinyCrossEncoder.write(tmp.resolve("bert-2-symbolic"), 2, true, true))) {
+                TinyCrossEncoder.write(tmp.resolve("bert-2-symbolic"), 2, true, Variant.SYMBOLIC_WIDTH))) {
             assertThat(r.score("hello", List.of("world"))).containsExactly(twoLogits.score("hello", List.of("world")));
+        }
+    }
+
+    @Test
+    void tokenizerOfAnotherModelIsRefusedAtLoad() {
+        Path small = TinyCrossEncoder.write(tmp.resolve("bert-1-small-vocab"), 1, true, Variant.SMALL_VOCABULARY);
+        assertThatThrownBy(() -> CrossEncoderReranker.load(small))
+                .isInstanceOf(ModelMismatchException.class).hasMessageContaining("does not match model")
+                .hasMessageContaining("30522 tokens");
+    }
+
+    @Test
+    void batchDependentModelRunsOnePairAtATimeUnlessToldOtherwise() {
+        Path leaky = TinyCrossEncoder.write(tmp.resolve("bert-1-leaky"), 1, true, Variant.PADDING_LEAKS);
+        List<String> passages = variedPassages(12);
+        try (CrossEncoderReranker deterministic = CrossEncoderReranker.load(leaky);
+             CrossEncoderReranker fast = CrossEncoderReranker.builder(leaky).deterministic(false).build()) {
+            assertThat(oneLogit.batchInvariant()).isTrue();
+            assertThat(deterministic.batchInvariant()).isFalse();
+            float[] alone = new float[passages.size()];
+            for (int i = 0; i < alone.length; i++) {
+                alone[i] = deterministic.score(QUERY, List.of(passages.get(i)))[0];
+            }
+            // Unpadded, the leaky model computes the fixture's function exactly.
+            TokenizedText t = oracle.encodePair(QUERY, passages.get(0));
+            assertThat(alone[0]).isEqualTo(TinyCrossEncoder.logits(t.ids(), t.typeIds(), 1, true)[0]);
+            assertThat(deterministic.score(QUERY, passages)).containsExactly(alone);
+            // Batched, padding counts as query tokens (pad id 0 -> E[0] = (1, 0, 0)) and raises the scores.
+            float[] batched = fast.score(QUERY, passages);
+            assertThat(batched).isNotEqualTo(alone);
+            for (int i = 0; i < alone.length; i++) {
+                assertThat(batched[i]).isGreaterThanOrEqualTo(alone[i]);
+            }
         }
     }
 
