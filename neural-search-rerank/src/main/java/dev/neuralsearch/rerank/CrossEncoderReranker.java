@@ -20,7 +20,6 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -48,6 +47,10 @@ import org.slf4j.LoggerFactory;
  *       of shape {@code [n, 2]} the score is the softmax probability of class 1 (the relevant class).</li>
  *   <li>Pairs are sorted by token length and batched with padding to each batch's longest pair, within a
  *       pair count and a padded-token budget; scores come back in input order.</li>
+ *   <li>At load time, as the bi-encoder does, the tokenizer's highest id is run through the model (a
+ *       tokenizer of another model fails here) and a pair is scored alone and in a padded batch: a model
+ *       whose scores depend on their batch companions (int8, dynamic quantization) then runs one pair per
+ *       call unless {@link Builder#deterministic(boolean)} is off.</li>
  * </ul>
  *
  * <p>Thread-safe: one ONNX Runtime session serves concurrent calls. {@link #close()} waits for running

@@ -96,6 +96,14 @@ class CrossEncoderRerankerTest {
     }
 
     @Test
+    void int32InputsAreFedAsInt32() {
+        try (CrossEncoderReranker r = CrossEncoderReranker.load(
+                TinyCrossEncoder.write(tmp.resolve("bert-1-int32"), 1, true, Variant.INT32_INPUTS))) {
+            assertThat(r.score(QUERY, PASSAGES)).containsExactly(oneLogit.score(QUERY, PASSAGES));
+        }
+    }
+
+    @Test
     void sigmoidOption() {
         try (CrossEncoderReranker r = CrossEncoderReranker.builder(tmp.resolve("bert-1")).sigmoid(true).build();
              CrossEncoderReranker r2 = CrossEncoderReranker.builder(tmp.resolve("bert-2")).sigmoid(true).build()) {
