@@ -219,6 +219,7 @@ class CrossEncoderRerankerTest {
         r.close(); // idempotent
         assertThatThrownBy(() -> r.score("q", List.of("p"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
+        assertThatThrownBy(() -> r.score("q", List.of())).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
