@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.neuralsearch.core.Reranker;
+import dev.neuralsearch.encoder.ModelMismatchException;
 import dev.neuralsearch.onnx.ExecutionProvider;
 import dev.neuralsearch.onnx.OnnxEnvironment;
 import dev.neuralsearch.onnx.OnnxException;
@@ -19,13 +20,13 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
+import java.util.Set;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -46,6 +47,10 @@ import org.slf4j.LoggerFactory;
  *       of shape {@code [n, 2]} the score is the softmax probability of class 1 (the relevant class).</li>
  *   <li>Pairs are sorted by token length and batched with padding to each batch's longest pair, within a
  *       pair count and a padded-token budget; scores come back in input order.</li>
+ *   <li>At load time, as the bi-encoder does, the tokenizer's highest id is run through the model (a
+ *       tokenizer of another model fails here) and a pair is scored alone and in a padded batch: a model
+ *       whose scores depend on their batch companions (int8, dynamic quantization) then runs one pair per
+ *       call unless {@link Builder#deterministic(boolean)} is off.</li>
  * </ul>
  *
  * <p>Thread-safe: one ONNX Runtime session serves concurrent calls. {@link #close()} waits for running
@@ -58,11 +63,13 @@ public final class CrossEncoderReranker implements Reranker {
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
     static final String TOKEN_TYPE_IDS = "token_type_ids";
+    /** Relative score change above which a model counts as batch-dependent (float models move ~1e-6). */
+    static final float BATCH_INVARIANCE_TOLERANCE = 1e-4f;
 
     private final String id;
     private final int maxLength;
-    private final int batchSize;
-    private final int tokenBudget;
+    private final int maxBatchSize;
+    private final int maxBatchTokens;
     private final boolean sigmoid;
     private final long padId;
     private final TextTokenizer tokenizer;
@@ -70,6 +77,9 @@ public final class CrossEncoderReranker implements Reranker {
     private final boolean tokenTypes;
     private final boolean int32Inputs;
     private final String outputName;
+    private final boolean batchInvariant;
+    /** Pairs per model call: maxBatchSize, or 1 when batching would change scores and determinism is asked for. */
+    private final int rowsPerBatch;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
 
@@ -78,15 +88,16 @@ public final class CrossEncoderReranker implements Reranker {
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("cross-encoder model directory not found: " + dir.toAbsolutePath());
         }
-        Path modelFile = ModelDirectory.modelFile(dir);
+        Path modelFile = b.modelFile != null ? ModelDirectory.modelFile(dir, b.modelFile) : ModelDirectory.modelFile(dir);
         Path tokenizerFile = ModelDirectory.tokenizerFile(dir);
         this.maxLength = effectiveMaxLength(dir, b.maxLength, b.maxLengthSet);
-        this.batchSize = b.batchSize;
-        this.tokenBudget = b.tokenBudget;
+        this.maxBatchSize = b.maxBatchSize;
+        this.maxBatchTokens = b.maxBatchTokens;
         this.sigmoid = b.sigmoid;
         this.id = b.id != null ? b.id : "cross-encoder:" + dir.toAbsolutePath().normalize().getFileName();
         this.padId = ModelDirectory.padTokenId(tokenizerFile);
 
+        long start = System.nanoTime();
         TextTokenizer tok = TextTokenizer.fromFile(tokenizerFile, maxLength);
         OrtSession s = null;
         try {
@@ -95,6 +106,10 @@ public final class CrossEncoderReranker implements Reranker {
             this.int32Inputs = checkInputs(inputs, modelFile);
             this.tokenTypes = inputs.containsKey(TOKEN_TYPE_IDS);
             this.outputName = checkOutput(s.getOutputInfo(), modelFile);
+            this.tokenizer = tok;
+            this.session = s;
+            probeVocabulary(modelFile);
+            this.batchInvariant = probeBatchInvariance();
         } catch (OrtException e) {
             closeQuietly(s, tok);
             throw new OnnxException("cannot read the inputs and outputs of " + modelFile + ": " + e.getMessage(), e);
@@ -102,10 +117,51 @@ public final class CrossEncoderReranker implements Reranker {
             closeQuietly(s, tok);
             throw e;
         }
-        this.tokenizer = tok;
-        this.session = s;
-        LOG.info("cross-encoder {} loaded from {}: maxLength={}, batchSize={}, tokenBudget={}, token_type_ids={}, "
-                + "sigmoid={}, {}", id, modelFile, maxLength, batchSize, tokenBudget, tokenTypes, sigmoid, b.sessionConfig);
+        this.rowsPerBatch = b.deterministic && !batchInvariant ? 1 : maxBatchSize;
+        LOG.info("cross-encoder {} loaded from {} in {} ms: maxLength={}, maxBatchSize={}, maxBatchTokens={}, "
+                + "token_type_ids={}, sigmoid={}, {}{}", id, modelFile, (System.nanoTime() - start) / 1_000_000,
+                maxLength, maxBatchSize, maxBatchTokens, tokenTypes, sigmoid, b.sessionConfig,
+                rowsPerBatch == 1 && maxBatchSize > 1 ? "; scores depend on batch companions: one pair per run" : "");
+    }
+
+    /**
+     * Runs the highest token id the tokenizer can produce through the model, so that a tokenizer whose
+     * vocabulary exceeds the model's embedding table fails at load time rather than on some rare text.
+     */
+    private void probeVocabulary(Path modelFile) {
+        long maxId = tokenizer.vocabularySize() - 1L;
+        TokenizedText probe = new TokenizedText(new long[] {maxId}, new long[] {1}, new long[] {0}, false);
+        try {
+            run(new TokenizedText[] {probe});
+        } catch (OnnxException e) {
+            throw new ModelMismatchException("tokenizer " + tokenizer.name() + " does not match model " + modelFile
+                    + ": its vocabulary has " + tokenizer.vocabularySize() + " tokens, more than the model's "
+                    + "embedding table holds (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Scores a pair alone and next to a much longer companion. Float models give the same score (up to
+     * rounding); dynamically quantized models, whose int8 scale spans the whole padded batch, do not.
+     */
+    private boolean probeBatchInvariance() {
+        String query = "q"; // short, so that the probe fits even a tiny maxLength
+        TokenizedText pair;
+        TokenizedText companion;
+        try {
+            pair = encode(query, "A short passage.");
+            companion = encode(query, "A considerably longer companion passage, so that the probe pair is padded "
+                    + "inside the batch, with other words, numbers like 1234 and 98.6, and punctuation; to see "
+                    + "whether scores move when the batch changes.");
+        } catch (IllegalArgumentException e) {
+            LOG.debug("{}: maxLength {} too small to probe batch invariance; assuming it", id, maxLength);
+            return true;
+        }
+        float alone = run(new TokenizedText[] {pair})[0];
+        float batched = run(new TokenizedText[] {companion, pair})[1];
+        boolean invariant = Math.abs(alone - batched) <= BATCH_INVARIANCE_TOLERANCE * Math.max(1f, Math.abs(alone));
+        LOG.debug("{}: score alone {} vs batched {} -> batch-invariant: {}", id, alone, batched, invariant);
+        return invariant;
     }
 
     /** Loads a model directory with the default options (max length 512, CPU, no sigmoid). */
@@ -134,6 +190,14 @@ public final class CrossEncoderReranker implements Reranker {
     }
 
     /**
+     * Whether a pair's score is the same (up to float rounding) whatever else is in its batch; measured
+     * when the model loads. When false and {@link Builder#deterministic(boolean)} is on, pairs run one at a time.
+     */
+    public boolean batchInvariant() {
+        return batchInvariant;
+    }
+
+    /**
      * Tokenizes one (query, passage) pair as the model sees it, before padding; for inspection and tests.
      *
      * @throws IllegalArgumentException on a null or blank query, a null passage, or a query too long to
@@ -157,13 +221,13 @@ public final class CrossEncoderReranker implements Reranker {
             }
         }
         float[] scores = new float[passages.size()];
-        if (passages.isEmpty()) {
-            return scores;
-        }
         lock.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("cross-encoder " + id + " is closed");
+            }
+            if (passages.isEmpty()) {
+                return scores;
             }
             TokenizedText[] pairs = new TokenizedText[passages.size()];
             for (int i = 0; i < pairs.length; i++) {
@@ -173,13 +237,18 @@ public final class CrossEncoderReranker implements Reranker {
             Integer[] order = new Integer[pairs.length];
             Arrays.setAll(order, i -> i);
             Arrays.sort(order, (x, y) -> Integer.compare(pairs[y].tokenCount(), pairs[x].tokenCount()));
-            int start = 0;
-            while (start < order.length) {
+            for (int start = 0; start < order.length; ) {
                 int width = pairs[order[start]].tokenCount();
-                int rowsByBudget = Math.max(1, tokenBudget / width);
-                int end = Math.min(order.length, start + Math.min(batchSize, rowsByBudget));
-                runBatch(pairs, order, start, end, width, scores);
-                start = end;
+                int rows = Math.min(order.length - start, Math.min(rowsPerBatch, Math.max(1, maxBatchTokens / width)));
+                TokenizedText[] batch = new TokenizedText[rows];
+                for (int r = 0; r < rows; r++) {
+                    batch[r] = pairs[order[start + r]];
+                }
+                float[] batchScores = run(batch);
+                for (int r = 0; r < rows; r++) {
+                    scores[order[start + r]] = batchScores[r];
+                }
+                start += rows;
             }
             return scores;
         } finally {
@@ -196,14 +265,19 @@ public final class CrossEncoderReranker implements Reranker {
         }
     }
 
-    private void runBatch(TokenizedText[] pairs, Integer[] order, int start, int end, int width, float[] scores) {
-        int rows = end - start;
+    /** Scores pairs in one model call, padded to the longest of them. */
+    private float[] run(TokenizedText[] batch) {
+        int rows = batch.length;
+        int width = 0;
+        for (TokenizedText t : batch) {
+            width = Math.max(width, t.tokenCount());
+        }
         long[] ids = new long[rows * width];
         long[] mask = new long[rows * width];
         long[] types = tokenTypes ? new long[rows * width] : null;
         Arrays.fill(ids, padId);
         for (int r = 0; r < rows; r++) {
-            TokenizedText t = pairs[order[start + r]];
+            TokenizedText t = batch[r];
             int n = t.tokenCount();
             System.arraycopy(t.ids(), 0, ids, r * width, n);
             System.arraycopy(t.attentionMask(), 0, mask, r * width, n);
@@ -220,11 +294,8 @@ public final class CrossEncoderReranker implements Reranker {
             if (types != null) {
                 feeds.put(TOKEN_TYPE_IDS, tensor(env, types, shape));
             }
-            try (OrtSession.Result result = session.run(feeds, java.util.Set.of(outputName))) {
-                float[] batch = logitsToScores(result.get(0), rows);
-                for (int r = 0; r < rows; r++) {
-                    scores[order[start + r]] = batch[r];
-                }
+            try (OrtSession.Result result = session.run(feeds, Set.of(outputName))) {
+                return logitsToScores(result.get(0), rows);
             }
         } catch (OrtException e) {
             throw new OnnxException("cross-encoder " + id + " failed on a batch of " + rows + " pairs of up to "
@@ -248,13 +319,13 @@ public final class CrossEncoderReranker implements Reranker {
 
     private float[] logitsToScores(OnnxValue value, int rows) throws OrtException {
         if (!(value instanceof OnnxTensor tensor) || tensor.getInfo().type != OnnxJavaType.FLOAT) {
-            throw new OnnxException("cross-encoder " + id + ": output '" + outputName + "' is not a float tensor: "
+            throw new ModelMismatchException("cross-encoder " + id + ": output '" + outputName + "' is not a float tensor: "
                     + value.getInfo());
         }
         long[] shape = tensor.getInfo().getShape();
         int classes = shape.length == 1 ? 1 : shape.length == 2 ? (int) shape[1] : -1;
         if (shape[0] != rows || (classes != 1 && classes != 2)) {
-            throw new OnnxException("cross-encoder " + id + ": unexpected output shape " + Arrays.toString(shape)
+            throw new ModelMismatchException("cross-encoder " + id + ": unexpected output shape " + Arrays.toString(shape)
                     + " for " + rows + " pairs; expected [" + rows + ", 1] (a relevance logit) or [" + rows
                     + ", 2] (two-class logits)");
         }
@@ -276,7 +347,7 @@ public final class CrossEncoderReranker implements Reranker {
     private static boolean checkInputs(Map<String, NodeInfo> inputs, Path model) {
         for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
             if (!inputs.containsKey(required)) {
-                throw new OnnxException(model + " has no '" + required + "' input (inputs: " + inputs.keySet()
+                throw new ModelMismatchException(model + " has no '" + required + "' input (inputs: " + inputs.keySet()
                         + "); expected a Hugging Face sequence-classification export");
             }
         }
@@ -284,17 +355,17 @@ public final class CrossEncoderReranker implements Reranker {
         for (NodeInfo info : inputs.values()) {
             String name = info.getName();
             if (!name.equals(INPUT_IDS) && !name.equals(ATTENTION_MASK) && !name.equals(TOKEN_TYPE_IDS)) {
-                throw new OnnxException(model + " has an input '" + name + "' the cross-encoder cannot feed; "
+                throw new ModelMismatchException(model + " has an input '" + name + "' the cross-encoder cannot feed; "
                         + "supported: " + INPUT_IDS + ", " + ATTENTION_MASK + ", " + TOKEN_TYPE_IDS);
             }
             if (!(info.getInfo() instanceof TensorInfo t)
                     || (t.type != OnnxJavaType.INT64 && t.type != OnnxJavaType.INT32)) {
-                throw new OnnxException(model + ": input '" + name + "' is " + info.getInfo()
+                throw new ModelMismatchException(model + ": input '" + name + "' is " + info.getInfo()
                         + "; expected an int64 (or int32) tensor");
             }
             boolean is32 = t.type == OnnxJavaType.INT32;
             if (int32 != null && int32 != is32) {
-                throw new OnnxException(model + ": inputs mix int32 and int64 tensors");
+                throw new ModelMismatchException(model + ": inputs mix int32 and int64 tensors");
             }
             int32 = is32;
         }
@@ -306,7 +377,7 @@ public final class CrossEncoderReranker implements Reranker {
         NodeInfo out = outputs.get("logits");
         if (out == null) {
             if (outputs.size() != 1) {
-                throw new OnnxException(model + " has outputs " + outputs.keySet()
+                throw new ModelMismatchException(model + " has outputs " + outputs.keySet()
                         + " but none named 'logits'; expected a sequence-classification export");
             }
             out = outputs.values().iterator().next();
@@ -316,7 +387,7 @@ public final class CrossEncoderReranker implements Reranker {
             boolean rankOk = shape.length == 1 || shape.length == 2;
             boolean widthOk = shape.length != 2 || shape[1] < 0 || shape[1] == 1 || shape[1] == 2;
             if (t.type != OnnxJavaType.FLOAT || !rankOk || !widthOk) {
-                throw new OnnxException(model + ": unexpected output '" + out.getName() + "' " + t.type + " "
+                throw new ModelMismatchException(model + ": unexpected output '" + out.getName() + "' " + t.type + " "
                         + Arrays.toString(shape) + "; expected float logits of shape [n, 1] (a relevance logit) "
                         + "or [n, 2] (two-class logits)");
             }
@@ -386,17 +457,19 @@ public final class CrossEncoderReranker implements Reranker {
     public static final class Builder {
         /** The usual BERT and XLM-R limit. */
         public static final int DEFAULT_MAX_LENGTH = 512;
-        public static final int DEFAULT_BATCH_SIZE = 32;
-        public static final int DEFAULT_TOKEN_BUDGET = 8192;
+        public static final int DEFAULT_MAX_BATCH_SIZE = 16;
+        public static final int DEFAULT_MAX_BATCH_TOKENS = 8192;
 
         private final Path directory;
         private int maxLength = DEFAULT_MAX_LENGTH;
         private boolean maxLengthSet;
-        private int batchSize = DEFAULT_BATCH_SIZE;
-        private int tokenBudget = DEFAULT_TOKEN_BUDGET;
+        private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+        private int maxBatchTokens = DEFAULT_MAX_BATCH_TOKENS;
         private boolean sigmoid;
         private SessionConfig sessionConfig = SessionConfig.DEFAULT;
         private String id;
+        private String modelFile;
+        private boolean deterministic = true;
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "model directory is null");
@@ -416,12 +489,12 @@ public final class CrossEncoderReranker implements Reranker {
             return this;
         }
 
-        /** Most pairs in one model call (default 32). */
-        public Builder batchSize(int pairs) {
+        /** Most pairs in one model call (default 16, as the bi-encoder). */
+        public Builder maxBatchSize(int pairs) {
             if (pairs < 1) {
-                throw new IllegalArgumentException("batchSize must be >= 1, was " + pairs);
+                throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + pairs);
             }
-            this.batchSize = pairs;
+            this.maxBatchSize = pairs;
             return this;
         }
 
@@ -429,11 +502,11 @@ public final class CrossEncoderReranker implements Reranker {
          * Most padded tokens (pairs x padded length) in one model call (default 8192), bounding memory; a
          * batch always holds at least one pair.
          */
-        public Builder tokenBudget(int tokens) {
+        public Builder maxBatchTokens(int tokens) {
             if (tokens < 1) {
-                throw new IllegalArgumentException("tokenBudget must be >= 1, was " + tokens);
+                throw new IllegalArgumentException("maxBatchTokens must be >= 1, was " + tokens);
             }
-            this.tokenBudget = tokens;
+            this.maxBatchTokens = tokens;
             return this;
         }
 
@@ -470,6 +543,29 @@ public final class CrossEncoderReranker implements Reranker {
                 throw new IllegalArgumentException("id is empty");
             }
             this.id = id;
+            return this;
+        }
+
+        /**
+         * The ONNX file to load, relative to the directory, when it is not {@code model.onnx} or
+         * {@code onnx/model.onnx} (e.g. {@code "onnx/model_quantized.onnx"}).
+         */
+        public Builder modelFile(String relativePath) {
+            if (relativePath == null || relativePath.isBlank()) {
+                throw new IllegalArgumentException("modelFile is empty");
+            }
+            this.modelFile = relativePath;
+            return this;
+        }
+
+        /**
+         * When true (default), every pair's score is the one it gets alone, whatever else is in the call.
+         * Float models are batch-invariant anyway and are batched as usual; for models whose scores depend
+         * on their batch companions (int8 models with dynamic quantization), detected at load, it means one
+         * pair per model call. False batches them too: faster, but scores then vary slightly.
+         */
+        public Builder deterministic(boolean on) {
+            this.deterministic = on;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package dev.neuralsearch.rerank;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -34,6 +36,15 @@ final class ModelDirectory {
                 + "; export the model first, e.g. optimum-cli export onnx --model <hub-id> --task text-classification <dir>");
     }
 
+    /** A model file the user named, relative to the directory. */
+    static Path modelFile(Path dir, String relative) {
+        Path p = dir.resolve(relative).normalize();
+        if (!Files.isRegularFile(p)) {
+            throw new IllegalArgumentException("model file " + relative + " not found in " + dir.toAbsolutePath());
+        }
+        return p;
+    }
+
     static Path tokenizerFile(Path dir) {
         Path p = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(p)) {
@@ -49,17 +60,33 @@ final class ModelDirectory {
      * RoBERTa-style models derive position ids from {@code input_ids != pad}, so the right id matters.
      */
     static long padTokenId(Path tokenizerJson) {
-        JsonNode root = readJson(tokenizerJson);
-        if (root == null) {
-            return 0;
+        JsonNode padding = null;
+        JsonNode addedTokens = null;
+        // Streams over the file and skips the vocabulary (megabytes for multilingual models).
+        try (JsonParser p = JSON.getFactory().createParser(tokenizerJson.toFile())) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return 0;
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                p.nextToken();
+                switch (field) {
+                    case "padding" -> padding = p.readValueAsTree();
+                    case "added_tokens" -> addedTokens = p.readValueAsTree();
+                    default -> p.skipChildren();
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(tokenizerJson.toAbsolutePath() + " is not valid JSON: " + e.getMessage(), e);
         }
-        JsonNode padId = root.path("padding").path("pad_id");
-        if (padId.isIntegralNumber()) {
-            return padId.asLong();
+        if (padding != null && padding.path("pad_id").isIntegralNumber()) {
+            return padding.path("pad_id").asLong();
         }
-        for (JsonNode token : root.path("added_tokens")) {
-            if (PAD_TOKENS.contains(token.path("content").asText()) && token.path("id").isIntegralNumber()) {
-                return token.path("id").asLong();
+        if (addedTokens != null) {
+            for (JsonNode token : addedTokens) {
+                if (PAD_TOKENS.contains(token.path("content").asText()) && token.path("id").isIntegralNumber()) {
+                    return token.path("id").asLong();
+                }
             }
         }
         return 0;

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.neuralsearch.encoder.ModelMismatchException;
+import dev.neuralsearch.onnx.ExecutionProvider;
+import dev.neuralsearch.onnx.GpuUnavailableException;
+import dev.neuralsearch.onnx.OnnxEnvironment;
 import dev.neuralsearch.onnx.OnnxException;
 import dev.neuralsearch.rerank.fixtures.TinyCrossEncoder;
+import dev.neuralsearch.rerank.fixtures.TinyCrossEncoder.Variant;
 import dev.neuralsearch.tokenize.TextTokenizer;
 import dev.neuralsearch.tokenize.TokenizedText;
 import dev.neuralsearch.tokenize.TokenizerException;
@@ -94,6 +99,14 @@ class CrossEncoderRerankerTest {
     }
 
     @Test
+    void int32InputsAreFedAsInt32() {
+        try (CrossEncoderReranker r = CrossEncoderReranker.load(
+                TinyCrossEncoder.write(tmp.resolve("bert-1-int32"), 1, true, Variant.INT32_INPUTS))) {
+            assertThat(r.score(QUERY, PASSAGES)).containsExactly(oneLogit.score(QUERY, PASSAGES));
+        }
+    }
+
+    @Test
     void sigmoidOption() {
         try (CrossEncoderReranker r = CrossEncoderReranker.builder(tmp.resolve("bert-1")).sigmoid(true).build();
              CrossEncoderReranker r2 = CrossEncoderReranker.builder(tmp.resolve("bert-2")).sigmoid(true).build()) {
@@ -125,7 +138,7 @@ class CrossEncoderRerankerTest {
             single[i] = oneLogit.score(QUERY, List.of(passages.get(i)))[0];
         }
         try (CrossEncoderReranker small = CrossEncoderReranker.builder(tmp.resolve("bert-1"))
-                .batchSize(4).tokenBudget(100).build()) {
+                .maxBatchSize(4).maxBatchTokens(100).build()) {
             float[] batched = small.score(QUERY, passages);
             assertThat(batched).containsExactly(single);
         }
@@ -209,6 +222,7 @@ class CrossEncoderRerankerTest {
         r.close(); // idempotent
         assertThatThrownBy(() -> r.score("q", List.of("p"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
+        assertThatThrownBy(() -> r.score("q", List.of())).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -244,11 +258,73 @@ class CrossEncoderRerankerTest {
     }
 
     @Test
+    void modelFileInASubfolderOrNamedExplicitly() throws Exception {
+        Path hubLayout = Files.createDirectories(tmp.resolve("hub-layout/onnx"));
+        Files.copy(tmp.resolve("bert-1/model.onnx"), hubLayout.resolve("model.onnx"));
+        Files.copy(tmp.resolve("bert-1/model.onnx"), hubLayout.resolve("model_quantized.onnx"));
+        Files.copy(tmp.resolve("bert-1/tokenizer.json"), hubLayout.getParent().resolve("tokenizer.json"));
+        float expected = oneLogit.score("hello", List.of("world"))[0];
+        try (CrossEncoderReranker r = CrossEncoderReranker.load(hubLayout.getParent());
+             CrossEncoderReranker q = CrossEncoderReranker.builder(hubLayout.getParent())
+                     .modelFile("onnx/model_quantized.onnx").build()) {
+            assertThat(r.score("hello", List.of("world"))).containsExactly(expected);
+            assertThat(q.score("hello", List.of("world"))).containsExactly(expected);
+        }
+        assertThatThrownBy(() -> CrossEncoderReranker.builder(hubLayout.getParent()).modelFile("nope.onnx").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("model file nope.onnx not found");
+    }
+
+    @Test
     void unexpectedOutputShapeIsRefusedAtLoad() {
         Path threeClasses = TinyCrossEncoder.write(tmp.resolve("bert-3"), 3, true);
         assertThatThrownBy(() -> CrossEncoderReranker.load(threeClasses))
-                .isInstanceOf(OnnxException.class).hasMessageContaining("unexpected output 'logits'")
+                .isInstanceOf(ModelMismatchException.class).hasMessageContaining("unexpected output 'logits'")
                 .hasMessageContaining("[-1, 3]");
+    }
+
+    @Test
+    void outputWidthUnknownUntilRunIsCheckedByTheLoadProbe() {
+        Path threeClasses = TinyCrossEncoder.write(tmp.resolve("bert-3-symbolic"), 3, true, Variant.SYMBOLIC_WIDTH);
+        assertThatThrownBy(() -> CrossEncoderReranker.load(threeClasses))
+                .isInstanceOf(ModelMismatchException.class).hasMessageContaining("unexpected output shape [1, 3]");
+        // A symbolic width that turns out to be 2 is fine.
+        try (CrossEncoderReranker r = CrossEncoderReranker.load(
+                TinyCrossEncoder.write(tmp.resolve("bert-2-symbolic"), 2, true, Variant.SYMBOLIC_WIDTH))) {
+            assertThat(r.score("hello", List.of("world"))).containsExactly(twoLogits.score("hello", List.of("world")));
+        }
+    }
+
+    @Test
+    void tokenizerOfAnotherModelIsRefusedAtLoad() {
+        Path small = TinyCrossEncoder.write(tmp.resolve("bert-1-small-vocab"), 1, true, Variant.SMALL_VOCABULARY);
+        assertThatThrownBy(() -> CrossEncoderReranker.load(small))
+                .isInstanceOf(ModelMismatchException.class).hasMessageContaining("does not match model")
+                .hasMessageContaining("30522 tokens");
+    }
+
+    @Test
+    void batchDependentModelRunsOnePairAtATimeUnlessToldOtherwise() {
+        Path leaky = TinyCrossEncoder.write(tmp.resolve("bert-1-leaky"), 1, true, Variant.PADDING_LEAKS);
+        List<String> passages = variedPassages(12);
+        try (CrossEncoderReranker deterministic = CrossEncoderReranker.load(leaky);
+             CrossEncoderReranker fast = CrossEncoderReranker.builder(leaky).deterministic(false).build()) {
+            assertThat(oneLogit.batchInvariant()).isTrue();
+            assertThat(deterministic.batchInvariant()).isFalse();
+            float[] alone = new float[passages.size()];
+            for (int i = 0; i < alone.length; i++) {
+                alone[i] = deterministic.score(QUERY, List.of(passages.get(i)))[0];
+            }
+            // Unpadded, the leaky model computes the fixture's function exactly.
+            TokenizedText t = oracle.encodePair(QUERY, passages.get(0));
+            assertThat(alone[0]).isEqualTo(TinyCrossEncoder.logits(t.ids(), t.typeIds(), 1, true)[0]);
+            assertThat(deterministic.score(QUERY, passages)).containsExactly(alone);
+            // Batched, padding counts as query tokens (pad id 0 -> E[0] = (1, 0, 0)) and raises the scores.
+            float[] batched = fast.score(QUERY, passages);
+            assertThat(batched).isNotEqualTo(alone);
+            for (int i = 0; i < alone.length; i++) {
+                assertThat(batched[i]).isGreaterThanOrEqualTo(alone[i]);
+            }
+        }
     }
 
     @Test
@@ -274,11 +350,19 @@ class CrossEncoderRerankerTest {
     }
 
     @Test
+    void cudaOnTheCpuBuildIsAClearError() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(OnnxEnvironment.cudaBuildPresent(), "GPU build on the class path");
+        assertThatThrownBy(() -> CrossEncoderReranker.builder(tmp.resolve("bert-1"))
+                .executionProvider(ExecutionProvider.CUDA).build())
+                .isInstanceOf(GpuUnavailableException.class).hasMessageContaining("onnxruntime_gpu");
+    }
+
+    @Test
     void badOptions() {
         var b = CrossEncoderReranker.builder(tmp);
         assertThatThrownBy(() -> b.maxLength(3)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.batchSize(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> b.tokenBudget(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxBatchSize(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxBatchTokens(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.threads(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.id(" ")).isInstanceOf(IllegalArgumentException.class);
     }
