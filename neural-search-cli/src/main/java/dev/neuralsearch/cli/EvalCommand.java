@@ -3,6 +3,7 @@ package dev.neuralsearch.cli;
 import dev.neuralsearch.core.IndexFactory;
 import dev.neuralsearch.core.Reranker;
 import dev.neuralsearch.core.TextEncoder;
+import dev.neuralsearch.encoder.BiEncoder;
 import dev.neuralsearch.eval.BeirDataset;
 import dev.neuralsearch.eval.BeirEvaluator;
 import dev.neuralsearch.eval.EvalReport;
@@ -114,13 +115,16 @@ public final class EvalCommand implements Callable<Integer> {
     public static EvalReport run(BeirDataset ds, String model, boolean noInstruction, Integer maxLength,
                                  Path rerankerDir, int recall, int rerank, Path cacheDir, boolean ann,
                                  BeirEvaluator.Listener listener) {
-        BeirEvaluator.Options opts = BeirEvaluator.Options.defaults(EvalModels.cacheName(model, maxLength))
-                .withDepths(recall, rerank)
-                .withCacheDir(cacheDir)
-                .withTokenCounter(EvalModels.tokenCounter(model, maxLength));
         Path home = null;
         try (TextEncoder encoder = EvalModels.openEncoder(model, noInstruction, maxLength);
              Reranker rr = rerankerDir == null ? null : EvalModels.openReranker(rerankerDir)) {
+            BeirEvaluator.Options opts = BeirEvaluator.Options.defaults(EvalModels.cacheName(model, maxLength))
+                    .withDepths(recall, rerank)
+                    .withCacheDir(cacheDir);
+            if (encoder instanceof BiEncoder bi) {
+                String prefix = bi.spec().passagePrefix();
+                opts = opts.withTokenCounter(text -> bi.tokenizer().encode(prefix + text).tokenCount());
+            }
             IndexFactory factory = null;
             if (ann) {
                 home = Files.createTempDirectory("nsearch-eval-index");
