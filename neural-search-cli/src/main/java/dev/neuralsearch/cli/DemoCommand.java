@@ -42,9 +42,10 @@ import picocli.CommandLine.Spec;
  * models rank the bundled queries exactly as the fp32 ones do, at about a third of the time.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The quickstart: indexes the bundled English and Chinese demo corpus (240 short documents)",
-                "and runs the bundled queries (or yours), printing ranked hits. English goes to",
-                "bge-small-en-v1.5-q, Chinese to bge-small-zh-v1.5-q, each in its own index home."})
+        description = {"The quickstart: indexes the bundled English and Chinese demo corpus",
+                "(240 short documents) and runs the bundled queries (or yours), printing",
+                "ranked hits. English goes to bge-small-en-v1.5-q, Chinese to",
+                "bge-small-zh-v1.5-q, each in its own index home.", ""})
 final class DemoCommand implements Callable<Integer> {
 
     static final String CORPUS = "/demo/corpus.jsonl";

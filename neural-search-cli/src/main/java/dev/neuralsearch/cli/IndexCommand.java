@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = {"Adds documents from JSON lines to an index home (created if absent).",
-                "Lines: {\"id\",\"text\",\"metadata\":{...}} or BEIR corpus lines {\"_id\",\"title\",\"text\"}.",
-                "A document whose id is already indexed is replaced.",
-                "Prints 'committed <documents in the index>' on stdout after every commit."})
+                "Lines: {\"id\",\"text\",\"metadata\":{...}} or BEIR {\"_id\",\"title\",\"text\"}.",
+                "A document whose id is already indexed is replaced. After every commit",
+                "stdout gets 'committed <documents in the index>'.", ""})
 final class IndexCommand implements Callable<Integer> {
 
     @Spec

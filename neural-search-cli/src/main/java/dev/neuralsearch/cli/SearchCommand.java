@@ -15,10 +15,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Searches an index home and prints the ranked hits.",
-                "Filter syntax (comma = and): field=value, field!=value, field>=n, field>n, field<=n, field<n,",
-                "field in (a|b|c). Unquoted numbers are numbers, true/false booleans, the rest strings;",
-                "quote a value (\"...\" or '...') to force a string. Example: --filter 'year>=2020,lang=en'"})
+        description = {"Searches an index home and prints the ranked hits.", "",
+                "Filter syntax, clauses joined by commas (all must hold):",
+                "  field=value  field!=value  field>n  field>=n  field<n  field<=n  field in (a|b|c)",
+                "Unquoted numbers are numbers, true/false booleans, the rest strings; quote a",
+                "value (\"...\" or '...') to force a string. Example: --filter 'year>=2020,lang=en'", ""})
 final class SearchCommand implements Callable<Integer> {
 
     @Spec
