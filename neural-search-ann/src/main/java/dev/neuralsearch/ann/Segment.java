@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Segment {
     private static final byte[] DEL_MAGIC = "NSDEL001".getBytes(StandardCharsets.US_ASCII);
 
-    final Manifest.SegmentEntry entry;
+    /** The segment's manifest entry as of the last commit that included it (or as written, before that). */
+    volatile Manifest.SegmentEntry entry;
     final int id;
     final int count;
     final String[] ids;
