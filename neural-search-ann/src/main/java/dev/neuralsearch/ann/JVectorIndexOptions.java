@@ -22,7 +22,7 @@ package dev.neuralsearch.ann;
  * @param verifyChecksums verify the CRC32 of every segment file when opening, default true
  * @param maxBufferedDocs when this many documents are buffered (searched by brute force) since the last commit or
  *                        flush, they are written as a graph segment that is searchable but not yet committed (it
- *                        becomes part of the next commit; a crash drops it), default 50,000
+ *                        becomes part of the next commit; a crash drops it), default 20,000
  */
 public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery, int pqThreshold, int pqSubspaces,
                                   int filterBruteForceLimit, long expectedDocuments, int averageDocumentBytes,
@@ -30,7 +30,7 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
                                   boolean verifyChecksums, int maxBufferedDocs) {
 
     public static final JVectorIndexOptions DEFAULT =
-            new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 100_000, 512, 8, 0.3, 0, true, 50_000);
+            new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 100_000, 512, 8, 0.3, 0, true, 20_000);
 
     public JVectorIndexOptions {
         if (maxDegree < 2) {

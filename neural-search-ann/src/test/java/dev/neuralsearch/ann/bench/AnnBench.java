@@ -51,7 +51,7 @@ public final class AnnBench {
         JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withBuildThreads(threads).withExpectedDocuments(n)
                 .withMaxSegments(0).withAverageDocumentBytes(64)
                 .withPqSubspaces(Integer.parseInt(a.getOrDefault("pq", "0")))
-                .withPqThreshold(Integer.parseInt(a.getOrDefault("pqmin", "2048")))
+                .withPqThreshold(Integer.parseInt(a.getOrDefault("pqmin", String.valueOf(JVectorIndexOptions.DEFAULT.pqThreshold()))))
                 .withMaxDegree(Integer.parseInt(a.getOrDefault("degree", "32")));
         System.out.printf("AnnBench n=%d dim=%d clusters=%d spread=%.3f pq=%d pqmin=%d degree=%d threads=%d batch=%d java=%s cores=%d%n", n, dim,
                 clusters, spread, o.pqSubspaces(), o.pqThreshold(), o.maxDegree(), o.effectiveBuildThreads(), batch, Runtime.version(),
