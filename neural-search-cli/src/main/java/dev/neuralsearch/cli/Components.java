@@ -56,8 +56,9 @@ final class Components {
 
     /**
      * The schema an index home was created with, read from its {@code manifest.json}
-     * ({@code {"crc32": ..., "manifest": {"modelId", "dimension", "similarity", ...}}}). The ann module has no
-     * public reader for it yet; when the file cannot be read this way the commands ask for {@code --model}.
+     * ({@code {"crc32": ..., "manifest": {"modelId", "dimension", "similarity", ...}}}, as docs/index.md describes).
+     * The ann module has no public reader for it yet; when the file cannot be read this way the commands ask for
+     * {@code --model}.
      */
     static Optional<IndexSchema> indexedSchema(Path home) {
         Path manifest = home.resolve("manifest.json");
