@@ -29,19 +29,24 @@ final class Components {
         return BiEncoder.load(EvalModels.spec(model, false, null));
     }
 
-    static Reranker reranker(Path dir) {
+    /** A cross-encoder directory; {@code maxLength} (tokens per pair) null for the default. */
+    static Reranker reranker(Path dir, Integer maxLength) {
         if (!Files.isDirectory(dir)) {
             throw new Nsearch.UserError("reranker directory not found: " + dir);
         }
-        return CrossEncoderReranker.load(dir);
+        CrossEncoderReranker.Builder b = CrossEncoderReranker.builder(dir);
+        if (maxLength != null) {
+            b.maxLength(maxLength);
+        }
+        return b.build();
     }
 
     /** An engine over an index home (created if absent); the engine owns and closes everything. */
-    static NeuralSearch engine(Path home, String model, Path rerankerDir) {
+    static NeuralSearch engine(Path home, String model, Path rerankerDir, Integer rerankerMaxLength) {
         TextEncoder encoder = encoder(model);
         Reranker reranker = null;
         try {
-            reranker = rerankerDir == null ? null : reranker(rerankerDir);
+            reranker = rerankerDir == null ? null : reranker(rerankerDir, rerankerMaxLength);
         } catch (RuntimeException e) {
             encoder.close();
             throw e;

@@ -63,7 +63,7 @@ final class IndexCommand implements Callable<Integer> {
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
              ProgressBar bar = Progress.bar("indexing", expected, noProgress);
-             NeuralSearch search = Components.engine(home.home, model.resolve(home.home), null)) {
+             NeuralSearch search = Components.engine(home.home, model.resolve(home.home), null, null)) {
             Batches batches = new Batches(search, bar, spec.commandLine().getOut());
             DocumentReader docs = new DocumentReader(reader, stdin ? "stdin" : input);
             while (docs.hasNext()) {

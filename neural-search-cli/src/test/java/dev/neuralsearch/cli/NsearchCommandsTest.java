@@ -132,6 +132,28 @@ class NsearchCommandsTest {
 
     @Test
     @Order(2)
+    void searchWithReranker() throws IOException {
+        Path reranker = dev.neuralsearch.search.Fixtures.tinyXlmRoberta(tmp.resolve("tiny-ce"));
+        Run r = nsearch("search", "--home", home.toString(), "bread", "--k", "8", "--recall", "10", "--rerank", "5",
+                "--reranker", reranker.toString(), "--reranker-max-length", "60", "--json");
+        assertThat(r.exit).as(r.err).isZero();
+        List<JsonNode> hits = new ArrayList<>();
+        for (String line : r.lines()) {
+            hits.add(JSON.readTree(line));
+        }
+        assertThat(hits).hasSize(8);
+        for (int i = 0; i < 5; i++) {
+            assertThat(hits.get(i).get("rerankRank").asInt()).isEqualTo(i + 1);
+            assertThat(hits.get(i).get("score").floatValue()).isEqualTo(hits.get(i).get("rerankScore").floatValue());
+        }
+        for (int i = 5; i < 8; i++) {
+            assertThat(hits.get(i).get("rerankRank").isNull()).isTrue();
+            assertThat(hits.get(i).get("recallRank").asInt()).isEqualTo(i + 1);
+        }
+    }
+
+    @Test
+    @Order(2)
     void statsJson() throws IOException {
         Run r = nsearch("stats", "--home", home.toString(), "--json");
         assertThat(r.exit).as(r.err).isZero();
