@@ -203,6 +203,16 @@ class NsearchCommandsTest {
     }
 
     @Test
+    void helpListsTheCommands() {
+        Run help = nsearch("--help");
+        assertThat(help.exit).isZero();
+        assertThat(help.out).contains("demo", "embed", "index", "search", "stats", "eval");
+        Run none = nsearch();
+        assertThat(none.exit).isEqualTo(2);
+        assertThat(none.err).contains("missing command");
+    }
+
+    @Test
     void embedJson() throws IOException {
         Run r = nsearch("embed", "--model", MODEL, "--query", "--json", "hello world");
         assertThat(r.exit).as(r.err).isZero();
