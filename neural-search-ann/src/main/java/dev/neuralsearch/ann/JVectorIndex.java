@@ -881,7 +881,7 @@ public final class JVectorIndex implements VectorIndex {
             List<Candidates.Candidate> all = new ArrayList<>();
             for (Segment seg : s.segments) {
                 Candidates c = new Candidates(k);
-                FixedBitSet accept = f.matchesAll() ? null : seg.matching(f);
+                FixedBitSet accept = f.matchesAll() ? null : seg.match(f).bits();
                 seg.exact(q, k, accept, vsf, c);
                 all.addAll(c.toList());
             }
