@@ -881,7 +881,7 @@ public final class JVectorIndex implements VectorIndex {
             List<Candidates.Candidate> all = new ArrayList<>();
             for (Segment seg : s.segments) {
                 Candidates c = new Candidates(k);
-                FixedBitSet accept = f.matchesAll() ? null : seg.matching(f);
+                FixedBitSet accept = f.matchesAll() ? null : seg.match(f).bits();
                 seg.exact(q, k, accept, vsf, c);
                 all.addAll(c.toList());
             }
@@ -972,11 +972,14 @@ public final class JVectorIndex implements VectorIndex {
         try {
             long tomb = 0;
             long flushed = 0;
+            int committedSegments = 0;
             Set<Integer> committed = committedIds;
             for (Segment seg : s.segments) {
                 tomb += seg.deleted.cardinality();
                 if (!committed.contains(seg.id)) {
                     flushed += seg.liveCount();
+                } else {
+                    committedSegments++;
                 }
             }
             long bytes = 0;
@@ -991,7 +994,7 @@ public final class JVectorIndex implements VectorIndex {
             } catch (IOException | UncheckedIOException ignored) {
                 // files may vanish during compaction
             }
-            return new IndexStats(locations.size(), s.segments.size(), tomb, bytes, s.buffer.liveCount() + flushed);
+            return new IndexStats(locations.size(), committedSegments, tomb, bytes, s.buffer.liveCount() + flushed);
         } finally {
             s.release();
         }

@@ -216,15 +216,29 @@ final class Segment {
         return count - deleted.cardinality();
     }
 
-    /** Accepted ordinals for a filter: live and matching. Null filter bitset = no filter. */
-    FixedBitSet matching(Filter filter) {
-        FixedBitSet bits = new FixedBitSet(count);
-        for (int i = 0; i < count; i++) {
-            if (!deleted.get(i) && filter.matches(metadata[i])) {
-                bits.set(i);
+    /** Ordinals whose (immutable) metadata match a filter, dead or alive; cached per segment by filter value. */
+    record Match(FixedBitSet bits, int cardinality) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Filter, Match> filterCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    Match match(Filter filter) {
+        Match m = filterCache.get(filter);
+        if (m == null) {
+            FixedBitSet bits = new FixedBitSet(count);
+            for (int i = 0; i < count; i++) {
+                if (filter.matches(metadata[i])) {
+                    bits.set(i);
+                }
             }
+            m = new Match(bits, bits.cardinality());
+            if (filterCache.size() >= 256) {
+                filterCache.clear(); // crude bound; a hot filter is recomputed once
+            }
+            filterCache.put(filter, m);
         }
-        return bits;
+        return m;
     }
 
     /** Collects up to k candidates of this segment into {@code out}. */
@@ -234,16 +248,16 @@ final class Segment {
         if (filter.matchesAll()) {
             accept = deleted.isEmpty() ? Bits.ALL : (Bits) ord -> !deleted.get(ord);
         } else {
-            FixedBitSet m = matching(filter);
-            int c = m.cardinality();
-            if (c == 0) {
+            Match m = match(filter);
+            if (m.cardinality() == 0) {
                 return;
             }
-            if (c <= bruteForceLimit) {
-                exact(q, k, m, vsf, out);
+            if (m.cardinality() <= bruteForceLimit) {
+                exact(q, k, m.bits(), vsf, out);
                 return;
             }
-            accept = m;
+            FixedBitSet bits = m.bits();
+            accept = deleted.isEmpty() ? bits : (Bits) ord -> bits.get(ord) && !deleted.get(ord);
         }
         GraphSearcher pooled = searchers.poll();
         GraphSearcher searcher = pooled != null ? pooled : new GraphSearcher(graph);
@@ -268,7 +282,7 @@ final class Segment {
         }
     }
 
-    /** Exact scan over accepted ordinals (all live ones when {@code accept} is null). */
+    /** Exact scan over live ordinals, restricted to {@code accept} unless it is null. */
     void exact(VectorFloat<?> q, int k, FixedBitSet accept, VectorSimilarityFunction vsf, Candidates out) {
         try (var view = graph.getView()) {
             ScoreFunction.ExactScoreFunction sf = ((ImmutableGraphIndex.ScoringView) view).rerankerFor(q, vsf);
@@ -281,7 +295,9 @@ final class Segment {
                 }
             } else {
                 for (int i = accept.nextSetBit(0); i >= 0 && i < count; i = i + 1 < count ? accept.nextSetBit(i + 1) : -1) {
-                    local.offer(sf.similarityTo(i), id, i, ids[i], null);
+                    if (!deleted.get(i)) {
+                        local.offer(sf.similarityTo(i), id, i, ids[i], null);
+                    }
                 }
             }
             local.drainTo(out);
