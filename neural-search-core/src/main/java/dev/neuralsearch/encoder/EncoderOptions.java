@@ -19,7 +19,8 @@ import java.util.Objects;
  *                       depend on their batch companions — int8 models with dynamic activation quantization,
  *                       whose scale spans the whole padded batch (cosine 0.990-0.996 otherwise) — it means
  *                       one text per run. This is detected when the model loads. {@code false} batches
- *                       them too: faster, but a text's vector then varies slightly with its companions.
+ *                       them too: a text's vector then varies slightly with its companions (and on CPU
+ *                       it was measured no faster).
  * @param session        per-session ONNX Runtime settings (intra-op threads 1 by default: measured fastest
  *                       with one session per core)
  */
