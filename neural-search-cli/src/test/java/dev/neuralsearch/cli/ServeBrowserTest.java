@@ -165,6 +165,8 @@ class ServeBrowserTest {
         String expected = DemoCommand.corpus().stream().filter(d -> d.id().equals(id)).findFirst().orElseThrow().text();
         assertThat(shown).isEqualTo(expected).containsPattern("\\p{IsHan}");
         assertThat(driver.findElement(By.id("vector-numbers")).getText()).contains("512");
+        Files.write(Path.of("target", "serve-screenshot-zh.png"),
+                ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
 
         // a metadata filter from the form, and a bad one shown as an error
         WebElement filter = driver.findElement(By.id("filter"));
