@@ -57,6 +57,16 @@ final class SearchServer implements AutoCloseable {
     static final int MAX_LIMIT = 100;
     static final int DEFAULT_LIMIT = 10;
 
+    /** Seconds a client may take to send a whole request before its connection is closed (slow clients). */
+    static final String MAX_REQUEST_SECONDS = "30";
+
+    static {
+        // Read once, when the JDK's server first starts; an explicit -D setting wins.
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) {
+            System.setProperty("sun.net.httpserver.maxReqTime", MAX_REQUEST_SECONDS);
+        }
+    }
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json; charset=utf-8";
     private static final Map<String, String> PAGES = Map.of(

@@ -51,6 +51,7 @@ class ServeBrowserTest {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-dev-shm-usage", "--window-size=1100,1000", "--user-data-dir=" + profile);
+        options.setCapability("goog:loggingPrefs", java.util.Map.of("browser", "ALL"));
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
         driver = new ChromeDriver(service, options);
@@ -142,6 +143,14 @@ class ServeBrowserTest {
         String numbers = driver.findElement(By.id("vector-numbers")).getText();
         assertThat(numbers).contains("dimension").contains("384").contains("norm").contains("1.0000")
                 .contains("first components").contains("bge-small-en-v1.5-q");
+
+        // no script error, no refused resource, no Content-Security-Policy violation on the way
+        List<String> severe = driver.manage().logs().get("browser").getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue())
+                .map(Object::toString).toList();
+        assertThat(severe).isEmpty();
+        js("console.error('log probe')"); // the log is really read: this one must show up
+        assertThat(driver.manage().logs().get("browser").getAll()).anyMatch(e -> e.getMessage().contains("log probe"));
 
         Path shot = Path.of("target", "serve-screenshot.png");
         Files.createDirectories(shot.getParent());
