@@ -309,7 +309,7 @@ final class Segment {
     /** Visits live ordinals with a heap copy of their vector (compaction). */
     void forEachLive(java.util.function.BiConsumer<Integer, VectorFloat<?>> action) {
         try (var view = graph.getView()) {
-            OnDiskGraphIndex.View v = (OnDiskGraphIndex.View) view;
+            OnDiskGraphIndex.View v = view;
             for (int i = 0; i < count; i++) {
                 if (!deleted.get(i)) {
                     action.accept(i, v.getVector(i).copy());
@@ -322,7 +322,7 @@ final class Segment {
 
     float[] vector(int ord) {
         try (var view = graph.getView()) {
-            VectorFloat<?> v = ((OnDiskGraphIndex.View) view).getVector(ord);
+            VectorFloat<?> v = view.getVector(ord);
             float[] f = new float[v.length()];
             for (int i = 0; i < f.length; i++) {
                 f[i] = v.get(i);

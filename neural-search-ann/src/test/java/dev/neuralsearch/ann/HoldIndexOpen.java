@@ -6,7 +6,7 @@ import java.nio.file.Path;
 public final class HoldIndexOpen {
     public static void main(String[] args) throws Exception {
         try (JVectorIndex index = JVectorIndex.open(Path.of(args[0]), CrashWorker.SCHEMA, CrashWorker.OPTIONS)) {
-            System.out.println("opened");
+            System.out.println("opened " + index.generation());
             System.out.flush();
             Thread.sleep(120_000);
         }

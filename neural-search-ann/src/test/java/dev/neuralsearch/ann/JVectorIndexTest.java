@@ -204,7 +204,7 @@ class JVectorIndexTest {
         var factory = JVectorIndex.at(home).maxDegree(16).overquery(5);
         try (var index = factory.open(SCHEMA)) {
             assertThat(index.schema()).isEqualTo(SCHEMA);
-            assertThat(((JVectorIndex) index).options().maxDegree()).isEqualTo(16);
+            assertThat(index.options().maxDegree()).isEqualTo(16);
         }
     }
 

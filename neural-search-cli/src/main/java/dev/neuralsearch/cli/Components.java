@@ -84,12 +84,17 @@ final class Components {
         }
     }
 
-    /** The schema of an existing index home; a clear error when there is none. */
-    static IndexSchema requireHome(Path home) {
+    /** Refuses a folder that holds no index (so that reading commands do not create one). */
+    static void requireIndex(Path home) {
         if (!Files.isRegularFile(home.resolve("manifest.json"))) {
             throw new Nsearch.UserError("no index at " + home + " (create one with: nsearch index --home " + home
                     + " <file.jsonl>)");
         }
+    }
+
+    /** The schema of an existing index home; a clear error when there is none. */
+    static IndexSchema requireHome(Path home) {
+        requireIndex(home);
         return indexedSchema(home).orElseThrow(() -> new Nsearch.UserError("cannot read the model of the index at "
                 + home + "; name it with --model"));
     }

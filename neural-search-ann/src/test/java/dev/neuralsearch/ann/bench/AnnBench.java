@@ -69,7 +69,10 @@ public final class AnnBench {
                 if (start == 0) {
                     int first = Math.min(docs.size(), 20_000);
                     index.add(docs.subList(0, first), vecs.subList(0, first));
-                    int bq = 20;
+                    for (int i = 0; i < 10; i++) {
+                        index.search(tv.next(), 10, Filter.ALL); // warm-up
+                    }
+                    int bq = 50;
                     long b0 = System.nanoTime();
                     for (int i = 0; i < bq; i++) {
                         index.search(tv.next(), 10, Filter.ALL);
