@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -29,18 +30,30 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class ServeBrowserTest {
 
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** Debian's paths; {@code -Dnsearch.chromium=...} / {@code -Dnsearch.chromedriver=...} to point elsewhere. */
+    static final Path CHROMIUM = Path.of(System.getProperty("nsearch.chromium", "/usr/bin/chromium"));
+    static final Path CHROMEDRIVER = Path.of(System.getProperty("nsearch.chromedriver", "/usr/bin/chromedriver"));
 
     private static WebDriver driver;
     private static Path profile;
     private static String url;
 
+    static boolean browserInstalled() {
+        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    /** Each test reports itself skipped, with the reason, when there is no browser. */
+    @BeforeEach
+    void needsTheBrowser() {
+        assumeTrue(browserInstalled(), "browser test skipped: needs " + CHROMIUM + " and " + CHROMEDRIVER
+                + " (apt-get install chromium chromium-driver; .ci/run installs them)");
+    }
+
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "browser test skipped: needs " + CHROMIUM + " and " + CHROMEDRIVER
-                        + " (apt-get install chromium chromium-driver; .ci/run installs them)");
+        if (!browserInstalled()) {
+            return;
+        }
         url = ServeFixture.get().url();
         System.setProperty("SE_OFFLINE", "true");
         System.setProperty("se.offline", "true");
