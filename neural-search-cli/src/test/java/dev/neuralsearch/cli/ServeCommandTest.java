@@ -55,8 +55,8 @@ class ServeCommandTest {
         assertThat(noIndex.err()).contains("no index at").doesNotContain("\tat ");
     }
 
-    @Test
-    void servesAnIndexHomeUntilStopped(@TempDir Path tmp) throws Exception {
+    /** Three documents indexed with {@link #MODEL} into {@code tmp/home}. */
+    private static Path smallHome(Path tmp) throws Exception {
         Path home = tmp.resolve("home");
         Path docs = tmp.resolve("docs.jsonl");
         Files.write(docs, List.of(
@@ -69,33 +69,82 @@ class ServeCommandTest {
         NsearchCommandsTest.Run index = NsearchCommandsTest.nsearch("index", "--home", home.toString(), "--model",
                 MODEL, "--no-progress", docs.toString());
         assertThat(index.exit()).as(index.err()).isZero();
+        return home;
+    }
 
-        ServeCommand command = new ServeCommand();
-        CompletableFuture<SearchServer> started = new CompletableFuture<>();
-        command.onStart = started::complete;
-        StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(command);
-        cl.setOut(new PrintWriter(out, true));
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(
-                () -> cl.execute("--home", home.toString(), "--port", "0", "--threads", "2"));
-        SearchServer server = started.get(2, TimeUnit.MINUTES);
-        assertThat(out.toString()).startsWith("serving http://127.0.0.1:" + server.port() + "/ (home: "
-                + MODEL + ", 3 documents)");
+    /** A running {@code serve} in a background thread. */
+    private record Running(ServeCommand command, SearchServer server, StringWriter out,
+            CompletableFuture<Integer> exit) {
+        static Running start(String... args) throws Exception {
+            ServeCommand command = new ServeCommand();
+            CompletableFuture<SearchServer> started = new CompletableFuture<>();
+            command.onStart = started::complete;
+            StringWriter out = new StringWriter();
+            StringWriter err = new StringWriter();
+            CommandLine cl = new CommandLine(command);
+            cl.setOut(new PrintWriter(out, true));
+            cl.setErr(new PrintWriter(err, true));
+            CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cl.execute(args));
+            exit.whenComplete((code, e) -> started.completeExceptionally(
+                    new IllegalStateException("serve ended (" + code + "): " + out + err, e)));
+            return new Running(command, started.get(2, TimeUnit.MINUTES), out, exit);
+        }
 
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(server.url() + "api/search"))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"query\": \"how is bread made\", \"limit\": 2}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        JsonNode j = JSON.readTree(r.body());
+        JsonNode post(String path, String body) throws Exception {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create(server.url() + path.substring(1)))
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            return JSON.readTree(r.body());
+        }
+
+        int stop() throws Exception {
+            command.stop();
+            return exit.get(1, TimeUnit.MINUTES);
+        }
+    }
+
+    @Test
+    void servesAnIndexHomeUntilStopped(@TempDir Path tmp) throws Exception {
+        Path home = smallHome(tmp);
+        Running serve = Running.start("--home", home.toString(), "--port", "0", "--threads", "2");
+        assertThat(serve.out().toString()).startsWith("serving http://127.0.0.1:" + serve.server().port()
+                + "/ (home: " + MODEL + ", 3 documents)");
+
+        JsonNode j = serve.post("/api/search", "{\"query\": \"how is bread made\", \"limit\": 2}");
         assertThat(j.path("route").asText()).isEqualTo("home");
         assertThat(j.path("hits").get(0).path("id").asText()).isEqualTo("a");
 
-        command.stop();
-        assertThat(exit.get(1, TimeUnit.MINUTES)).isZero();
+        assertThat(serve.stop()).isZero();
         // the engine is closed and the home released: another command can open it
         NsearchCommandsTest.Run stats = NsearchCommandsTest.nsearch("stats", "--home", home.toString());
         assertThat(stats.exit()).as(stats.err()).isZero();
         assertThat(stats.out()).contains("documents    3");
+    }
+
+    @Test
+    void rerankScoresAndRanksWithAReranker(@TempDir Path tmp) throws Exception {
+        Path reranker = dev.neuralsearch.search.Fixtures.tinyXlmRoberta(tmp.resolve("tiny-ce"));
+        Path home = smallHome(tmp);
+        Running serve = Running.start("--home", home.toString(), "--port", "0", "--reranker", reranker.toString(),
+                "--reranker-max-length", "60");
+        try {
+            JsonNode j = serve.post("/api/search",
+                    "{\"query\": \"bread\", \"limit\": 3, \"recall\": 3, \"rerank\": 2}");
+            assertThat(j.path("reranker").asText()).isNotEmpty();
+            assertThat(j.path("reranked").asInt()).isEqualTo(2);
+            JsonNode hits = j.path("hits");
+            assertThat(hits.size()).isEqualTo(3);
+            for (int i = 0; i < 2; i++) {
+                assertThat(hits.get(i).path("rerankRank").asInt()).isEqualTo(i + 1);
+                assertThat(hits.get(i).path("score").floatValue()).isEqualTo(hits.get(i).path("rerankScore").floatValue());
+            }
+            assertThat(hits.get(2).path("rerankRank").isNull()).isTrue();
+            assertThat(hits.get(2).path("recallRank").asInt()).isEqualTo(3);
+            assertThat(j.path("timings").path("rerankMs").asDouble()).isPositive();
+        } finally {
+            assertThat(serve.stop()).isZero();
+        }
     }
 }
