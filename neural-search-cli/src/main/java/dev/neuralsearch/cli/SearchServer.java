@@ -67,7 +67,9 @@ final class SearchServer implements AutoCloseable {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Strict about what follows the object: {@code {"query": "x"} junk} is malformed. */
+    private static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
     private static final String JSON_TYPE = "application/json; charset=utf-8";
     private static final Map<String, String> PAGES = Map.of(
             "/", "index.html", "/index.html", "index.html", "/app.js", "app.js", "/app.css", "app.css");
@@ -496,6 +498,9 @@ final class SearchServer implements AutoCloseable {
             node = JSON.readTree(buf.toByteArray());
         } catch (JsonProcessingException e) {
             throw new HttpError(400, "malformed JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            // e.g. bytes that are not text in any JSON encoding
+            throw new HttpError(400, "malformed JSON: " + e.getMessage());
         }
         if (node == null || !node.isObject()) {
             throw new HttpError(400, "the request body must be a JSON object");

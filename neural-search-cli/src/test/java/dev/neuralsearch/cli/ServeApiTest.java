@@ -203,6 +203,9 @@ class ServeApiTest {
         assertError(send("POST", "/api/search", "{\"query\": \"x\""), 400, "malformed JSON");
         assertError(send("POST", "/api/embed", "not json"), 400, "malformed JSON");
         assertError(send("POST", "/api/search", "[1, 2]"), 400, "JSON object");
+        assertError(send("POST", "/api/search", "{\"query\": \"x\"} {\"query\": \"y\"}"), 400, "malformed JSON");
+        assertThat(sendBytes("/api/search", new byte[] {'{', '"', 'q', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'}))
+                .isEqualTo(400);
         assertError(send("POST", "/api/search", ""), 400, "empty");
         assertError(post("/api/search", Map.of("limit", 3)), 400, "\"query\" is required");
         assertError(post("/api/search", Map.of("query", "   ")), 400, "\"query\" is empty");
@@ -233,6 +236,14 @@ class ServeApiTest {
         assertThat(chunkedStatus("/api/embed", big.getBytes(StandardCharsets.UTF_8))).isEqualTo(413);
         // the server still answers afterwards
         assertThat(send("GET", "/api/stats", null).status()).isEqualTo(200);
+    }
+
+    private static int sendBytes(String path, byte[] body) throws Exception {
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + path.substring(1)))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpResponse<String> res = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+        assertThat(JSON.readTree(res.body()).path("error").asText()).contains("malformed JSON");
+        return res.statusCode();
     }
 
     /** Sends a body with chunked transfer encoding (no Content-Length) on a raw socket; returns the status. */
