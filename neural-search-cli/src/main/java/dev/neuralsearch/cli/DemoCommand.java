@@ -51,6 +51,10 @@ final class DemoCommand implements Callable<Integer> {
 
     static final String CORPUS = "/demo/corpus.jsonl";
     static final String QUERIES = "/demo/queries.jsonl";
+    /** The English demo model (also {@code serve --demo}'s). */
+    static final ModelSpec ENGLISH_MODEL = Presets.BGE_SMALL_EN_V15_Q;
+    /** The Chinese demo model (also {@code serve --demo}'s). */
+    static final ModelSpec CHINESE_MODEL = Presets.BGE_SMALL_ZH_V15_Q;
 
     @Spec
     CommandSpec spec;
@@ -90,10 +94,10 @@ final class DemoCommand implements Callable<Integer> {
                 : queries.stream().map(q -> new DemoQuery(q, Set.of())).toList();
         Path root = home != null ? home : Files.createTempDirectory("nsearch-demo-");
         long started = System.nanoTime();
-        try (NeuralSearch english = open(root.resolve("en"), Presets.BGE_SMALL_EN_V15_Q);
-             NeuralSearch chinese = open(root.resolve("zh"), Presets.BGE_SMALL_ZH_V15_Q)) {
-            index(out, english, "English", corpus.stream().filter(d -> !isChinese(d)).toList());
-            index(out, chinese, "Chinese", corpus.stream().filter(DemoCommand::isChinese).toList());
+        try (NeuralSearch english = open(root.resolve("en"), ENGLISH_MODEL);
+             NeuralSearch chinese = open(root.resolve("zh"), CHINESE_MODEL)) {
+            index(out, english, "English", corpus.stream().filter(d -> !isChinese(d)).toList(), noProgress);
+            index(out, chinese, "Chinese", corpus.stream().filter(DemoCommand::isChinese).toList(), noProgress);
             out.printf(Locale.ROOT, "ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
 
             int withRelevant = 0;
@@ -133,11 +137,12 @@ final class DemoCommand implements Callable<Integer> {
         return 0;
     }
 
-    private NeuralSearch open(Path dir, ModelSpec model) {
+    static NeuralSearch open(Path dir, ModelSpec model) {
         return NeuralSearch.builder().encoder(BiEncoder.load(model)).index(JVectorIndex.at(dir)).build();
     }
 
-    private void index(PrintWriter out, NeuralSearch engine, String language, List<Document> docs) {
+    static void index(PrintWriter out, NeuralSearch engine, String language, List<Document> docs,
+            boolean noProgress) {
         out.printf(Locale.ROOT, "indexing %d %s documents with %s%n", docs.size(), language, engine.modelId());
         out.flush();
         try (ProgressBar bar = Progress.bar(language, docs.size(), noProgress)) {
@@ -146,7 +151,7 @@ final class DemoCommand implements Callable<Integer> {
         engine.commit();
     }
 
-    private static boolean isChinese(Document d) {
+    static boolean isChinese(Document d) {
         return "zh".equals(d.metadata().get("lang"));
     }
 
@@ -188,7 +193,7 @@ final class DemoCommand implements Callable<Integer> {
         return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     }
 
-    private static void deleteTree(Path root) throws IOException {
+    static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
         }
