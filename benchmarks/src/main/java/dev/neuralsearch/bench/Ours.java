@@ -16,4 +16,9 @@ public final class Ours {
     public static TextEncoder encoder(EncoderModel model) {
         throw new UnsupportedOperationException("dev.neuralsearch.encoder.BiEncoder is not merged into this branch yet");
     }
+
+    /** Our vector index ({@code JVectorIndex}) driven like the peer. */
+    public static SearchSide vectorSide() {
+        throw new UnsupportedOperationException("dev.neuralsearch.ann.JVectorIndex is not merged into this branch yet");
+    }
 }
