@@ -1,24 +1,33 @@
 package dev.neuralsearch.bench;
 
 import dev.neuralsearch.core.TextEncoder;
+import dev.neuralsearch.encoder.BiEncoder;
+import dev.neuralsearch.encoder.EncoderOptions;
+import dev.neuralsearch.encoder.ModelSpec;
+import dev.neuralsearch.encoder.Presets;
 
-/**
- * Our side of each comparison, built only from the library's public API.
- *
- * <p>The bi-encoder comes from branch {@code core-encoder}; until it is merged here this throws, and the peer's
- * benchmarks still run.
- */
+/** Our side of each comparison, built only from the library's public API. */
 public final class Ours {
     private Ours() {
     }
 
-    /** Our bi-encoder for {@code model}, reading the same ONNX file and tokenizer as the peer. */
+    /**
+     * Our bi-encoder for {@code model}: the preset that reads the same ONNX file and tokenizer as the peer, with its
+     * max length set to the peer's ({@code withMaxTokens}: 128 for all-MiniLM-L6-v2, whose preset default is 256),
+     * and default {@link EncoderOptions} (sessions = cores, length-sorted token-budget batches, deterministic).
+     * {@code -Dbench.deterministic=false} lets the int8 models batch too (see {@link EncoderOptions}).
+     */
     public static TextEncoder encoder(EncoderModel model) {
-        throw new UnsupportedOperationException("dev.neuralsearch.encoder.BiEncoder is not merged into this branch yet");
+        ModelSpec spec = Presets.byId(model.id.toLowerCase(java.util.Locale.ROOT)).withMaxTokens(model.maxTokens);
+        EncoderOptions options = EncoderOptions.defaults();
+        if (!Boolean.parseBoolean(System.getProperty("bench.deterministic", "true"))) {
+            options = options.withDeterministic(false);
+        }
+        return BiEncoder.load(spec, options);
     }
 
     /** Our vector index ({@code JVectorIndex}) driven like the peer. */
     public static SearchSide vectorSide() {
-        throw new UnsupportedOperationException("dev.neuralsearch.ann.JVectorIndex is not merged into this branch yet");
+        return new JVectorSide();
     }
 }

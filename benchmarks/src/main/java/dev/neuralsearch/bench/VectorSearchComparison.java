@@ -27,8 +27,10 @@ import java.util.stream.Stream;
  * after two {@code System.gc()}: heap used (MemoryMXBean) and the process's resident set from {@code
  * /proc/self/status} (RssAnon = heap + native allocations, RssFile = pages of mapped files in memory). It opens
  * the index, runs every query at every ef (1 thread, then 2 threads, {@code --seconds} each), and measures again
- * after GC: the deltas are the memory the open, searched index holds. RSS includes whatever the OS chose to keep
- * mapped, so it is a ceiling of the pages touched, not a requirement.
+ * after GC: the deltas are the memory the open, searched index holds. The child's heap is fixed and pre-touched
+ * ({@code --heap}, default 3g, {@code -Xms = -Xmx}, {@code -XX:+AlwaysPreTouch}) so that heap pages are resident
+ * before the baseline and the RssAnon delta is native memory (plus JIT code and thread stacks). RssFile includes
+ * whatever the OS chose to keep mapped, so it is a ceiling of the pages touched, not a requirement.
  *
  * <pre>
  * java $FLAGS -cp benchmarks/target/benchmarks.jar dev.neuralsearch.bench.VectorSearchComparison \
@@ -64,7 +66,17 @@ public final class VectorSearchComparison {
     private static List<String> runChild(String side, String[] args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Xmx") && !a.startsWith("-Xms") && !a.contains("AlwaysPreTouch")) {
+                cmd.add(a);
+            }
+        }
+        // A fixed, pre-touched heap: its pages are resident before the baseline, so the RssAnon delta is native
+        // memory (plus code cache and thread stacks), not the heap growing into garbage.
+        String heap = childHeap(args);
+        cmd.add("-Xms" + heap);
+        cmd.add("-Xmx" + heap);
+        cmd.add("-XX:+AlwaysPreTouch");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(VectorSearchComparison.class.getName());
@@ -86,6 +98,15 @@ public final class VectorSearchComparison {
             System.out.println("[" + side + "] exited with " + rc);
         }
         return results;
+    }
+
+    private static String childHeap(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--heap")) {
+                return args[i + 1];
+            }
+        }
+        return "3g";
     }
 
     private static void child(String sideName, String dataset, int size, Map<String, String> opts) throws Exception {
