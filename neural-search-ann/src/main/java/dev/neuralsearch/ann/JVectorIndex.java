@@ -627,10 +627,17 @@ public final class JVectorIndex implements VectorIndex {
     private Segment writeSegment(int segId, List<Document> docs, List<VectorFloat<?>> vectors) throws IOException {
         Manifest.SegmentEntry e = SegmentWriter.write(home, segId, docs, vectors, schema.dimension(), vsf, options,
                 pool);
-        for (int i = 0; i < docs.size(); i++) {
-            store.put(DocumentStore.key(segId, i), docs.get(i));
+        try {
+            for (int i = 0; i < docs.size(); i++) {
+                store.put(DocumentStore.key(segId, i), docs.get(i));
+            }
+            return Segment.open(home, e, false);
+        } catch (RuntimeException ex) {
+            for (int i = 0; i < docs.size(); i++) {
+                store.remove(DocumentStore.key(segId, i));
+            }
+            throw ex;
         }
-        return Segment.open(home, e, false);
     }
 
     private Manifest.SegmentEntry entryOf(int segId) {
@@ -660,19 +667,28 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
+    /**
+     * Tiered policy: when a commit leaves more than {@code maxSegments} segments, the smallest half of them are
+     * merged (so big segments are not rewritten at every trigger); a segment whose dead fraction exceeds
+     * {@code maxTombstoneRatio} is rewritten (merged with the others picked) to drop its dead entries.
+     */
     private void maybeCompact() {
-        List<Segment> segs = state.segments;
-        long total = 0;
-        long dead = 0;
-        for (Segment s : segs) {
-            total += s.count;
-            dead += s.persistedTombstones;
+        List<Segment> segs = new ArrayList<>(state.segments);
+        Set<Segment> victims = new java.util.LinkedHashSet<>();
+        if (options.maxTombstoneRatio() > 0) {
+            for (Segment s : segs) {
+                if (s.persistedTombstones > 0 && (double) s.persistedTombstones / s.count > options.maxTombstoneRatio()) {
+                    victims.add(s);
+                }
+            }
         }
-        boolean tooMany = options.maxSegments() > 0 && segs.size() > options.maxSegments();
-        boolean tooDead = options.maxTombstoneRatio() > 0 && total > 0 && dead > 0
-                && (double) dead / total > options.maxTombstoneRatio();
-        if (tooMany || tooDead) {
-            doCompact(segs);
+        if (options.maxSegments() > 0 && segs.size() > options.maxSegments()) {
+            segs.sort(java.util.Comparator.comparingInt(Segment::liveCount));
+            int merge = Math.max(2, segs.size() - options.maxSegments() / 2);
+            victims.addAll(segs.subList(0, Math.min(merge, segs.size())));
+        }
+        if (!victims.isEmpty()) {
+            doCompact(new ArrayList<>(victims));
         }
     }
 
@@ -685,14 +701,11 @@ public final class JVectorIndex implements VectorIndex {
         List<VectorFloat<?>> vectors = new ArrayList<>();
         for (Segment s : victims) {
             victimIds.add(s.id);
-            for (int i = 0; i < s.count; i++) {
-                if (s.deleted.get(i)) {
-                    continue;
-                }
+            s.forEachLive((i, v) -> {
                 Document d = store.get(DocumentStore.key(s.id, i));
                 docs.add(d != null ? d : s.readDocument(i));
-                vectors.add(VTS.createFloatVector(s.vector(i)));
-            }
+                vectors.add(v);
+            });
         }
         int nextId = manifest.nextSegmentId();
         Segment newSeg = null;
