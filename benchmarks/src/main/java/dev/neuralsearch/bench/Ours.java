@@ -18,7 +18,12 @@ public final class Ours {
      * {@code -Dbench.deterministic=false} lets the int8 models batch too (see {@link EncoderOptions}).
      */
     public static TextEncoder encoder(EncoderModel model) {
-        ModelSpec spec = Presets.byId(model.id.toLowerCase(java.util.Locale.ROOT)).withMaxTokens(model.maxTokens);
+        return encoder(model, model.maxTokens);
+    }
+
+    /** As {@link #encoder(EncoderModel)} with another max length. */
+    public static TextEncoder encoder(EncoderModel model, int maxTokens) {
+        ModelSpec spec = Presets.byId(model.id.toLowerCase(java.util.Locale.ROOT)).withMaxTokens(maxTokens);
         EncoderOptions options = EncoderOptions.defaults();
         if (!Boolean.parseBoolean(System.getProperty("bench.deterministic", "true"))) {
             options = options.withDeterministic(false);

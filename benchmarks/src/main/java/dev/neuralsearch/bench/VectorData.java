@@ -315,22 +315,37 @@ public final class VectorData {
         }
     }
 
+    /** Reads into the heap (not a mapping), so no file pages stay mapped to skew the memory figures. */
     static float[][] read(Path path) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             ByteBuffer header = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-            ch.read(header, 0);
+            readFully(ch, header);
             header.flip();
             int n = header.getInt();
             int dim = header.getInt();
-            ByteBuffer all = ch.map(FileChannel.MapMode.READ_ONLY, 8, (long) n * dim * 4).order(ByteOrder.LITTLE_ENDIAN);
             float[][] out = new float[n][dim];
-            java.nio.FloatBuffer fb = all.asFloatBuffer();
-            for (int i = 0; i < n; i++) {
-                fb.get(out[i]);
+            ByteBuffer buf = ByteBuffer.allocate(dim * 4 * 1024).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; ) {
+                int rows = Math.min(1024, n - i);
+                buf.clear().limit(rows * dim * 4);
+                readFully(ch, buf);
+                buf.flip();
+                java.nio.FloatBuffer fb = buf.asFloatBuffer();
+                for (int r = 0; r < rows; r++, i++) {
+                    fb.get(out[i]);
+                }
             }
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void readFully(FileChannel ch, ByteBuffer buf) throws IOException {
+        while (buf.hasRemaining()) {
+            if (ch.read(buf) < 0) {
+                throw new IOException("unexpected end of file");
+            }
         }
     }
 

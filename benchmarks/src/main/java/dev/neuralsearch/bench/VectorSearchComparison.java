@@ -133,6 +133,9 @@ public final class VectorSearchComparison {
             Memory before = Memory.measure();
 
             side.open(home);
+            // JIT warm-up at the largest ef, so the first ef of the sweep is not measured on cold code.
+            int maxEf = Arrays.stream(efs).max().orElse(k);
+            qps(side, queries, k, maxEf, 1, Double.parseDouble(opts.getOrDefault("warmup", String.valueOf(seconds))));
             for (int ef : efs) {
                 int[][] found = new int[queries.length][];
                 for (int q = 0; q < queries.length; q++) {
