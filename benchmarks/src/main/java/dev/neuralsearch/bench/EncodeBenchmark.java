@@ -69,6 +69,9 @@ public class EncodeBenchmark {
         System.out.println("# inputs: " + model + " " + input + ": " + texts);
         segments = texts.texts.stream().map(TextSegment::from).toList();
         // Only the side being measured is loaded, so the other's sessions and threads do not share the cores.
+        // Both sides load the one ONNX Runtime on the classpath; setting it up through the library first only
+        // decides where its native files are unpacked and switches telemetry off, for the peer as for us.
+        dev.neuralsearch.onnx.OnnxEnvironment.get();
         if (params.getBenchmark().endsWith(".ours")) {
             ours = Ours.encoder(m);
         } else {

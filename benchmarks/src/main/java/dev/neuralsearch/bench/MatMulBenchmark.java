@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.neuralsearch.onnx.OnnxEnvironment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Map;
@@ -64,7 +65,7 @@ public class MatMulBenchmark {
         int n = Integer.parseInt(p[2]);
         flopPerRun = 2L * m * k * n;
         Random random = new Random(42);
-        env = OrtEnvironment.getEnvironment();
+        env = OnnxEnvironment.get(); // the library's set-up: shared native dir, telemetry off
         byte[] model;
         if (type.equals("fp32")) {
             float[] b = new float[k * n];
