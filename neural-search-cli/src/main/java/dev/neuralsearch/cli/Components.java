@@ -29,19 +29,24 @@ final class Components {
         return BiEncoder.load(EvalModels.spec(model, false, null));
     }
 
-    static Reranker reranker(Path dir) {
+    /** A cross-encoder directory; {@code maxLength} (tokens per pair) null for the default. */
+    static Reranker reranker(Path dir, Integer maxLength) {
         if (!Files.isDirectory(dir)) {
             throw new Nsearch.UserError("reranker directory not found: " + dir);
         }
-        return CrossEncoderReranker.load(dir);
+        CrossEncoderReranker.Builder b = CrossEncoderReranker.builder(dir);
+        if (maxLength != null) {
+            b.maxLength(maxLength);
+        }
+        return b.build();
     }
 
     /** An engine over an index home (created if absent); the engine owns and closes everything. */
-    static NeuralSearch engine(Path home, String model, Path rerankerDir) {
+    static NeuralSearch engine(Path home, String model, Path rerankerDir, Integer rerankerMaxLength) {
         TextEncoder encoder = encoder(model);
         Reranker reranker = null;
         try {
-            reranker = rerankerDir == null ? null : reranker(rerankerDir);
+            reranker = rerankerDir == null ? null : reranker(rerankerDir, rerankerMaxLength);
         } catch (RuntimeException e) {
             encoder.close();
             throw e;
@@ -56,8 +61,9 @@ final class Components {
 
     /**
      * The schema an index home was created with, read from its {@code manifest.json}
-     * ({@code {"crc32": ..., "manifest": {"modelId", "dimension", "similarity", ...}}}). The ann module has no
-     * public reader for it yet; when the file cannot be read this way the commands ask for {@code --model}.
+     * ({@code {"crc32": ..., "manifest": {"modelId", "dimension", "similarity", ...}}}, as docs/index.md describes).
+     * The ann module has no public reader for it yet; when the file cannot be read this way the commands ask for
+     * {@code --model}.
      */
     static Optional<IndexSchema> indexedSchema(Path home) {
         Path manifest = home.resolve("manifest.json");
@@ -78,12 +84,17 @@ final class Components {
         }
     }
 
-    /** The schema of an existing index home; a clear error when there is none. */
-    static IndexSchema requireHome(Path home) {
+    /** Refuses a folder that holds no index (so that reading commands do not create one). */
+    static void requireIndex(Path home) {
         if (!Files.isRegularFile(home.resolve("manifest.json"))) {
             throw new Nsearch.UserError("no index at " + home + " (create one with: nsearch index --home " + home
                     + " <file.jsonl>)");
         }
+    }
+
+    /** The schema of an existing index home; a clear error when there is none. */
+    static IndexSchema requireHome(Path home) {
+        requireIndex(home);
         return indexedSchema(home).orElseThrow(() -> new Nsearch.UserError("cannot read the model of the index at "
                 + home + "; name it with --model"));
     }

@@ -62,6 +62,9 @@ public final class FilterParser {
         }
         String field = m.group(1);
         String op = m.group(2);
+        if (!m.group(3).isEmpty() && "=<>!".indexOf(m.group(3).charAt(0)) >= 0) {
+            throw error(expression, "'" + clause.strip() + "': unknown operator; use =, !=, >, >=, < or <=");
+        }
         Object value = value(m.group(3), expression, clause);
         switch (op) {
             case "=":

@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = {"Adds documents from JSON lines to an index home (created if absent).",
-                "Lines: {\"id\",\"text\",\"metadata\":{...}} or BEIR corpus lines {\"_id\",\"title\",\"text\"}.",
-                "A document whose id is already indexed is replaced.",
-                "Prints 'committed <documents in the index>' on stdout after every commit."})
+                "Lines: {\"id\",\"text\",\"metadata\":{...}} or BEIR {\"_id\",\"title\",\"text\"}.",
+                "A document whose id is already indexed is replaced. After every commit",
+                "stdout gets 'committed <documents in the index>'.", ""})
 final class IndexCommand implements Callable<Integer> {
 
     @Spec
@@ -63,7 +63,7 @@ final class IndexCommand implements Callable<Integer> {
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
              ProgressBar bar = Progress.bar("indexing", expected, noProgress);
-             NeuralSearch search = Components.engine(home.home, model.resolve(home.home), null)) {
+             NeuralSearch search = Components.engine(home.home, model.resolve(home.home), null, null)) {
             Batches batches = new Batches(search, bar, spec.commandLine().getOut());
             DocumentReader docs = new DocumentReader(reader, stdin ? "stdin" : input);
             while (docs.hasNext()) {

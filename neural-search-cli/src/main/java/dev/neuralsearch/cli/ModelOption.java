@@ -1,5 +1,6 @@
 package dev.neuralsearch.cli;
 
+import dev.neuralsearch.encoder.Presets;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -16,17 +17,24 @@ final class ModelOption {
         if (model != null) {
             return model;
         }
-        return Components.indexedModel(home).orElse(Components.DEFAULT_MODEL);
+        return Components.indexedModel(home).map(ModelOption::preset).orElse(Components.DEFAULT_MODEL);
     }
 
     /** For commands that need an existing home: the option, else the home's model. */
     String resolveExisting(Path home) {
         if (model != null) {
-            if (!java.nio.file.Files.isRegularFile(home.resolve("manifest.json"))) {
-                Components.requireHome(home);
-            }
+            Components.requireIndex(home);
             return model;
         }
-        return Components.requireHome(home).modelId();
+        return preset(Components.requireHome(home).modelId());
+    }
+
+    /** A model id read from an index home must be a preset to be loaded by name. */
+    private static String preset(String modelId) {
+        if (Presets.all().stream().noneMatch(p -> p.id().equals(modelId))) {
+            throw new Nsearch.UserError("the index was built with model '" + modelId + "', which is not a packaged"
+                    + " preset; give its directory with --model");
+        }
+        return modelId;
     }
 }

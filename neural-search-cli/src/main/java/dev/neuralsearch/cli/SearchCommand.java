@@ -15,10 +15,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "search", mixinStandardHelpOptions = true,
-        description = {"Searches an index home and prints the ranked hits.",
-                "Filter syntax (comma = and): field=value, field!=value, field>=n, field>n, field<=n, field<n,",
-                "field in (a|b|c). Unquoted numbers are numbers, true/false booleans, the rest strings;",
-                "quote a value (\"...\" or '...') to force a string. Example: --filter 'year>=2020,lang=en'"})
+        description = {"Searches an index home and prints the ranked hits.", "",
+                "Filter syntax, clauses joined by commas (all must hold):",
+                "  field=value  field!=value  field>n  field>=n  field<n  field<=n  field in (a|b|c)",
+                "Unquoted numbers are numbers, true/false booleans, the rest strings; quote a",
+                "value (\"...\" or '...') to force a string. Example: --filter 'year>=2020,lang=en'", ""})
 final class SearchCommand implements Callable<Integer> {
 
     @Spec
@@ -49,6 +50,10 @@ final class SearchCommand implements Callable<Integer> {
             description = "Cross-encoder directory (model.onnx + tokenizer.json).")
     Path reranker;
 
+    @Option(names = "--reranker-max-length", paramLabel = "<tokens>",
+            description = "Cut (query, passage) pairs to this many tokens (default 512; shorter is faster).")
+    Integer rerankerMaxLength;
+
     @Option(names = "--filter", paramLabel = "<expr>", description = "Metadata filter, e.g. 'year>=2020,lang=en'.")
     String filter;
 
@@ -69,7 +74,8 @@ final class SearchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, filter);
         }
-        try (NeuralSearch search = Components.engine(home.home, model.resolveExisting(home.home), reranker)) {
+        try (NeuralSearch search = Components.engine(home.home, model.resolveExisting(home.home), reranker,
+                rerankerMaxLength)) {
             Query q = search.query(query).filter(parsed).limit(limit);
             if (recall != null) {
                 q.recall(recall);

@@ -44,6 +44,7 @@ class FilterParserTest {
     void badSyntaxNamesTheProblem() {
         assertThatThrownBy(() -> FilterParser.parse("year>>2020")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("year>>2020");
+        assertThatThrownBy(() -> FilterParser.parse("year>>2020")).hasMessageContaining("unknown operator");
         assertThatThrownBy(() -> FilterParser.parse("year>=abc")).hasMessageContaining("needs a number");
         assertThatThrownBy(() -> FilterParser.parse("lang=en,,year=1")).hasMessageContaining("empty clause");
         assertThatThrownBy(() -> FilterParser.parse("lang in (en|fr")).hasMessageContaining("unbalanced");

@@ -132,6 +132,28 @@ class NsearchCommandsTest {
 
     @Test
     @Order(2)
+    void searchWithReranker() throws IOException {
+        Path reranker = dev.neuralsearch.search.Fixtures.tinyXlmRoberta(tmp.resolve("tiny-ce"));
+        Run r = nsearch("search", "--home", home.toString(), "bread", "--k", "8", "--recall", "10", "--rerank", "5",
+                "--reranker", reranker.toString(), "--reranker-max-length", "60", "--json");
+        assertThat(r.exit).as(r.err).isZero();
+        List<JsonNode> hits = new ArrayList<>();
+        for (String line : r.lines()) {
+            hits.add(JSON.readTree(line));
+        }
+        assertThat(hits).hasSize(8);
+        for (int i = 0; i < 5; i++) {
+            assertThat(hits.get(i).get("rerankRank").asInt()).isEqualTo(i + 1);
+            assertThat(hits.get(i).get("score").floatValue()).isEqualTo(hits.get(i).get("rerankScore").floatValue());
+        }
+        for (int i = 5; i < 8; i++) {
+            assertThat(hits.get(i).get("rerankRank").isNull()).isTrue();
+            assertThat(hits.get(i).get("recallRank").asInt()).isEqualTo(i + 1);
+        }
+    }
+
+    @Test
+    @Order(2)
     void statsJson() throws IOException {
         Run r = nsearch("stats", "--home", home.toString(), "--json");
         assertThat(r.exit).as(r.err).isZero();
@@ -178,6 +200,16 @@ class NsearchCommandsTest {
         Run r = nsearch("index", "--home", home.toString(), "--no-progress", docs.toString());
         assertThat(r.exit).as(r.err).isZero();
         assertThat(r.lines()).containsExactly("committed 12");
+    }
+
+    @Test
+    void helpListsTheCommands() {
+        Run help = nsearch("--help");
+        assertThat(help.exit).isZero();
+        assertThat(help.out).contains("demo", "embed", "index", "search", "stats", "eval");
+        Run none = nsearch();
+        assertThat(none.exit).isEqualTo(2);
+        assertThat(none.err).contains("missing command");
     }
 
     @Test

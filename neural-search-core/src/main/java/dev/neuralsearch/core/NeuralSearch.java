@@ -134,7 +134,10 @@ public final class NeuralSearch implements AutoCloseable {
         return add(Arrays.asList(documents));
     }
 
-    /** As {@link #add(List)}, reporting progress (documents encoded so far, total) to {@code progress}. */
+    /**
+     * As {@link #add(List)}, reporting progress (documents encoded so far, total) to {@code progress}: one call
+     * at a time, possibly from the encoder's worker threads, with {@code done} rising and ending at the total.
+     */
     public int add(List<Document> documents, ProgressListener progress) {
         Objects.requireNonNull(documents, "documents");
         Objects.requireNonNull(progress, "progress");
@@ -145,6 +148,7 @@ public final class NeuralSearch implements AutoCloseable {
                 throw new IllegalArgumentException("document id '" + d.id() + "' occurs twice in one add");
             }
         }
+        Forward forward = new Forward(progress);
         return guarded(() -> {
             int total = documents.size();
             int done = 0;
@@ -156,7 +160,7 @@ public final class NeuralSearch implements AutoCloseable {
                 List<Document> chunk = documents.subList(from, Math.min(total, from + addChunk));
                 final long base = done;
                 List<float[]> vectors = encoder.encodePassages(chunk.stream().map(Document::text).toList(),
-                        (d, t) -> report(progress, base + d, total));
+                        (d, t) -> forward.report(base + d, total));
                 writer.lock();
                 try {
                     index.add(chunk, vectors);
@@ -164,19 +168,36 @@ public final class NeuralSearch implements AutoCloseable {
                     writer.unlock();
                 }
                 done += chunk.size();
-                report(progress, done, total);
+                forward.report(done, total);
             }
             return total;
         });
     }
 
-    /** Calls a listener, marking the thread so that a close() from inside it is refused, not deadlocked. */
-    private static void report(ProgressListener progress, long done, long total) {
-        IN_CALLBACK.set(Boolean.TRUE);
-        try {
-            progress.onProgress(done, total);
-        } finally {
-            IN_CALLBACK.remove();
+    /**
+     * Hands progress to a listener one call at a time and only forwards (encoders report from worker threads,
+     * not necessarily in order), marking the thread so that a close() from inside the listener is refused
+     * rather than deadlocked.
+     */
+    private static final class Forward {
+        private final ProgressListener listener;
+        private long high = -1;
+
+        Forward(ProgressListener listener) {
+            this.listener = listener;
+        }
+
+        synchronized void report(long done, long total) {
+            if (done <= high) {
+                return;
+            }
+            high = done;
+            IN_CALLBACK.set(Boolean.TRUE);
+            try {
+                listener.onProgress(done, total);
+            } finally {
+                IN_CALLBACK.remove();
+            }
         }
     }
 

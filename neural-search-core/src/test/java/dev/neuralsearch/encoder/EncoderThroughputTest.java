@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
  * docs/encoders.md. Heavy: run with
  * {@code ./mvnw -B -o -pl neural-search-core test -Pheavy -Dtest=EncoderThroughputTest}
  * (system properties: {@code bench.configs} narrows the runs, e.g. {@code -Dbench.configs=bge-default,minilm-default};
- * {@code bench.docs} the number of documents; results are also appended to {@code target/encoder-bench.txt}).
+ * {@code bench.docs} the number of documents; {@code bench.input=queries} uses the short SciFact queries instead; results are also appended to {@code target/encoder-bench.txt}).
  */
 @Tag("heavy")
 class EncoderThroughputTest {
@@ -29,7 +29,8 @@ class EncoderThroughputTest {
     }
 
     static List<String> scifactDocs(int n) throws Exception {
-        Path corpus = SharedData.scifact().resolve("corpus.jsonl");
+        boolean queries = "queries".equals(System.getProperty("bench.input"));
+        Path corpus = SharedData.scifact().resolve(queries ? "queries.jsonl" : "corpus.jsonl");
         ObjectMapper json = new ObjectMapper();
         List<String> docs = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(corpus)) {
@@ -59,6 +60,14 @@ class EncoderThroughputTest {
                 new Config("bge-batch8-4k", Presets.BGE_SMALL_EN_V15, def.withBatching(8, 4096)),
                 new Config("bge-batch32-16k", Presets.BGE_SMALL_EN_V15, def.withBatching(32, 16384)),
                 new Config("bge-batch1", Presets.BGE_SMALL_EN_V15, def.withBatching(1, 8192)),
+                new Config("bge-batch16-8k", Presets.BGE_SMALL_EN_V15, def.withBatching(16, 8192)),
+                new Config("minilm-batch16-8k", Presets.ALL_MINILM_L6_V2, def.withBatching(16, 8192)),
+                new Config("bge-batch16-1k", Presets.BGE_SMALL_EN_V15, def.withBatching(16, 1024)),
+                new Config("bge-batch16-2k", Presets.BGE_SMALL_EN_V15, def.withBatching(16, 2048)),
+                new Config("minilm-batch1", Presets.ALL_MINILM_L6_V2, def.withBatching(1, 8192)),
+                new Config("minilm-batch16-1k", Presets.ALL_MINILM_L6_V2, def.withBatching(16, 1024)),
+                new Config("minilm-batch16-512", Presets.ALL_MINILM_L6_V2, def.withBatching(16, 512)),
+                new Config("bge-batch16-512", Presets.BGE_SMALL_EN_V15, def.withBatching(16, 512)),
                 new Config("bge-q-deterministic", Presets.BGE_SMALL_EN_V15_Q, def),
                 new Config("bge-q-batched", Presets.BGE_SMALL_EN_V15_Q, def.withDeterministic(false)),
                 new Config("minilm-q-deterministic", Presets.ALL_MINILM_L6_V2_Q, def));
