@@ -1,0 +1,83 @@
+package dev.neuralsearch.bench;
+
+import dev.neuralsearch.ann.JVectorIndex;
+import dev.neuralsearch.ann.JVectorIndexOptions;
+import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.IndexSchema;
+import dev.neuralsearch.core.ScoredDocument;
+import dev.neuralsearch.core.SearchOptions;
+import dev.neuralsearch.core.Similarity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Ours: {@link JVectorIndex} with its default options (degree 32, beam 100, FusedPQ codes for the approximate pass,
+ * exact rescoring from the inline full vectors), everything added then one commit, so one segment. Search effort
+ * {@code ef} becomes the over-query factor {@code ef / k} (the approximate pass gathers ef candidates, as Lucene's
+ * does). Documents carry empty text and no metadata; a search returns hydrated documents, whose ids are parsed.
+ *
+ * <p>{@code -Dbench.ours.buildThreads=N} sets the graph-construction threads (default 0 = all cores; Lucene builds
+ * one segment on the indexing thread).
+ */
+public final class JVectorSide implements SearchSide {
+    private JVectorIndex index;
+
+    static IndexSchema schema(int dim) {
+        return new IndexSchema("bench-vectors", dim, Similarity.DOT_PRODUCT);
+    }
+
+    static JVectorIndexOptions options(long n) {
+        JVectorIndexOptions o = JVectorIndexOptions.defaults().withExpectedDocuments(Math.max(1, n));
+        int threads = Integer.getInteger("bench.ours.buildThreads", 0);
+        return threads == 0 ? o : o.withBuildThreads(threads);
+    }
+
+    @Override
+    public String name() {
+        return "ours";
+    }
+
+    @Override
+    public void build(Path home, float[][] vectors) {
+        try (JVectorIndex idx = JVectorIndex.open(home, schema(vectors[0].length), options(vectors.length))) {
+            int batch = 10_000;
+            for (int start = 0; start < vectors.length; start += batch) {
+                int end = Math.min(vectors.length, start + batch);
+                List<Document> docs = new ArrayList<>(end - start);
+                List<float[]> vecs = new ArrayList<>(end - start);
+                for (int i = start; i < end; i++) {
+                    docs.add(new Document(Integer.toString(i), ""));
+                    vecs.add(vectors[i]);
+                }
+                idx.add(docs, vecs);
+            }
+            idx.commit();
+        }
+    }
+
+    @Override
+    public void open(Path home) {
+        // The dimension is recorded in the manifest; the schema must match it.
+        index = JVectorIndex.open(home, schema(VectorData.DIM), options(1));
+    }
+
+    @Override
+    public int[] search(float[] query, int k, int ef) {
+        List<ScoredDocument> hits = index.search(query, k, Filter.ALL, new SearchOptions(Math.max(1f, ef / (float) k)));
+        int[] out = new int[hits.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Integer.parseInt(hits.get(i).document().id());
+        }
+        return out;
+    }
+
+    @Override
+    public void close() {
+        if (index != null) {
+            index.close();
+            index = null;
+        }
+    }
+}

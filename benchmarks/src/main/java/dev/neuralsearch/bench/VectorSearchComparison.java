@@ -1,0 +1,276 @@
+package dev.neuralsearch.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Ours (JVectorIndex) against Lucene HNSW on the same vectors: build time, bytes on disk, memory, recall@k against
+ * exact search and queries/s on 1 and 2 threads, for a sweep of search effort {@code ef}.
+ *
+ * <p>Each side runs in its own child JVM (same java, flags and classpath as this one), so its memory figures
+ * are not mixed with the other's. The child builds the index from scratch (timed: add everything, commit; Lucene
+ * also forceMerge(1)), closes it, drops its copy of the base vectors, and then measures a baseline
+ * after two {@code System.gc()}: heap used (MemoryMXBean) and the process's resident set from {@code
+ * /proc/self/status} (RssAnon = heap + native allocations, RssFile = pages of mapped files in memory). It opens
+ * the index, runs every query at every ef (1 thread, then 2 threads, {@code --seconds} each), and measures again
+ * after GC: the deltas are the memory the open, searched index holds. The child's heap is fixed and pre-touched
+ * ({@code --heap}, default 3g, {@code -Xms = -Xmx}, {@code -XX:+AlwaysPreTouch}) so that heap pages are resident
+ * before the baseline and the RssAnon delta is native memory (plus JIT code and thread stacks). RssFile includes
+ * whatever the OS chose to keep mapped, so it is a ceiling of the pages touched, not a requirement.
+ *
+ * <pre>
+ * java $FLAGS -cp benchmarks/target/benchmarks.jar dev.neuralsearch.bench.VectorSearchComparison \
+ *     --dataset synthetic --size 100000 --ef 10,20,40,80,160 --seconds 5
+ * </pre>
+ */
+public final class VectorSearchComparison {
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = parse(args);
+        String dataset = opts.getOrDefault("dataset", "synthetic");
+        int size = Integer.parseInt(opts.getOrDefault("size", "100000"));
+        if (opts.containsKey("child")) {
+            child(opts.get("child"), dataset, size, opts);
+            return;
+        }
+        VectorData data = VectorData.load(dataset, size); // computes and caches vectors + truth once
+        System.out.printf("dataset %s: %d vectors x %d dims, %d queries; load average %s; %s%n", data.name,
+                data.base.length, data.dim(), data.queries.length, loadAverage(), Runtime.version());
+        List<String> lines = new ArrayList<>();
+        for (String side : opts.getOrDefault("sides", "ours,lucene").split(",")) {
+            lines.addAll(runChild(side, args));
+        }
+        System.out.println();
+        System.out.println("| side | metric | value |");
+        System.out.println("|---|---|---|");
+        for (String l : lines) {
+            String[] p = l.substring("RESULT ".length()).split("\t");
+            System.out.println("| " + String.join(" | ", p) + " |");
+        }
+    }
+
+    private static List<String> runChild(String side, String[] args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!a.startsWith("-Xmx") && !a.startsWith("-Xms") && !a.contains("AlwaysPreTouch")) {
+                cmd.add(a);
+            }
+        }
+        // A fixed, pre-touched heap: its pages are resident before the baseline, so the RssAnon delta is native
+        // memory (plus code cache and thread stacks), not the heap growing into garbage.
+        String heap = childHeap(args);
+        cmd.add("-Xms" + heap);
+        cmd.add("-Xmx" + heap);
+        cmd.add("-XX:+AlwaysPreTouch");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(VectorSearchComparison.class.getName());
+        cmd.addAll(Arrays.asList(args));
+        cmd.add("--child");
+        cmd.add(side);
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        List<String> results = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                System.out.println("[" + side + "] " + line);
+                if (line.startsWith("RESULT ")) {
+                    results.add(line);
+                }
+            }
+        }
+        int rc = p.waitFor();
+        if (rc != 0) {
+            System.out.println("[" + side + "] exited with " + rc);
+        }
+        return results;
+    }
+
+    private static String childHeap(String[] args) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals("--heap")) {
+                return args[i + 1];
+            }
+        }
+        return "3g";
+    }
+
+    private static void child(String sideName, String dataset, int size, Map<String, String> opts) throws Exception {
+        int k = Integer.parseInt(opts.getOrDefault("k", "10"));
+        double seconds = Double.parseDouble(opts.getOrDefault("seconds", "5"));
+        int[] efs = Arrays.stream(opts.getOrDefault("ef", "10,20,40,80,160").split(",")).mapToInt(Integer::parseInt)
+                .toArray();
+        int[] threadCounts = Arrays.stream(opts.getOrDefault("threads", "1,2").split(","))
+                .mapToInt(Integer::parseInt).toArray();
+        VectorData data = VectorData.load(dataset, size);
+        Path home = BenchPaths.cache().resolve("index-" + sideName + "-" + data.name);
+        deleteTree(home);
+        Files.createDirectories(home.getParent());
+        try (SearchSide side = SearchSide.of(sideName)) {
+            long t0 = System.nanoTime();
+            side.build(home, data.base);
+            double buildSeconds = (System.nanoTime() - t0) / 1e9;
+            result(sideName, "build time (s)", String.format("%.1f", buildSeconds));
+            result(sideName, "bytes on disk", String.format("%,d", sizeOf(home)));
+
+            float[][] queries = data.queries;
+            int[][] truth = data.truth;
+            data = null; // the base vectors are no longer reachable from here: the baseline excludes them
+            Memory before = Memory.measure();
+
+            side.open(home);
+            // JIT warm-up at the largest ef, so the first ef of the sweep is not measured on cold code.
+            int maxEf = Arrays.stream(efs).max().orElse(k);
+            qps(side, queries, k, maxEf, 1, Double.parseDouble(opts.getOrDefault("warmup", String.valueOf(seconds))));
+            for (int ef : efs) {
+                int[][] found = new int[queries.length][];
+                for (int q = 0; q < queries.length; q++) {
+                    found[q] = side.search(queries[q], k, ef); // also the warm-up pass
+                }
+                double recall = VectorData.recall(truth, found, k);
+                StringBuilder qps = new StringBuilder();
+                for (int threads : threadCounts) {
+                    double v = qps(side, queries, k, ef, threads, seconds);
+                    result(sideName, "ef " + ef + ": QPS " + threads + " thread" + (threads > 1 ? "s" : ""),
+                            String.format("%.0f", v));
+                    qps.append(String.format(" qps%d=%.0f", threads, v));
+                }
+                result(sideName, "ef " + ef + ": recall@" + k, String.format("%.4f", recall));
+                System.err.printf("%s ef=%d recall@%d=%.4f%s%n", sideName, ef, k, recall, qps);
+            }
+            Memory after = Memory.measure();
+            result(sideName, "heap used after GC, delta (MB)", mb(after.heap - before.heap));
+            result(sideName, "RssAnon delta (MB)", mb(after.rssAnon - before.rssAnon));
+            result(sideName, "RssFile delta (MB)", mb(after.rssFile - before.rssFile));
+            result(sideName, "load average at end", loadAverage());
+        }
+    }
+
+    private static double qps(SearchSide side, float[][] queries, int k, int ef, int threads, double seconds)
+            throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicLong done = new AtomicLong();
+        AtomicLong failures = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            final int offset = t * 7919;
+            workers.add(new Thread(() -> {
+                long n = 0;
+                int q = offset % queries.length;
+                while (!stop.get()) {
+                    try {
+                        side.search(queries[q], k, ef);
+                    } catch (Exception e) {
+                        failures.incrementAndGet();
+                    }
+                    n++;
+                    q = (q + 1) % queries.length;
+                }
+                done.addAndGet(n);
+            }));
+        }
+        long t0 = System.nanoTime();
+        workers.forEach(Thread::start);
+        Thread.sleep((long) (seconds * 1000));
+        stop.set(true);
+        for (Thread w : workers) {
+            w.join();
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        if (failures.get() > 0) {
+            throw new IllegalStateException(failures.get() + " searches failed");
+        }
+        return done.get() / elapsed;
+    }
+
+    record Memory(long heap, long rssAnon, long rssFile) {
+        static Memory measure() throws IOException {
+            for (int i = 0; i < 2; i++) {
+                System.gc();
+            }
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long anon = 0;
+            long file = 0;
+            Path status = Path.of("/proc/self/status");
+            if (Files.exists(status)) {
+                for (String line : Files.readAllLines(status)) {
+                    if (line.startsWith("RssAnon:")) {
+                        anon = kb(line);
+                    } else if (line.startsWith("RssFile:")) {
+                        file = kb(line);
+                    }
+                }
+            }
+            return new Memory(heap, anon, file);
+        }
+
+        private static long kb(String line) {
+            return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+    }
+
+    private static String mb(long bytes) {
+        return String.format("%.1f", bytes / 1048576.0);
+    }
+
+    static String loadAverage() {
+        try {
+            String[] p = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return p[0] + " " + p[1] + " " + p[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+
+    private static void result(String side, String metric, String value) {
+        System.out.println("RESULT " + side + "\t" + metric + "\t" + value);
+    }
+
+    static long sizeOf(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (IOException e) {
+                    return 0;
+                }
+            }).sum();
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static Map<String, String> parse(String[] args) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("expected --name value pairs, got " + Arrays.toString(args));
+            }
+            m.put(args[i].substring(2), args[++i]);
+        }
+        return m;
+    }
+}
