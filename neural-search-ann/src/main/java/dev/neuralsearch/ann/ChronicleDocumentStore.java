@@ -1,0 +1,191 @@
+package dev.neuralsearch.ann;
+
+import dev.neuralsearch.core.Document;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongConsumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+
+/**
+ * {@link DocumentStore} on persisted Chronicle Maps ({@code store/docs-N.cmap}). A map is allocated for an
+ * expected number of entries; when it is full, a new map twice the size is created ("rolled") and takes the
+ * new entries, so the store never fails for lack of room. Reads look in every map, newest first.
+ *
+ * <p>Chronicle Map generates code at run time (needs {@code jdk.compiler}) and does not run on Windows.
+ */
+public final class ChronicleDocumentStore implements DocumentStore {
+    static {
+        // Chronicle's usage analytics and banner: off, before any Chronicle class initialises.
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+    }
+
+    private static final Pattern FILE = Pattern.compile("docs-(\\d+)\\.cmap");
+    private static final ThreadLocal<StringBuilder> BUF = ThreadLocal.withInitial(() -> new StringBuilder(1024));
+
+    private final Path dir;
+    private final long expectedEntries;
+    private final int averageValueBytes;
+    /** Oldest first; the last one takes writes. */
+    private final CopyOnWriteArrayList<Map> maps = new CopyOnWriteArrayList<>();
+
+    private record Map(int number, long entries, ChronicleMap<Long, CharSequence> map) {
+    }
+
+    public ChronicleDocumentStore(Path dir, long expectedEntries, int averageValueBytes) {
+        this.dir = dir;
+        this.expectedEntries = Math.max(1024, expectedEntries);
+        this.averageValueBytes = Math.max(16, averageValueBytes);
+        try {
+            Files.createDirectories(dir);
+            List<Integer> numbers = new ArrayList<>();
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "docs-*.cmap")) {
+                for (Path p : ds) {
+                    Matcher m = FILE.matcher(p.getFileName().toString());
+                    if (m.matches()) {
+                        numbers.add(Integer.parseInt(m.group(1)));
+                    }
+                }
+            }
+            numbers.sort(null);
+            long entries = this.expectedEntries;
+            for (int n : numbers) {
+                maps.add(new Map(n, entries, open(n, entries)));
+                entries *= 2;
+            }
+            if (maps.isEmpty()) {
+                maps.add(new Map(0, this.expectedEntries, open(0, this.expectedEntries)));
+            }
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException("cannot open document store in " + dir, e);
+        }
+    }
+
+    private ChronicleMap<Long, CharSequence> open(int number, long entries) throws IOException {
+        return ChronicleMapBuilder.of(Long.class, CharSequence.class)
+                .name("neural-search-docs-" + number)
+                .entries(entries)
+                .averageValueSize(averageValueBytes)
+                .maxBloatFactor(2.0)
+                .createPersistedTo(dir.resolve("docs-" + number + ".cmap").toFile());
+    }
+
+    @Override
+    public void put(long key, Document document) {
+        String json = DocCodec.toJson(document);
+        Map last = maps.get(maps.size() - 1);
+        try {
+            last.map().put(key, json);
+        } catch (IllegalStateException | IllegalArgumentException full) {
+            // Chronicle Map signals a full map (or an entry too large for its chunk layout) this way: roll.
+            Map next = roll(last, json.length());
+            next.map().put(key, json);
+        }
+    }
+
+    private Map roll(Map last, int entryChars) {
+        try {
+            long entries = last.entries() * 2;
+            Map next = new Map(last.number() + 1, entries, open(last.number() + 1, entries));
+            maps.add(next);
+            return next;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot roll document store in " + dir, e);
+        }
+    }
+
+    @Override
+    public Document get(long key) {
+        StringBuilder sb = BUF.get();
+        List<Map> snapshot = maps;
+        for (int i = snapshot.size() - 1; i >= 0; i--) {
+            sb.setLength(0);
+            CharSequence cs = snapshot.get(i).map().getUsing(key, sb);
+            if (cs != null) {
+                return DocCodec.fromJson(cs);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public void remove(long key) {
+        for (Map m : maps) {
+            m.map().remove(key);
+        }
+    }
+
+    @Override
+    public long size() {
+        long n = 0;
+        for (Map m : maps) {
+            n += m.map().longSize();
+        }
+        return n;
+    }
+
+    /** How many maps the store has rolled over to (1 = never rolled). */
+    public int mapCount() {
+        return maps.size();
+    }
+
+    @Override
+    public void forEachKey(LongConsumer action) {
+        for (Map m : maps) {
+            for (Long k : m.map().keySet()) {
+                action.accept(k);
+            }
+        }
+    }
+
+    @Override
+    public void clear() {
+        List<Map> old = new ArrayList<>(maps);
+        maps.clear();
+        for (Map m : old) {
+            m.map().close();
+        }
+        try {
+            for (Map m : old) {
+                Files.deleteIfExists(dir.resolve("docs-" + m.number() + ".cmap"));
+            }
+            maps.add(new Map(0, expectedEntries, open(0, expectedEntries)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reset document store in " + dir, e);
+        }
+    }
+
+    /** Deletes the store files of a directory (used after an unclean shutdown: the store is then rebuilt). */
+    static void deleteFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "docs-*.cmap")) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Map m : maps) {
+            try {
+                m.map().close();
+            } catch (RuntimeException ignored) {
+                // closing the others matters more
+            }
+        }
+        maps.clear();
+    }
+}

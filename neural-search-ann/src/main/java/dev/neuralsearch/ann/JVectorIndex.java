@@ -1,0 +1,954 @@
+package dev.neuralsearch.ann;
+
+import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.IndexFactory;
+import dev.neuralsearch.core.IndexSchema;
+import dev.neuralsearch.core.IndexStats;
+import dev.neuralsearch.core.ScoredDocument;
+import dev.neuralsearch.core.SearchOptions;
+import dev.neuralsearch.core.Similarity;
+import dev.neuralsearch.core.VectorIndex;
+import io.github.jbellis.jvector.util.FixedBitSet;
+import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import io.github.jbellis.jvector.vector.VectorizationProvider;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
+import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * A disk-backed, crash-safe {@link VectorIndex} on JVector graphs.
+ *
+ * <p>Layout of an index home: {@code manifest.json} (the commit point, with CRC32s of every file it references),
+ * immutable segments {@code seg-N.graph} (JVector on-disk graph with inline vectors, plus FusedPQ codes for
+ * segments of at least {@link JVectorIndexOptions#pqThreshold()} vectors) and {@code seg-N.docs} (ids, metadata,
+ * text), per-segment tombstone files {@code seg-N-gG.del}, the document store {@code store/} (Chronicle Map) and
+ * {@code write.lock}.
+ *
+ * <p>Threading: any number of threads may search, get and read stats while one thread at a time writes (writes
+ * are serialised by an internal lock; searches take no lock and see a consistent snapshot).
+ */
+public final class JVectorIndex implements VectorIndex {
+    static {
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("chronicle.announcer.disable", "true");
+    }
+
+    private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
+    private static final Pattern OWN_FILE = Pattern.compile("seg-\\d{8}(\\.graph|\\.docs|-g\\d+\\.del)|manifest\\.json\\.tmp");
+    static final String LOCK_FILE = "write.lock";
+    private static final String STORE_DIR = "store";
+    private static final String OPEN_MARKER = "OPEN";
+
+    private final Path home;
+    private final IndexSchema schema;
+    private final JVectorIndexOptions options;
+    private final VectorSimilarityFunction vsf;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final DocumentStore store;
+    private final ForkJoinPool pool;
+    private final ReentrantLock writeLock = new ReentrantLock();
+    /** id -> location (segment id << 32 | ordinal; segment {@link Candidates#BUFFER} = write buffer). */
+    private final ConcurrentHashMap<String, Long> locations = new ConcurrentHashMap<>();
+    private volatile State state;
+    private Manifest manifest;
+    private volatile boolean closed;
+    private int pendingDeletes;
+
+    /** An immutable view for readers: segments and the current write buffer, reference counted. */
+    private static final class State {
+        final List<Segment> segments;
+        final WriteBuffer buffer;
+        final AtomicInteger refs = new AtomicInteger(1);
+
+        State(List<Segment> segments, WriteBuffer buffer) {
+            this.segments = List.copyOf(segments);
+            this.buffer = buffer;
+            for (Segment s : this.segments) {
+                if (!s.tryAcquire()) {
+                    throw new IllegalStateException("segment " + s.id + " already closed");
+                }
+            }
+        }
+
+        boolean tryAcquire() {
+            while (true) {
+                int r = refs.get();
+                if (r <= 0) {
+                    return false;
+                }
+                if (refs.compareAndSet(r, r + 1)) {
+                    return true;
+                }
+            }
+        }
+
+        void release() {
+            if (refs.decrementAndGet() == 0) {
+                for (Segment s : segments) {
+                    s.release();
+                }
+            }
+        }
+
+        Segment segment(int id) {
+            for (Segment s : segments) {
+                if (s.id == id) {
+                    return s;
+                }
+            }
+            return null;
+        }
+    }
+
+    private JVectorIndex(Path home, IndexSchema schema, JVectorIndexOptions options, FileChannel lockChannel,
+                         FileLock lock, Manifest manifest, List<Segment> segments, DocumentStore store) {
+        this.home = home;
+        this.schema = schema;
+        this.options = options;
+        this.vsf = toJVector(schema.similarity());
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.manifest = manifest;
+        this.store = store;
+        this.pool = new ForkJoinPool(options.effectiveBuildThreads());
+        this.state = new State(segments, new WriteBuffer());
+        for (Segment s : segments) {
+            s.release(); // the state now holds them
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------ opening
+
+    /** Opens or creates the index at {@code home} with default options. */
+    public static JVectorIndex open(Path home, IndexSchema schema) {
+        return open(home, schema, JVectorIndexOptions.DEFAULT);
+    }
+
+    /**
+     * Opens or creates the index at {@code home}.
+     *
+     * @throws IncompatibleIndexException the home was made for another model id, dimension or similarity
+     * @throws IndexLockedException another process or open index holds the home
+     * @throws CorruptIndexException a file is missing, truncated or fails its checksum
+     */
+    public static JVectorIndex open(Path home, IndexSchema schema, JVectorIndexOptions options) {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(schema, "schema");
+        Objects.requireNonNull(options, "options");
+        home = home.toAbsolutePath().normalize();
+        FileChannel ch = null;
+        FileLock lock = null;
+        List<Segment> segments = new ArrayList<>();
+        DocumentStore store = null;
+        try {
+            Files.createDirectories(home);
+            Path lockFile = home.resolve(LOCK_FILE);
+            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                lock = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IndexLockedException(lockFile);
+            }
+            Manifest m;
+            if (Manifest.exists(home)) {
+                m = Manifest.read(home);
+                checkSchema(home, m, schema);
+            } else {
+                try (Stream<Path> files = Files.list(home)) {
+                    Optional<Path> orphan = files.filter(p -> p.getFileName().toString().endsWith(".graph")).findAny();
+                    if (orphan.isPresent()) {
+                        throw new CorruptIndexException(home.resolve(Manifest.FILE_NAME),
+                                "manifest is missing but segment files exist (e.g. " + orphan.get().getFileName()
+                                        + "); refusing to create an empty index over them");
+                    }
+                }
+                m = Manifest.empty(schema);
+                m.write(home);
+            }
+            for (Manifest.SegmentEntry e : m.segments()) {
+                segments.add(Segment.open(home, e, options.verifyChecksums()));
+            }
+            store = openStore(home, m, segments, options);
+            JVectorIndex index = new JVectorIndex(home, schema, options, ch, lock, m, segments, store);
+            index.loadLocations();
+            index.deleteUnreferencedFiles();
+            return index;
+        } catch (IOException | RuntimeException e) {
+            for (Segment s : segments) {
+                s.release();
+            }
+            if (store != null) {
+                store.close();
+            }
+            try {
+                if (lock != null) {
+                    lock.release();
+                }
+                if (ch != null) {
+                    ch.close();
+                }
+            } catch (IOException ignored) {
+                // already failing
+            }
+            if (e instanceof IOException io) {
+                throw new UncheckedIOException("cannot open index at " + home + ": " + io.getMessage(), io);
+            }
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** An {@link IndexFactory} for the search builder: {@code .index(JVectorIndex.at(home))}. */
+    public static Factory at(Path home) {
+        return new Factory(home, JVectorIndexOptions.DEFAULT);
+    }
+
+    /** Fluent options, then {@link #open(IndexSchema)} with the encoder's schema. */
+    public static final class Factory implements IndexFactory {
+        private final Path home;
+        private final JVectorIndexOptions options;
+
+        private Factory(Path home, JVectorIndexOptions options) {
+            this.home = Objects.requireNonNull(home, "home");
+            this.options = Objects.requireNonNull(options, "options");
+        }
+
+        public Factory options(JVectorIndexOptions o) {
+            return new Factory(home, o);
+        }
+
+        public Factory maxDegree(int v) {
+            return new Factory(home, options.withMaxDegree(v));
+        }
+
+        public Factory beamWidth(int v) {
+            return new Factory(home, options.withBeamWidth(v));
+        }
+
+        public Factory overquery(float v) {
+            return new Factory(home, options.withOverquery(v));
+        }
+
+        public Factory pqThreshold(int v) {
+            return new Factory(home, options.withPqThreshold(v));
+        }
+
+        public Factory expectedDocuments(long v) {
+            return new Factory(home, options.withExpectedDocuments(v));
+        }
+
+        public Factory maxSegments(int v) {
+            return new Factory(home, options.withMaxSegments(v));
+        }
+
+        public Factory buildThreads(int v) {
+            return new Factory(home, options.withBuildThreads(v));
+        }
+
+        public JVectorIndexOptions options() {
+            return options;
+        }
+
+        public Path home() {
+            return home;
+        }
+
+        @Override
+        public JVectorIndex open(IndexSchema schema) {
+            return JVectorIndex.open(home, schema, options);
+        }
+    }
+
+    private static void checkSchema(Path home, Manifest m, IndexSchema wanted) {
+        IndexSchema have = m.schema();
+        if (!have.equals(wanted)) {
+            throw new IncompatibleIndexException("index home " + home + " was built for model '" + have.modelId()
+                    + "' (dimension " + have.dimension() + ", " + have.similarity() + "); it cannot be opened for model '"
+                    + wanted.modelId() + "' (dimension " + wanted.dimension() + ", " + wanted.similarity()
+                    + "). Use another home directory or re-index.");
+        }
+    }
+
+    /**
+     * Opens the document store. After an unclean shutdown (marker left behind) the store is discarded and rebuilt
+     * from the segment doc files; otherwise ghost entries (of segments the manifest does not reference) are removed
+     * and the store is rebuilt only if it lacks entries.
+     */
+    private static DocumentStore openStore(Path home, Manifest m, List<Segment> segments, JVectorIndexOptions o)
+            throws IOException {
+        Path dir = home.resolve(STORE_DIR);
+        Path marker = dir.resolve(OPEN_MARKER);
+        Files.createDirectories(dir);
+        if (Files.exists(marker)) {
+            ChronicleDocumentStore.deleteFiles(dir);
+        }
+        Files.write(marker, new byte[0]);
+        DocumentStore store = new ChronicleDocumentStore(dir, Math.max(o.expectedDocuments(), m.totalEntries() * 2),
+                o.averageDocumentBytes());
+        try {
+            Set<Integer> live = new HashSet<>();
+            for (Segment s : segments) {
+                live.add(s.id);
+            }
+            List<Long> ghosts = new ArrayList<>();
+            store.forEachKey(k -> {
+                if (!live.contains(DocumentStore.segmentOf(k))) {
+                    ghosts.add(k);
+                }
+            });
+            for (long k : ghosts) {
+                store.remove(k);
+            }
+            if (store.size() != m.totalEntries()) {
+                store.clear();
+                for (Segment s : segments) {
+                    fillStore(store, home, s);
+                }
+            }
+            return store;
+        } catch (IOException | RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    private static void fillStore(DocumentStore store, Path home, Segment s) throws IOException {
+        DocsFile.forEach(home.resolve(s.entry.docsFile()), s.metadata,
+                (doc, ord) -> store.put(DocumentStore.key(s.id, ord), doc));
+    }
+
+    private void loadLocations() {
+        for (Segment s : state.segments) {
+            for (int i = 0; i < s.count; i++) {
+                if (!s.deleted.get(i)) {
+                    Long old = locations.put(s.ids[i], DocumentStore.key(s.id, i));
+                    if (old != null) {
+                        // cannot happen with indexes written by this class; keep the newest copy
+                        Segment prev = state.segment(DocumentStore.segmentOf(old));
+                        if (prev != null) {
+                            prev.deleted.set((int) (long) old);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private void deleteUnreferencedFiles() {
+        Set<String> referenced = new HashSet<>();
+        for (Manifest.SegmentEntry e : manifest.segments()) {
+            referenced.add(e.graphFile());
+            referenced.add(e.docsFile());
+            if (e.tombstoneFile() != null) {
+                referenced.add(e.tombstoneFile());
+            }
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(home)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (OWN_FILE.matcher(name).matches() && !referenced.contains(name)) {
+                    try {
+                        Files.deleteIfExists(p);
+                    } catch (IOException ignored) {
+                        // an open file on some platforms; retried at the next commit
+                    }
+                }
+            }
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    static VectorSimilarityFunction toJVector(Similarity s) {
+        return switch (s) {
+            case COSINE -> VectorSimilarityFunction.COSINE;
+            case DOT_PRODUCT -> VectorSimilarityFunction.DOT_PRODUCT;
+            case EUCLIDEAN -> VectorSimilarityFunction.EUCLIDEAN;
+        };
+    }
+
+    /** JVector maps cosine and dot product to (1 + x) / 2; report the natural value. */
+    private float userScore(float s) {
+        return schema.similarity() == Similarity.EUCLIDEAN ? s : 2f * s - 1f;
+    }
+
+    // ------------------------------------------------------------------------------------------------ writing
+
+    @Override
+    public IndexSchema schema() {
+        return schema;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public JVectorIndexOptions options() {
+        return options;
+    }
+
+    @Override
+    public void add(List<Document> documents, List<float[]> vectors) {
+        Objects.requireNonNull(documents, "documents");
+        Objects.requireNonNull(vectors, "vectors");
+        if (documents.size() != vectors.size()) {
+            throw new IllegalArgumentException(documents.size() + " documents but " + vectors.size() + " vectors");
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        List<VectorFloat<?>> converted = new ArrayList<>(vectors.size());
+        for (int i = 0; i < documents.size(); i++) {
+            Document d = documents.get(i);
+            if (d == null) {
+                throw new IllegalArgumentException("document at position " + i + " is null");
+            }
+            Document.validateId(d.id());
+            Integer prev = seen.put(d.id(), i);
+            if (prev != null) {
+                throw new IllegalArgumentException("duplicate id '" + d.id() + "' in one add() call (positions "
+                        + prev + " and " + i + ")");
+            }
+            converted.add(checkVector(vectors.get(i), "vector of document '" + d.id() + "'"));
+        }
+        writeLock.lock();
+        try {
+            ensureOpen();
+            State s = state;
+            for (int i = 0; i < documents.size(); i++) {
+                Document d = documents.get(i);
+                int idx = s.buffer.append(new WriteBuffer.Entry(d, converted.get(i)));
+                Long old = locations.put(d.id(), DocumentStore.key(Candidates.BUFFER, idx));
+                if (old != null) {
+                    kill(old, s);
+                }
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Adds or replaces one document. */
+    public void add(Document document, float[] vector) {
+        add(List.of(document), List.<float[]>of(vector));
+    }
+
+    private VectorFloat<?> checkVector(float[] v, String what) {
+        if (v == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        if (v.length != schema.dimension()) {
+            throw new IllegalArgumentException(what + " has dimension " + v.length + "; the index expects "
+                    + schema.dimension() + " (model " + schema.modelId() + ")");
+        }
+        double norm = 0;
+        for (int j = 0; j < v.length; j++) {
+            if (!Float.isFinite(v[j])) {
+                throw new IllegalArgumentException(what + " has a non-finite component (" + v[j] + ") at index " + j);
+            }
+            norm += (double) v[j] * v[j];
+        }
+        if (norm == 0 && schema.similarity() == Similarity.COSINE) {
+            throw new IllegalArgumentException(what + " is all zeros: cosine similarity is undefined for it");
+        }
+        return VTS.createFloatVector(v.clone());
+    }
+
+    private void kill(long loc, State s) {
+        int seg = DocumentStore.segmentOf(loc);
+        int ord = (int) loc;
+        if (seg == Candidates.BUFFER) {
+            WriteBuffer.Entry e = s.buffer.get(ord);
+            if (e != null) {
+                e.dead = true;
+            }
+        } else {
+            Segment segment = s.segment(seg);
+            if (segment != null && segment.deleted.set(ord)) {
+                pendingDeletes++;
+            }
+        }
+    }
+
+    @Override
+    public int delete(Collection<String> ids) {
+        Objects.requireNonNull(ids, "ids");
+        for (String id : ids) {
+            if (id == null) {
+                throw new IllegalArgumentException("null id in delete()");
+            }
+        }
+        writeLock.lock();
+        try {
+            ensureOpen();
+            State s = state;
+            int n = 0;
+            for (String id : ids) {
+                Long loc = locations.remove(id);
+                if (loc != null) {
+                    kill(loc, s);
+                    n++;
+                }
+            }
+            return n;
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    @Override
+    public void commit() {
+        commit(null);
+    }
+
+    /**
+     * Commits, recording {@code userData} (small string pairs, e.g. an ingest checkpoint) in the manifest;
+     * null keeps the previous user data.
+     */
+    public void commit(Map<String, String> userData) {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            doCommit(userData);
+            maybeCompact();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The user data of the last commit. */
+    public Map<String, String> userData() {
+        writeLock.lock();
+        try {
+            return manifest.userData();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The generation of the last commit (0 for a new index). */
+    public long generation() {
+        writeLock.lock();
+        try {
+            return manifest.generation();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void doCommit(Map<String, String> userData) {
+        State s = state;
+        List<WriteBuffer.Entry> live = s.buffer.live();
+        boolean tombstonesChanged = false;
+        for (Segment seg : s.segments) {
+            tombstonesChanged |= seg.deleted.cardinality() != seg.persistedTombstones;
+        }
+        if (live.isEmpty() && !tombstonesChanged && s.buffer.size() == 0
+                && (userData == null || userData.equals(manifest.userData()))) {
+            return;
+        }
+        long gen = manifest.generation() + 1;
+        List<Manifest.SegmentEntry> entries = new ArrayList<>();
+        Map<Segment, Integer> newTombstones = new HashMap<>();
+        Segment newSeg = null;
+        int nextId = manifest.nextSegmentId();
+        try {
+            for (Segment seg : s.segments) {
+                Manifest.SegmentEntry e = entryOf(seg.id);
+                int card = seg.deleted.cardinality();
+                if (card != seg.persistedTombstones) {
+                    String name = String.format("seg-%08d-g%d.del", seg.id, gen);
+                    Path file = home.resolve(name);
+                    Segment.writeTombstones(file, seg.deleted.snapshotWords(), seg.count);
+                    e = e.withTombstones(name, Files.size(file), FileUtil.crc32(file), card);
+                    newTombstones.put(seg, card);
+                }
+                entries.add(e);
+            }
+            if (!live.isEmpty()) {
+                int segId = nextId++;
+                newSeg = writeSegment(segId, live.stream().map(x -> x.doc).toList(),
+                        live.stream().<VectorFloat<?>>map(x -> x.vector).toList());
+                entries.add(newSeg.entry);
+            }
+            Manifest m = manifest.next(entries, nextId, userData == null ? manifest.userData() : userData);
+            m.write(home); // the commit point
+            manifest = m;
+        } catch (IOException | RuntimeException e) {
+            if (newSeg != null) {
+                newSeg.release();
+            }
+            throw new UncheckedIOException("commit failed; the index keeps its previous commit and the uncommitted "
+                    + "changes, which a later commit may retry: " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        newTombstones.forEach((seg, card) -> seg.persistedTombstones = card);
+        pendingDeletes = 0;
+        List<Segment> segs = new ArrayList<>(s.segments);
+        if (newSeg != null) {
+            for (int i = 0; i < live.size(); i++) {
+                locations.put(live.get(i).doc.id(), DocumentStore.key(newSeg.id, i));
+            }
+            segs.add(newSeg);
+        }
+        publish(new State(segs, new WriteBuffer()));
+        if (newSeg != null) {
+            newSeg.release(); // held by the state now
+        }
+        deleteUnreferencedFiles();
+    }
+
+    /** Writes a segment and its store entries, and opens it (not yet referenced by a manifest). */
+    private Segment writeSegment(int segId, List<Document> docs, List<VectorFloat<?>> vectors) throws IOException {
+        Manifest.SegmentEntry e = SegmentWriter.write(home, segId, docs, vectors, schema.dimension(), vsf, options,
+                pool);
+        for (int i = 0; i < docs.size(); i++) {
+            store.put(DocumentStore.key(segId, i), docs.get(i));
+        }
+        return Segment.open(home, e, false);
+    }
+
+    private Manifest.SegmentEntry entryOf(int segId) {
+        for (Manifest.SegmentEntry e : manifest.segments()) {
+            if (e.id() == segId) {
+                return e;
+            }
+        }
+        throw new IllegalStateException("segment " + segId + " not in manifest");
+    }
+
+    private void publish(State next) {
+        State old = state;
+        state = next;
+        old.release();
+    }
+
+    /** Commits pending changes, then merges all segments into one, dropping deleted entries. */
+    public void compact() {
+        writeLock.lock();
+        try {
+            ensureOpen();
+            doCommit(null);
+            doCompact(state.segments);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void maybeCompact() {
+        List<Segment> segs = state.segments;
+        long total = 0;
+        long dead = 0;
+        for (Segment s : segs) {
+            total += s.count;
+            dead += s.persistedTombstones;
+        }
+        boolean tooMany = options.maxSegments() > 0 && segs.size() > options.maxSegments();
+        boolean tooDead = options.maxTombstoneRatio() > 0 && total > 0 && dead > 0
+                && (double) dead / total > options.maxTombstoneRatio();
+        if (tooMany || tooDead) {
+            doCompact(segs);
+        }
+    }
+
+    private void doCompact(List<Segment> victims) {
+        if (victims.isEmpty() || (victims.size() == 1 && victims.get(0).persistedTombstones == 0)) {
+            return;
+        }
+        Set<Integer> victimIds = new HashSet<>();
+        List<Document> docs = new ArrayList<>();
+        List<VectorFloat<?>> vectors = new ArrayList<>();
+        for (Segment s : victims) {
+            victimIds.add(s.id);
+            for (int i = 0; i < s.count; i++) {
+                if (s.deleted.get(i)) {
+                    continue;
+                }
+                Document d = store.get(DocumentStore.key(s.id, i));
+                docs.add(d != null ? d : s.readDocument(i));
+                vectors.add(VTS.createFloatVector(s.vector(i)));
+            }
+        }
+        int nextId = manifest.nextSegmentId();
+        Segment newSeg = null;
+        try {
+            List<Manifest.SegmentEntry> entries = new ArrayList<>();
+            for (Manifest.SegmentEntry e : manifest.segments()) {
+                if (!victimIds.contains(e.id())) {
+                    entries.add(e);
+                }
+            }
+            if (!docs.isEmpty()) {
+                newSeg = writeSegment(nextId++, docs, vectors);
+                entries.add(newSeg.entry);
+            }
+            Manifest m = manifest.next(entries, nextId, manifest.userData());
+            m.write(home);
+            manifest = m;
+        } catch (IOException | RuntimeException e) {
+            if (newSeg != null) {
+                newSeg.release();
+            }
+            throw new UncheckedIOException("compaction failed; the index keeps its previous commit: " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
+        State s = state;
+        List<Segment> segs = new ArrayList<>();
+        for (Segment seg : s.segments) {
+            if (!victimIds.contains(seg.id)) {
+                segs.add(seg);
+            }
+        }
+        if (newSeg != null) {
+            for (int i = 0; i < docs.size(); i++) {
+                locations.put(docs.get(i).id(), DocumentStore.key(newSeg.id, i));
+            }
+            segs.add(newSeg);
+        }
+        publish(new State(segs, s.buffer));
+        if (newSeg != null) {
+            newSeg.release();
+        }
+        for (Segment v : victims) {
+            for (int i = 0; i < v.count; i++) {
+                store.remove(DocumentStore.key(v.id, i));
+            }
+        }
+        deleteUnreferencedFiles();
+    }
+
+    // ------------------------------------------------------------------------------------------------ reading
+
+    private State acquire() {
+        while (true) {
+            if (closed) {
+                throw new IllegalStateException("index " + home + " is closed");
+            }
+            State s = state;
+            if (s.tryAcquire()) {
+                return s;
+            }
+        }
+    }
+
+    private VectorFloat<?> checkQuery(float[] query, int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, was " + k);
+        }
+        return checkVector(query, "query vector");
+    }
+
+    @Override
+    public List<ScoredDocument> search(float[] query, int k, Filter filter, SearchOptions searchOptions) {
+        VectorFloat<?> q = checkQuery(query, k);
+        Filter f = filter == null ? Filter.ALL : filter;
+        if (k == 0) {
+            return List.of();
+        }
+        float over = searchOptions == null || searchOptions.useDefault() ? options.overquery()
+                : Math.max(1f, searchOptions.overquery());
+        int rerankK = (int) Math.min(Math.max(k, (long) Math.ceil(k * (double) over)), 100_000L);
+        State s = acquire();
+        try {
+            List<Candidates.Candidate> all = new ArrayList<>();
+            for (Segment seg : s.segments) {
+                Candidates c = new Candidates(k);
+                seg.search(q, k, rerankK, f, vsf, options.filterBruteForceLimit(), c);
+                all.addAll(c.toList());
+            }
+            Candidates b = new Candidates(k);
+            s.buffer.search(q, f, vsf, b);
+            all.addAll(b.toList());
+            return hydrate(s, Candidates.merge(all, k));
+        } finally {
+            s.release();
+        }
+    }
+
+    @Override
+    public List<ScoredDocument> exactSearch(float[] query, int k, Filter filter) {
+        VectorFloat<?> q = checkQuery(query, k);
+        Filter f = filter == null ? Filter.ALL : filter;
+        if (k == 0) {
+            return List.of();
+        }
+        State s = acquire();
+        try {
+            List<Candidates.Candidate> all = new ArrayList<>();
+            for (Segment seg : s.segments) {
+                Candidates c = new Candidates(k);
+                FixedBitSet accept = f.matchesAll() ? null : seg.matching(f);
+                seg.exact(q, k, accept, vsf, c);
+                all.addAll(c.toList());
+            }
+            Candidates b = new Candidates(k);
+            s.buffer.search(q, f, vsf, b);
+            all.addAll(b.toList());
+            return hydrate(s, Candidates.merge(all, k));
+        } finally {
+            s.release();
+        }
+    }
+
+    private List<ScoredDocument> hydrate(State s, List<Candidates.Candidate> hits) {
+        List<ScoredDocument> out = new ArrayList<>(hits.size());
+        for (Candidates.Candidate c : hits) {
+            Document d = c.doc();
+            if (d == null) {
+                d = store.get(DocumentStore.key(c.segment(), c.ordinal()));
+                if (d == null) {
+                    d = s.segment(c.segment()).readDocument(c.ordinal());
+                }
+            }
+            out.add(new ScoredDocument(d, userScore(c.score())));
+        }
+        return out;
+    }
+
+    @Override
+    public Optional<Document> get(String id) {
+        return resolve(id, (s, seg, ord, e) -> e != null ? e.doc
+                : Optional.ofNullable(store.get(DocumentStore.key(seg.id, ord))).orElseGet(() -> seg.readDocument(ord)));
+    }
+
+    @Override
+    public Optional<float[]> vector(String id) {
+        return resolve(id, (s, seg, ord, e) -> {
+            if (e != null) {
+                float[] f = new float[e.vector.length()];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = e.vector.get(i);
+                }
+                return f;
+            }
+            return seg.vector(ord);
+        });
+    }
+
+    private interface Resolver<T> {
+        T apply(State s, Segment seg, int ord, WriteBuffer.Entry bufferEntry);
+    }
+
+    /** Finds an id in a snapshot; retries while a commit or compaction is moving it between snapshots. */
+    private <T> Optional<T> resolve(String id, Resolver<T> fn) {
+        if (id == null) {
+            return Optional.empty();
+        }
+        for (int attempt = 0; attempt < 10_000; attempt++) {
+            State s = acquire();
+            try {
+                Long loc = locations.get(id);
+                if (loc == null) {
+                    return Optional.empty();
+                }
+                int segId = DocumentStore.segmentOf(loc);
+                int ord = (int) (long) loc;
+                if (segId == Candidates.BUFFER) {
+                    WriteBuffer.Entry e = s.buffer.get(ord);
+                    if (e != null && !e.dead && e.doc.id().equals(id)) {
+                        return Optional.of(fn.apply(s, null, ord, e));
+                    }
+                } else {
+                    Segment seg = s.segment(segId);
+                    if (seg != null && ord < seg.count && !seg.deleted.get(ord) && seg.ids[ord].equals(id)) {
+                        return Optional.of(fn.apply(s, seg, ord, null));
+                    }
+                }
+            } finally {
+                s.release();
+            }
+            Thread.yield();
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public IndexStats stats() {
+        State s = acquire();
+        try {
+            long tomb = 0;
+            for (Segment seg : s.segments) {
+                tomb += seg.deleted.cardinality();
+            }
+            long bytes = 0;
+            try (Stream<Path> files = Files.walk(home)) {
+                bytes = files.filter(Files::isRegularFile).mapToLong(p -> {
+                    try {
+                        return Files.size(p);
+                    } catch (IOException e) {
+                        return 0L;
+                    }
+                }).sum();
+            } catch (IOException | UncheckedIOException ignored) {
+                // files may vanish during compaction
+            }
+            return new IndexStats(locations.size(), s.segments.size(), tomb, bytes, s.buffer.liveCount());
+        } finally {
+            s.release();
+        }
+    }
+
+    /** Number of maps the document store has rolled over to (for tests and monitoring). */
+    int storeMapCount() {
+        return store instanceof ChronicleDocumentStore c ? c.mapCount() : 1;
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("index " + home + " is closed");
+        }
+    }
+
+    /** Closes the index. Uncommitted changes are discarded (call {@link #commit()} first to keep them). */
+    @Override
+    public void close() {
+        writeLock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            state.release();
+            store.close();
+            pool.shutdown();
+            try {
+                Files.deleteIfExists(home.resolve(STORE_DIR).resolve(OPEN_MARKER));
+            } catch (IOException ignored) {
+                // next open rebuilds the store
+            }
+            try {
+                lock.release();
+                lockChannel.close();
+            } catch (IOException ignored) {
+                // the OS releases it with the process
+            }
+        } finally {
+            writeLock.unlock();
+        }
+    }
+}

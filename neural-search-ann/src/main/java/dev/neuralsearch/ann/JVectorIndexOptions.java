@@ -1,0 +1,116 @@
+package dev.neuralsearch.ann;
+
+/**
+ * Tuning knobs of a {@link JVectorIndex}. Immutable; every {@code withX} returns a copy.
+ *
+ * @param maxDegree graph degree (JVector M), default 32
+ * @param beamWidth construction beam width, default 100
+ * @param overquery default rerank factor: the approximate pass gathers {@code k * overquery} candidates that are
+ *                  rescored exactly (also the search beam), default 10
+ * @param pqThreshold segments with at least this many vectors get FusedPQ codes for the approximate pass;
+ *                    smaller ones are searched with exact inline vectors only, default 2048
+ * @param pqSubspaces PQ subspaces (bytes per vector); 0 = dimension / 8
+ * @param filterBruteForceLimit when a filter matches at most this many documents of a segment, that segment is
+ *                              scanned exactly instead of searched through the graph, default 2048
+ * @param expectedDocuments sizes the document store, default 100,000 (it grows past that by rolling maps)
+ * @param averageDocumentBytes average serialised document size for the store, default 512
+ * @param maxSegments automatic compaction when a commit leaves more segments than this (0 = never), default 8
+ * @param maxTombstoneRatio automatic compaction when this fraction of stored entries is dead (0 = never), default 0.3
+ * @param buildThreads threads for graph construction and PQ encoding; 0 = available processors
+ * @param verifyChecksums verify the CRC32 of every segment file when opening, default true
+ */
+public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery, int pqThreshold, int pqSubspaces,
+                                  int filterBruteForceLimit, long expectedDocuments, int averageDocumentBytes,
+                                  int maxSegments, double maxTombstoneRatio, int buildThreads,
+                                  boolean verifyChecksums) {
+
+    public static final JVectorIndexOptions DEFAULT =
+            new JVectorIndexOptions(32, 100, 10f, 2048, 0, 2048, 100_000, 512, 8, 0.3, 0, true);
+
+    public JVectorIndexOptions {
+        if (maxDegree < 2) {
+            throw new IllegalArgumentException("maxDegree must be >= 2, was " + maxDegree);
+        }
+        if (beamWidth < 1) {
+            throw new IllegalArgumentException("beamWidth must be >= 1, was " + beamWidth);
+        }
+        if (!(overquery >= 1f)) {
+            throw new IllegalArgumentException("overquery must be >= 1, was " + overquery);
+        }
+        if (pqThreshold < 256) {
+            throw new IllegalArgumentException("pqThreshold must be >= 256 (PQ trains 256 centroids), was " + pqThreshold);
+        }
+        if (pqSubspaces < 0 || filterBruteForceLimit < 0 || expectedDocuments < 1 || averageDocumentBytes < 1
+                || maxSegments < 0 || maxTombstoneRatio < 0 || maxTombstoneRatio > 1 || buildThreads < 0) {
+            throw new IllegalArgumentException("invalid index options: " + this);
+        }
+    }
+
+    public static JVectorIndexOptions defaults() {
+        return DEFAULT;
+    }
+
+    public JVectorIndexOptions withMaxDegree(int v) {
+        return new JVectorIndexOptions(v, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withBeamWidth(int v) {
+        return new JVectorIndexOptions(maxDegree, v, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withOverquery(float v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, v, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withPqThreshold(int v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, v, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withPqSubspaces(int v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, v, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withFilterBruteForceLimit(int v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, v,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withExpectedDocuments(long v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withAverageDocumentBytes(int v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withMaxSegments(int v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withMaxTombstoneRatio(double v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withBuildThreads(int v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums);
+    }
+
+    public JVectorIndexOptions withVerifyChecksums(boolean v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v);
+    }
+
+    public int effectiveBuildThreads() {
+        return buildThreads > 0 ? buildThreads : Runtime.getRuntime().availableProcessors();
+    }
+}

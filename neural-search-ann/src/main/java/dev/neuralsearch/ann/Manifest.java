@@ -1,0 +1,136 @@
+package dev.neuralsearch.ann;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuralsearch.core.IndexSchema;
+import dev.neuralsearch.core.Similarity;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32;
+
+/**
+ * The committed state of an index home: schema, generation and the immutable segment files with their sizes and
+ * CRC32s. Stored as {@code manifest.json} = {@code {"crc32":"xxxxxxxx","manifest":BODY}} where the checksum covers
+ * the exact bytes of BODY. Replaced atomically at each commit (temp file, fsync, rename, directory fsync).
+ */
+record Manifest(int formatVersion, String modelId, int dimension, Similarity similarity, long generation,
+                int nextSegmentId, List<SegmentEntry> segments, Map<String, String> userData) {
+
+    static final int FORMAT_VERSION = 1;
+    static final String FILE_NAME = "manifest.json";
+    private static final String PREFIX_START = "{\"crc32\":\"";
+    private static final String PREFIX_END = "\",\"manifest\":";
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    Manifest {
+        segments = List.copyOf(segments);
+        userData = userData == null ? Map.of() : Map.copyOf(userData);
+    }
+
+    /**
+     * One immutable segment. {@code tombstoneFile} is null while no entry of the segment is deleted.
+     */
+    record SegmentEntry(int id, int count, boolean pq, String graphFile, long graphBytes, long graphCrc,
+                        String docsFile, long docsBytes, long docsCrc, String tombstoneFile, long tombstoneBytes,
+                        long tombstoneCrc, int tombstones) {
+        SegmentEntry withTombstones(String file, long bytes, long crc, int n) {
+            return new SegmentEntry(id, count, pq, graphFile, graphBytes, graphCrc, docsFile, docsBytes, docsCrc,
+                    file, bytes, crc, n);
+        }
+    }
+
+    static Manifest empty(IndexSchema schema) {
+        return new Manifest(FORMAT_VERSION, schema.modelId(), schema.dimension(), schema.similarity(), 0, 1,
+                List.of(), Map.of());
+    }
+
+    IndexSchema schema() {
+        return new IndexSchema(modelId, dimension, similarity);
+    }
+
+    Manifest next(List<SegmentEntry> newSegments, int newNextSegmentId, Map<String, String> newUserData) {
+        return new Manifest(FORMAT_VERSION, modelId, dimension, similarity, generation + 1, newNextSegmentId,
+                new ArrayList<>(newSegments), newUserData);
+    }
+
+    long totalEntries() {
+        long n = 0;
+        for (SegmentEntry s : segments) {
+            n += s.count();
+        }
+        return n;
+    }
+
+    void write(Path home) throws IOException {
+        byte[] body = JSON.writeValueAsBytes(this);
+        CRC32 crc = new CRC32();
+        crc.update(body);
+        String prefix = PREFIX_START + String.format("%08x", crc.getValue()) + PREFIX_END;
+        byte[] p = prefix.getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[p.length + body.length + 2];
+        System.arraycopy(p, 0, all, 0, p.length);
+        System.arraycopy(body, 0, all, p.length, body.length);
+        all[all.length - 2] = '}';
+        all[all.length - 1] = '\n';
+        FileUtil.atomicWrite(home.resolve(FILE_NAME), all);
+    }
+
+    static boolean exists(Path home) {
+        return Files.exists(home.resolve(FILE_NAME));
+    }
+
+    static Manifest read(Path home) {
+        Path file = home.resolve(FILE_NAME);
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new CorruptIndexException(file, "manifest is missing", e);
+        } catch (IOException e) {
+            throw new CorruptIndexException(file, "cannot read manifest: " + e.getMessage(), e);
+        }
+        int prefixLen = PREFIX_START.length() + 8 + PREFIX_END.length();
+        String head = all.length >= prefixLen ? new String(all, 0, prefixLen, StandardCharsets.US_ASCII) : "";
+        if (!head.startsWith(PREFIX_START) || !head.endsWith(PREFIX_END)) {
+            throw new CorruptIndexException(file, "not an index manifest (bad header; truncated or overwritten?)");
+        }
+        int end = all.length;
+        while (end > prefixLen && (all[end - 1] == '\n' || all[end - 1] == '\r' || all[end - 1] == ' ')) {
+            end--;
+        }
+        if (end <= prefixLen || all[end - 1] != '}') {
+            throw new CorruptIndexException(file, "manifest is truncated");
+        }
+        long expected;
+        try {
+            expected = Long.parseLong(head.substring(PREFIX_START.length(), PREFIX_START.length() + 8), 16);
+        } catch (NumberFormatException e) {
+            throw new CorruptIndexException(file, "manifest checksum field is damaged", e);
+        }
+        CRC32 crc = new CRC32();
+        crc.update(all, prefixLen, end - 1 - prefixLen);
+        if (crc.getValue() != expected) {
+            throw new CorruptIndexException(file, String.format(
+                    "manifest checksum mismatch (stored %08x, computed %08x): the file is corrupted",
+                    expected, crc.getValue()));
+        }
+        Manifest m;
+        try {
+            m = JSON.readValue(all, prefixLen, end - 1 - prefixLen, Manifest.class);
+        } catch (IOException e) {
+            throw new CorruptIndexException(file, "manifest cannot be parsed: " + e.getMessage(), e);
+        }
+        if (m.formatVersion() > FORMAT_VERSION || m.formatVersion() < 1) {
+            throw new IncompatibleIndexException("index home " + home + " has manifest format version "
+                    + m.formatVersion() + "; this library reads up to " + FORMAT_VERSION);
+        }
+        return m;
+    }
+}

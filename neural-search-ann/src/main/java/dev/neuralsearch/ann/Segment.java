@@ -1,0 +1,288 @@
+package dev.neuralsearch.ann;
+
+import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.Filter;
+import io.github.jbellis.jvector.disk.ReaderSupplier;
+import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
+import io.github.jbellis.jvector.graph.GraphSearcher;
+import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
+import io.github.jbellis.jvector.graph.SearchResult;
+import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
+import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
+import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
+import io.github.jbellis.jvector.util.Bits;
+import io.github.jbellis.jvector.util.FixedBitSet;
+import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An open, immutable on-disk segment plus its mutable tombstones. Ids and metadata of every ordinal are kept in
+ * memory (metadata maps are interned), so filters become JVector {@link Bits} evaluated during graph search.
+ * Reference counted: closed when the last snapshot that holds it is released.
+ */
+final class Segment {
+    private static final byte[] DEL_MAGIC = "NSDEL001".getBytes(StandardCharsets.US_ASCII);
+
+    final Manifest.SegmentEntry entry;
+    final int id;
+    final int count;
+    final String[] ids;
+    final Map<String, Object>[] metadata;
+    final long[] docOffsets;
+    final ConcurrentBits deleted;
+    /** Tombstones already in the committed manifest. */
+    volatile int persistedTombstones;
+    private final ReaderSupplier readers;
+    final OnDiskGraphIndex graph;
+    private final Path docsPath;
+    private final AtomicInteger refs = new AtomicInteger(1);
+
+    private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
+                    OnDiskGraphIndex graph, Path docsPath) {
+        this.entry = entry;
+        this.id = entry.id();
+        this.count = entry.count();
+        this.ids = docs.ids();
+        this.metadata = docs.metadata();
+        this.docOffsets = docs.offsets();
+        this.deleted = deleted;
+        this.persistedTombstones = deleted.cardinality();
+        this.readers = readers;
+        this.graph = graph;
+        this.docsPath = docsPath;
+    }
+
+    /** Opens a committed segment, checking presence, sizes and (optionally) CRC32s of its files. */
+    static Segment open(Path home, Manifest.SegmentEntry e, boolean verifyChecksums) {
+        Path graphPath = home.resolve(e.graphFile());
+        Path docsPath = home.resolve(e.docsFile());
+        check(graphPath, e.graphBytes(), e.graphCrc(), verifyChecksums);
+        check(docsPath, e.docsBytes(), e.docsCrc(), verifyChecksums);
+        ConcurrentBits deleted = new ConcurrentBits(e.count());
+        if (e.tombstoneFile() != null) {
+            Path t = home.resolve(e.tombstoneFile());
+            check(t, e.tombstoneBytes(), e.tombstoneCrc(), true);
+            deleted = readTombstones(t, e.count());
+        }
+        DocsFile.Loaded docs;
+        try {
+            docs = DocsFile.readIndex(docsPath, e.count());
+        } catch (IOException ex) {
+            throw new CorruptIndexException(docsPath, "cannot read: " + ex.getMessage(), ex);
+        }
+        ReaderSupplier rs = null;
+        try {
+            rs = ReaderSupplierFactory.open(graphPath);
+            OnDiskGraphIndex g = OnDiskGraphIndex.load(rs);
+            if (g.getIdUpperBound() < e.count()) {
+                throw new CorruptIndexException(graphPath, "graph has " + g.getIdUpperBound()
+                        + " nodes, manifest says " + e.count());
+            }
+            return new Segment(e, docs, deleted, rs, g, docsPath);
+        } catch (IOException | RuntimeException ex) {
+            closeQuietly(rs);
+            if (ex instanceof CorruptIndexException c) {
+                throw c;
+            }
+            throw new CorruptIndexException(graphPath, "cannot load graph: " + ex, ex);
+        }
+    }
+
+    private static void check(Path file, long bytes, long crc, boolean verifyCrc) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (NoSuchFileException ex) {
+            throw new CorruptIndexException(file, "file referenced by the manifest is missing", ex);
+        } catch (IOException ex) {
+            throw new CorruptIndexException(file, "cannot stat: " + ex.getMessage(), ex);
+        }
+        if (size != bytes) {
+            throw new CorruptIndexException(file, "size is " + size + " bytes, manifest says " + bytes
+                    + " (truncated or overwritten)");
+        }
+        if (verifyCrc) {
+            try {
+                long actual = FileUtil.crc32(file);
+                if (actual != crc) {
+                    throw new CorruptIndexException(file, String.format(
+                            "CRC32 mismatch (manifest %08x, file %08x): the file is corrupted", crc, actual));
+                }
+            } catch (IOException ex) {
+                throw new CorruptIndexException(file, "cannot read: " + ex.getMessage(), ex);
+            }
+        }
+    }
+
+    static ConcurrentBits readTombstones(Path file, int count) {
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(file))) {
+            byte[] magic = new byte[DEL_MAGIC.length];
+            in.readFully(magic);
+            int len = in.readInt();
+            if (!Arrays.equals(magic, DEL_MAGIC) || len != count) {
+                throw new CorruptIndexException(file, "not a tombstone file for " + count + " entries");
+            }
+            long[] words = new long[in.readInt()];
+            for (int i = 0; i < words.length; i++) {
+                words[i] = in.readLong();
+            }
+            return ConcurrentBits.fromWords(words, count);
+        } catch (EOFException ex) {
+            throw new CorruptIndexException(file, "tombstone file is truncated", ex);
+        } catch (IOException ex) {
+            throw new CorruptIndexException(file, "cannot read: " + ex.getMessage(), ex);
+        }
+    }
+
+    static void writeTombstones(Path file, long[] words, int count) throws IOException {
+        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(
+                file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)))) {
+            out.write(DEL_MAGIC);
+            out.writeInt(count);
+            out.writeInt(words.length);
+            for (long w : words) {
+                out.writeLong(w);
+            }
+        }
+        FileUtil.fsync(file);
+    }
+
+    boolean tryAcquire() {
+        while (true) {
+            int r = refs.get();
+            if (r <= 0) {
+                return false;
+            }
+            if (refs.compareAndSet(r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    void release() {
+        if (refs.decrementAndGet() == 0) {
+            try {
+                graph.close();
+            } catch (IOException ignored) {
+                // nothing useful to do
+            }
+            closeQuietly(readers);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    int liveCount() {
+        return count - deleted.cardinality();
+    }
+
+    /** Accepted ordinals for a filter: live and matching. Null filter bitset = no filter. */
+    FixedBitSet matching(Filter filter) {
+        FixedBitSet bits = new FixedBitSet(count);
+        for (int i = 0; i < count; i++) {
+            if (!deleted.get(i) && filter.matches(metadata[i])) {
+                bits.set(i);
+            }
+        }
+        return bits;
+    }
+
+    /** Collects up to k candidates of this segment into {@code out}. */
+    void search(VectorFloat<?> q, int k, int rerankK, Filter filter, VectorSimilarityFunction vsf,
+                int bruteForceLimit, Candidates out) {
+        Bits accept;
+        if (filter.matchesAll()) {
+            accept = deleted.isEmpty() ? Bits.ALL : (Bits) ord -> !deleted.get(ord);
+        } else {
+            FixedBitSet m = matching(filter);
+            int c = m.cardinality();
+            if (c == 0) {
+                return;
+            }
+            if (c <= bruteForceLimit) {
+                exact(q, k, m, vsf, out);
+                return;
+            }
+            accept = m;
+        }
+        try (GraphSearcher searcher = new GraphSearcher(graph)) {
+            var view = (ImmutableGraphIndex.ScoringView) searcher.getView();
+            ScoreFunction.ExactScoreFunction reranker = view.rerankerFor(q, vsf);
+            DefaultSearchScoreProvider ssp = entry.pq()
+                    ? new DefaultSearchScoreProvider(view.approximateScoreFunctionFor(q, vsf), reranker)
+                    : new DefaultSearchScoreProvider(reranker);
+            SearchResult r = searcher.search(ssp, k, Math.max(k, rerankK), 0f, 0f, accept);
+            for (SearchResult.NodeScore ns : r.getNodes()) {
+                out.offer(ns.score, id, ns.node, ids[ns.node], null);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Exact scan over accepted ordinals (all live ones when {@code accept} is null). */
+    void exact(VectorFloat<?> q, int k, FixedBitSet accept, VectorSimilarityFunction vsf, Candidates out) {
+        try (var view = graph.getView()) {
+            ScoreFunction.ExactScoreFunction sf = ((ImmutableGraphIndex.ScoringView) view).rerankerFor(q, vsf);
+            Candidates local = new Candidates(k);
+            if (accept == null) {
+                for (int i = 0; i < count; i++) {
+                    if (!deleted.get(i)) {
+                        local.offer(sf.similarityTo(i), id, i, ids[i], null);
+                    }
+                }
+            } else {
+                for (int i = accept.nextSetBit(0); i >= 0 && i < count; i = i + 1 < count ? accept.nextSetBit(i + 1) : -1) {
+                    local.offer(sf.similarityTo(i), id, i, ids[i], null);
+                }
+            }
+            local.drainTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    float[] vector(int ord) {
+        try (var view = graph.getView()) {
+            VectorFloat<?> v = ((OnDiskGraphIndex.View) view).getVector(ord);
+            float[] f = new float[v.length()];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = v.get(i);
+            }
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a document from the segment's doc file (fallback when the store lacks it). */
+    Document readDocument(int ord) {
+        try (FileChannel ch = FileChannel.open(docsPath, StandardOpenOption.READ)) {
+            return DocsFile.readAt(ch, docOffsets[ord], metadata[ord]);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read document " + ord + " of " + docsPath, e);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package dev.neuralsearch.ann;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.ScoredDocument;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Kills a writing JVM with SIGKILL at random moments and checks, after each kill, that the index opens as is and
+ * holds exactly the state of the last acknowledged commit (or of the one after it, when the kill landed between
+ * the manifest swap and the acknowledgement).
+ */
+class CrashTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void survivesSigkillDuringIngest() throws Exception {
+        runKills(Integer.getInteger("crash.kills", 20), 42);
+    }
+
+    @Test
+    @Tag("heavy")
+    void survivesManySigkills() throws Exception {
+        runKills(60, 7);
+    }
+
+    private void runKills(int kills, long seed) throws Exception {
+        Random random = new Random(seed);
+        int lastAck = 0;
+        int maxSeen = 0;
+        for (int k = 0; k < kills; k++) {
+            Process p = start();
+            AtomicInteger ack = new AtomicInteger(-1);
+            AtomicInteger opened = new AtomicInteger(-1);
+            Thread reader = new Thread(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        if (line.startsWith("committed ")) {
+                            ack.set(Integer.parseInt(line.substring(10).trim()));
+                        } else if (line.startsWith("opened ")) {
+                            opened.set(Integer.parseInt(line.substring(7).trim()));
+                        }
+                    }
+                } catch (Exception ignored) {
+                    // the process died
+                }
+            });
+            reader.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (opened.get() < 0 && p.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(opened.get()).as("worker opened the index (kill %d)", k).isGreaterThanOrEqualTo(0);
+            assertThat(opened.get()).as("worker resumed from the last acknowledged commit").isGreaterThanOrEqualTo(lastAck);
+            Thread.sleep(50 + random.nextInt(900));
+            p.destroyForcibly();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            reader.join(5000);
+            // durable state never goes back (floor) and is at most one commit past what the worker acknowledged
+            int floor = Math.max(lastAck, ack.get());
+            int ceiling = Math.max(ack.get(), opened.get()) + 1;
+            int n = verify(floor, ceiling);
+            lastAck = n;
+            maxSeen = Math.max(maxSeen, n);
+        }
+        assertThat(maxSeen).as("the workers made progress").isGreaterThan(kills / 2);
+    }
+
+    private Process start() throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
+                    || a.startsWith("-Dchronicle")) {
+                cmd.add(a);
+            }
+        }
+        cmd.add("-Xmx256m");
+        cmd.add("-XX:TieredStopAtLevel=1");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(CrashWorker.class.getName());
+        cmd.add(home.toString());
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.redirectError(new File(home.toFile().getParentFile(), "worker-stderr.log"));
+        return pb.start();
+    }
+
+    /** Opens the index after a kill and checks it; returns its commit number. */
+    private int verify(int floor, int ceiling) {
+        try (JVectorIndex index = JVectorIndex.open(home, CrashWorker.SCHEMA, CrashWorker.OPTIONS)) {
+            int n = Integer.parseInt(index.userData().getOrDefault("n", "0"));
+            assertThat(n).as("committed generation vs last acknowledged").isBetween(floor, ceiling);
+            Map<String, Object[]> expected = CrashWorker.expected(n);
+            assertThat(index.stats().documents()).isEqualTo(expected.size());
+            assertThat(index.stats().uncommitted()).isZero();
+            // every document present with its latest text; none duplicated
+            List<ScoredDocument> all = index.exactSearch(CrashWorker.vector(1, 1, 1), expected.size() + 10, Filter.ALL);
+            Set<String> ids = new HashSet<>();
+            for (ScoredDocument d : all) {
+                assertThat(ids.add(d.document().id())).as("duplicate %s", d.document().id()).isTrue();
+            }
+            assertThat(ids).isEqualTo(expected.keySet());
+            // searchable by ANN: a sample of documents finds itself first
+            Random r = new Random(n);
+            List<String> keys = new ArrayList<>(expected.keySet());
+            keys.sort(null);
+            for (int s = 0; s < Math.min(30, keys.size()); s++) {
+                String id = keys.get(r.nextInt(keys.size()));
+                Object[] e = expected.get(id);
+                int commit = Integer.parseInt(id.substring(1, id.indexOf('-')));
+                int i = Integer.parseInt(id.substring(id.indexOf('-') + 1));
+                float[] v = CrashWorker.vector(commit, i, (Integer) e[1]);
+                Document top = index.search(v, 1, Filter.ALL).get(0).document();
+                assertThat(top.id()).isEqualTo(id);
+                assertThat(top.text()).isEqualTo(e[0]);
+            }
+            return n;
+        }
+    }
+}

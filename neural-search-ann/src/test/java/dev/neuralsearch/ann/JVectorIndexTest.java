@@ -1,0 +1,235 @@
+package dev.neuralsearch.ann;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.IndexSchema;
+import dev.neuralsearch.core.ScoredDocument;
+import dev.neuralsearch.core.Similarity;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JVectorIndexTest {
+    static final int DIM = 32;
+    static final IndexSchema SCHEMA = new IndexSchema("test-model", DIM, Similarity.DOT_PRODUCT);
+
+    @TempDir
+    Path home;
+
+    static List<Document> docs(String prefix, int n) {
+        List<Document> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(Document.of(prefix + i, "text of " + prefix + i,
+                    Map.of("group", i % 10, "lang", i % 2 == 0 ? "en" : "fr")));
+        }
+        return out;
+    }
+
+    static List<float[]> vectors(TestVectors tv, int n) {
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(tv.next());
+        }
+        return out;
+    }
+
+    @Test
+    @Tag("smoke")
+    void addSearchCommitReopen() {
+        TestVectors tv = new TestVectors(DIM, 1);
+        List<Document> docs = docs("d", 300);
+        List<float[]> vecs = vectors(tv, 300);
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            index.add(docs, vecs);
+            // visible before commit
+            List<ScoredDocument> hits = index.search(vecs.get(7), 5, Filter.ALL);
+            assertThat(hits).isNotEmpty();
+            assertThat(hits.get(0).document().id()).isEqualTo("d7");
+            assertThat(hits.get(0).score()).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
+            assertThat(index.stats().uncommitted()).isEqualTo(300);
+            index.commit();
+            assertThat(index.stats().segments()).isEqualTo(1);
+            assertThat(index.stats().uncommitted()).isZero();
+            hits = index.search(vecs.get(7), 5, Filter.ALL);
+            assertThat(hits.get(0).document()).isEqualTo(docs.get(7));
+        }
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            assertThat(index.stats().documents()).isEqualTo(300);
+            for (int i = 0; i < 300; i += 37) {
+                List<ScoredDocument> hits = index.search(vecs.get(i), 3, Filter.ALL);
+                assertThat(hits.get(0).document()).isEqualTo(docs.get(i));
+            }
+            assertThat(index.get("d5")).contains(docs.get(5));
+            assertThat(index.vector("d5")).hasValueSatisfying(v -> assertThat(v).containsExactly(vecs.get(5)));
+            assertThat(index.get("nope")).isEmpty();
+        }
+    }
+
+    @Test
+    @Tag("smoke")
+    void updateDeleteAndTombstonesSurviveReopen() {
+        TestVectors tv = new TestVectors(DIM, 2);
+        List<float[]> vecs = vectors(tv, 100);
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            index.add(docs("d", 100), vecs);
+            index.commit();
+            // delete committed and update committed
+            assertThat(index.delete(List.of("d1", "d2", "missing"))).isEqualTo(2);
+            float[] moved = tv.next();
+            index.add(Document.of("d3", "new text", Map.of("group", 99)), moved);
+            assertThat(ids(index.search(vecs.get(1), 100, Filter.ALL))).doesNotContain("d1", "d2");
+            assertThat(index.search(moved, 1, Filter.ALL).get(0).document().text()).isEqualTo("new text");
+            assertThat(ids(index.search(vecs.get(3), 100, Filter.ALL))).containsOnlyOnce("d3");
+            index.commit();
+            assertThat(index.stats().tombstones()).isEqualTo(3);
+            assertThat(index.stats().documents()).isEqualTo(98);
+        }
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            assertThat(index.stats().documents()).isEqualTo(98);
+            List<ScoredDocument> all = index.search(vecs.get(1), 200, Filter.ALL);
+            assertThat(ids(all)).doesNotContain("d1", "d2").containsOnlyOnce("d3").hasSize(98);
+            assertThat(index.get("d3").orElseThrow().text()).isEqualTo("new text");
+            assertThat(index.exactSearch(vecs.get(2), 200, Filter.ALL)).hasSize(98);
+        }
+    }
+
+    @Test
+    void uncommittedWorkIsLostOnCloseWithoutCommit() {
+        TestVectors tv = new TestVectors(DIM, 3);
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            index.add(docs("a", 10), vectors(tv, 10));
+            index.commit();
+            index.add(docs("b", 10), vectors(tv, 10));
+            index.delete(List.of("a0"));
+        }
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            assertThat(index.stats().documents()).isEqualTo(10);
+            assertThat(index.get("a0")).isPresent();
+            assertThat(index.get("b0")).isEmpty();
+        }
+    }
+
+    @Test
+    void filtersInsideSearch() {
+        TestVectors tv = new TestVectors(DIM, 4);
+        List<float[]> vecs = vectors(tv, 3000);
+        // force graph search with filter bits (no brute-force shortcut)
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withFilterBruteForceLimit(0).withPqThreshold(1000);
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, o)) {
+            index.add(docs("d", 3000), vecs);
+            index.commit();
+            Filter rare = Filter.eq("group", 3); // 10%
+            for (int q = 0; q < 20; q++) {
+                float[] query = vecs.get(q * 17);
+                List<ScoredDocument> hits = index.search(query, 10, rare);
+                assertThat(hits).hasSize(10);
+                assertThat(hits).allSatisfy(h -> assertThat(h.document().metadata().get("group")).isEqualTo(3L));
+                List<ScoredDocument> exact = index.exactSearch(query, 10, rare);
+                assertThat(TestVectors.recall(hits, exact)).isGreaterThanOrEqualTo(0.8);
+            }
+            Filter combo = Filter.and(Filter.eq("lang", "en"), Filter.in("group", 2, 4), Filter.not(Filter.eq("group", 4)));
+            List<ScoredDocument> hits = index.search(vecs.get(0), 10, combo);
+            assertThat(hits).hasSize(10).allSatisfy(h -> assertThat(h.document().metadata().get("group")).isEqualTo(2L));
+            assertThat(index.search(vecs.get(0), 10, Filter.eq("group", 12345))).isEmpty();
+            // very selective: 3 matches, returned by brute force path of default options too
+            index.add(List.of(Document.of("x1", "x", Map.of("tag", "rare")), Document.of("x2", "x", Map.of("tag", "rare")),
+                    Document.of("x3", "x", Map.of("tag", "rare"))), vectors(tv, 3));
+            index.commit();
+            assertThat(ids(index.search(vecs.get(0), 10, Filter.eq("tag", "rare")))).containsExactlyInAnyOrder("x1", "x2", "x3");
+        }
+    }
+
+    @Test
+    void badInputIsRejectedAndIndexStaysUsable() {
+        TestVectors tv = new TestVectors(DIM, 5);
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            index.add(docs("d", 5), vectors(tv, 5));
+            index.commit();
+            assertThatThrownBy(() -> index.add(List.of(new Document("z", "t")), List.of(new float[DIM + 1])))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("dimension 33");
+            float[] nan = tv.next();
+            nan[3] = Float.NaN;
+            assertThatThrownBy(() -> index.add(List.of(new Document("z", "t")), List.of(nan)))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("non-finite");
+            assertThatThrownBy(() -> index.add(List.of(new Document("z", "t"), new Document("z", "u")),
+                    vectors(tv, 2))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate id 'z'");
+            assertThatThrownBy(() -> index.add(List.of(new Document("y", "t"), new Document("z", "u")),
+                    vectors(tv, 1))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 documents but 1");
+            assertThatThrownBy(() -> new Document("", "t")).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> new Document("x".repeat(600), "t")).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("limit is 512");
+            assertThatThrownBy(() -> index.search(new float[3], 5, Filter.ALL)).isInstanceOf(IllegalArgumentException.class);
+            // nothing of the failed batches went in
+            assertThat(index.get("z")).isEmpty();
+            assertThat(index.get("y")).isEmpty();
+            index.add(List.of(new Document("z", "t")), vectors(tv, 1));
+            index.commit();
+            assertThat(index.stats().documents()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void schemaMismatchIsAClearError() {
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            index.commit();
+        }
+        assertThatThrownBy(() -> JVectorIndex.open(home, new IndexSchema("other-model", DIM, Similarity.DOT_PRODUCT)))
+                .isInstanceOf(IncompatibleIndexException.class).hasMessageContaining("test-model").hasMessageContaining("other-model");
+        assertThatThrownBy(() -> JVectorIndex.open(home, new IndexSchema("test-model", 64, Similarity.DOT_PRODUCT)))
+                .isInstanceOf(IncompatibleIndexException.class).hasMessageContaining("dimension 32");
+        // and the home still opens with the right schema (lock released after failures)
+        JVectorIndex.open(home, SCHEMA).close();
+    }
+
+    @Test
+    @Tag("smoke")
+    void secondWriterIsRefused() {
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            assertThatThrownBy(() -> JVectorIndex.open(home, SCHEMA)).isInstanceOf(IndexLockedException.class)
+                    .hasMessageContaining("write.lock");
+            assertThat(index.stats().documents()).isZero();
+        }
+        JVectorIndex.open(home, SCHEMA).close();
+    }
+
+    @Test
+    void factoryForTheSearchBuilder() {
+        var factory = JVectorIndex.at(home).maxDegree(16).overquery(5);
+        try (var index = factory.open(SCHEMA)) {
+            assertThat(index.schema()).isEqualTo(SCHEMA);
+            assertThat(((JVectorIndex) index).options().maxDegree()).isEqualTo(16);
+        }
+    }
+
+    @Test
+    void euclideanAndCosine() {
+        TestVectors tv = new TestVectors(DIM, 6);
+        for (Similarity sim : List.of(Similarity.EUCLIDEAN, Similarity.COSINE)) {
+            Path h = home.resolve(sim.name());
+            IndexSchema schema = new IndexSchema("m", DIM, sim);
+            List<float[]> vecs = vectors(tv, 50);
+            try (JVectorIndex index = JVectorIndex.open(h, schema)) {
+                index.add(docs("d", 50), vecs);
+                index.commit();
+                List<ScoredDocument> hits = index.search(vecs.get(4), 3, Filter.ALL);
+                assertThat(hits.get(0).document().id()).isEqualTo("d4");
+                assertThat(hits.get(0).score()).isCloseTo(1f, org.assertj.core.data.Offset.offset(1e-4f));
+                if (sim == Similarity.COSINE) {
+                    assertThatThrownBy(() -> index.add(new Document("zero", "t"), new float[DIM]))
+                            .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zeros");
+                }
+            }
+        }
+    }
+
+    static List<String> ids(List<ScoredDocument> hits) {
+        return hits.stream().map(h -> h.document().id()).toList();
+    }
+}
