@@ -1,0 +1,104 @@
+package dev.neuralsearch.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuralsearch.ann.JVectorIndex;
+import dev.neuralsearch.core.IndexSchema;
+import dev.neuralsearch.core.Similarity;
+import java.io.IOException;
+import dev.neuralsearch.core.NeuralSearch;
+import dev.neuralsearch.core.Reranker;
+import dev.neuralsearch.core.TextEncoder;
+import dev.neuralsearch.encoder.BiEncoder;
+import dev.neuralsearch.encoder.ModelSpec;
+import dev.neuralsearch.encoder.Presets;
+import dev.neuralsearch.rerank.CrossEncoderReranker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/** Turns command-line names into encoders, indexes and rerankers. */
+final class Components {
+
+    static final String DEFAULT_MODEL = "bge-small-en-v1.5";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private Components() {
+    }
+
+    /** A preset id (case-insensitive) or a model directory. */
+    static BiEncoder encoder(String model) {
+        Path dir = Path.of(model);
+        if (Files.isDirectory(dir)) {
+            return BiEncoder.load(dir);
+        }
+        ModelSpec spec;
+        try {
+            spec = Presets.byId(model.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Nsearch.UserError("unknown model '" + model + "': not a directory, and not one of the presets "
+                    + Presets.all().stream().map(ModelSpec::id).toList());
+        }
+        return BiEncoder.load(spec);
+    }
+
+    static Reranker reranker(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new Nsearch.UserError("reranker directory not found: " + dir);
+        }
+        return CrossEncoderReranker.load(dir);
+    }
+
+    /** An engine over an index home (created if absent); the engine owns and closes everything. */
+    static NeuralSearch engine(Path home, String model, Path rerankerDir) {
+        TextEncoder encoder = encoder(model);
+        Reranker reranker = null;
+        try {
+            reranker = rerankerDir == null ? null : reranker(rerankerDir);
+        } catch (RuntimeException e) {
+            encoder.close();
+            throw e;
+        }
+        return NeuralSearch.builder().encoder(encoder).reranker(reranker).index(JVectorIndex.at(home)).build();
+    }
+
+    /** The model id recorded in an existing index home, if it can be read. */
+    static Optional<String> indexedModel(Path home) {
+        return indexedSchema(home).map(IndexSchema::modelId);
+    }
+
+    /**
+     * The schema an index home was created with, read from its {@code manifest.json}
+     * ({@code {"crc32": ..., "manifest": {"modelId", "dimension", "similarity", ...}}}). The ann module has no
+     * public reader for it yet; when the file cannot be read this way the commands ask for {@code --model}.
+     */
+    static Optional<IndexSchema> indexedSchema(Path home) {
+        Path manifest = home.resolve("manifest.json");
+        if (!Files.isRegularFile(manifest)) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode m = JSON.readTree(manifest.toFile()).path("manifest");
+            String model = m.path("modelId").asText(null);
+            int dimension = m.path("dimension").asInt(0);
+            String similarity = m.path("similarity").asText(null);
+            if (model == null || dimension <= 0 || similarity == null) {
+                return Optional.empty();
+            }
+            return Optional.of(new IndexSchema(model, dimension, Similarity.valueOf(similarity)));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The schema of an existing index home; a clear error when there is none. */
+    static IndexSchema requireHome(Path home) {
+        if (!Files.isRegularFile(home.resolve("manifest.json"))) {
+            throw new Nsearch.UserError("no index at " + home + " (create one with: nsearch index --home " + home
+                    + " <file.jsonl>)");
+        }
+        return indexedSchema(home).orElseThrow(() -> new Nsearch.UserError("cannot read the model of the index at "
+                + home + "; name it with --model"));
+    }
+}

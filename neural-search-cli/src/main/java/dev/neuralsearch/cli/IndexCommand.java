@@ -1,0 +1,146 @@
+package dev.neuralsearch.cli;
+
+import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.NeuralSearch;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = {"Adds documents from JSON lines to an index home (created if absent).",
+                "Lines: {\"id\",\"text\",\"metadata\":{...}} or BEIR corpus lines {\"_id\",\"title\",\"text\"}.",
+                "A document whose id is already indexed is replaced.",
+                "Prints 'committed <documents in the index>' on stdout after every commit."})
+final class IndexCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HomeOptions home;
+
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--commit-every", paramLabel = "N", defaultValue = "10000",
+            description = "Commit after every N documents (default ${DEFAULT-VALUE}); a final commit always follows.")
+    int commitEvery;
+
+    @Option(names = "--no-progress", description = "No progress bar on stderr.")
+    boolean noProgress;
+
+    @Parameters(index = "0", paramLabel = "<file.jsonl|->", description = "The documents; '-' reads stdin.")
+    String input;
+
+    @Override
+    public Integer call() throws IOException {
+        if (commitEvery < 1) {
+            throw new ParameterException(spec.commandLine(), "--commit-every must be >= 1, was " + commitEvery);
+        }
+        boolean stdin = input.equals("-");
+        long expected = stdin ? -1 : countLines(Path.of(input));
+        long started = System.nanoTime();
+        try (BufferedReader reader = stdin
+                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
+                : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+             ProgressBar bar = Progress.bar("indexing", expected, noProgress);
+             NeuralSearch search = Components.engine(home.home, model.resolve(home.home), null)) {
+            Batches batches = new Batches(search, bar, spec.commandLine().getOut());
+            DocumentReader docs = new DocumentReader(reader, stdin ? "stdin" : input);
+            while (docs.hasNext()) {
+                batches.add(docs.next());
+            }
+            batches.finish();
+            double seconds = (System.nanoTime() - started) / 1e9;
+            spec.commandLine().getErr().printf("indexed %d documents in %.1f s (%.0f documents/s)%n",
+                    batches.indexed, seconds, batches.indexed / Math.max(seconds, 1e-9));
+        }
+        return 0;
+    }
+
+    /** Groups documents into adds of at most one chunk and commits every {@code commitEvery} documents. */
+    private final class Batches {
+        private final NeuralSearch search;
+        private final ProgressBar bar;
+        private final PrintWriter out;
+        private final List<Document> batch = new ArrayList<>();
+        private final Set<String> batchIds = new HashSet<>();
+        private long indexed;
+        private long sinceCommit;
+        private int commits;
+
+        Batches(NeuralSearch search, ProgressBar bar, PrintWriter out) {
+            this.search = search;
+            this.bar = bar;
+            this.out = out;
+        }
+
+        void add(Document d) {
+            if (batchIds.contains(d.id())) { // the same id again: the later line replaces the earlier one
+                flush();
+            }
+            batch.add(d);
+            batchIds.add(d.id());
+            if (batch.size() >= NeuralSearch.DEFAULT_ADD_CHUNK || sinceCommit + batch.size() >= commitEvery) {
+                flush();
+            }
+        }
+
+        void finish() {
+            flush();
+            if (sinceCommit > 0 || commits == 0) {
+                commit();
+            }
+        }
+
+        private void flush() {
+            if (!batch.isEmpty()) {
+                long before = indexed;
+                int n = search.add(List.copyOf(batch), (done, total) -> bar.stepTo(before + done));
+                indexed += n;
+                sinceCommit += n;
+                batch.clear();
+                batchIds.clear();
+            }
+            if (sinceCommit >= commitEvery) {
+                commit();
+            }
+        }
+
+        private void commit() {
+            search.commit();
+            commits++;
+            sinceCommit = 0;
+            out.println("committed " + search.stats().documents());
+            out.flush();
+        }
+    }
+
+    private static long countLines(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no such file");
+        }
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.filter(l -> !l.isBlank()).count();
+        }
+    }
+}

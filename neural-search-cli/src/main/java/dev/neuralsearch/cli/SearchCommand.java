@@ -1,0 +1,91 @@
+package dev.neuralsearch.cli;
+
+import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.NeuralSearch;
+import dev.neuralsearch.core.Query;
+import dev.neuralsearch.core.SearchResult;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "search", mixinStandardHelpOptions = true,
+        description = {"Searches an index home and prints the ranked hits.",
+                "Filter syntax (comma = and): field=value, field!=value, field>=n, field>n, field<=n, field<n,",
+                "field in (a|b|c). Unquoted numbers are numbers, true/false booleans, the rest strings;",
+                "quote a value (\"...\" or '...') to force a string. Example: --filter 'year>=2020,lang=en'"})
+final class SearchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    HomeOptions home;
+
+    @Mixin
+    ModelOption model;
+
+    @Parameters(index = "0", paramLabel = "<query>", description = "The query text.")
+    String query;
+
+    @Option(names = {"-k", "--k", "--limit"}, paramLabel = "N", defaultValue = "10",
+            description = "Hits to print (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Option(names = "--recall", paramLabel = "N",
+            description = "Candidates the vector index returns (default: max(k, rerank depth)).")
+    Integer recall;
+
+    @Option(names = "--rerank", paramLabel = "N",
+            description = "Rerank the top N candidates with --reranker (default with a reranker: min(max(k, 100), recall)).")
+    Integer rerank;
+
+    @Option(names = "--reranker", paramLabel = "<dir>",
+            description = "Cross-encoder directory (model.onnx + tokenizer.json).")
+    Path reranker;
+
+    @Option(names = "--filter", paramLabel = "<expr>", description = "Metadata filter, e.g. 'year>=2020,lang=en'.")
+    String filter;
+
+    @Option(names = "--exact", description = "Recall by exact (brute-force) search instead of the graph.")
+    boolean exact;
+
+    @Option(names = "--json", description = "One JSON object per hit (JSON lines).")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (rerank != null && rerank > 0 && reranker == null) {
+            throw new ParameterException(spec.commandLine(), "--rerank needs a model: add --reranker <dir>");
+        }
+        Filter parsed;
+        try {
+            parsed = FilterParser.parse(filter);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, filter);
+        }
+        try (NeuralSearch search = Components.engine(home.home, model.resolveExisting(home.home), reranker)) {
+            Query q = search.query(query).filter(parsed).limit(limit);
+            if (recall != null) {
+                q.recall(recall);
+            }
+            if (rerank != null) {
+                q.rerank(rerank);
+            }
+            if (exact) {
+                q.exact();
+            }
+            SearchResult result = q.run();
+            HitPrinter.print(spec.commandLine().getOut(), result, json);
+            if (!json) {
+                HitPrinter.printTimings(spec.commandLine().getErr(), result);
+            }
+        }
+        return 0;
+    }
+}

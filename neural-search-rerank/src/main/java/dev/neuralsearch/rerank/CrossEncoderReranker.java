@@ -1,0 +1,576 @@
+package dev.neuralsearch.rerank;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.neuralsearch.core.Reranker;
+import dev.neuralsearch.encoder.ModelMismatchException;
+import dev.neuralsearch.onnx.ExecutionProvider;
+import dev.neuralsearch.onnx.OnnxEnvironment;
+import dev.neuralsearch.onnx.OnnxException;
+import dev.neuralsearch.onnx.SessionConfig;
+import dev.neuralsearch.tokenize.TextTokenizer;
+import dev.neuralsearch.tokenize.TokenizedText;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A cross-encoder reranker over any Hugging Face sequence-classification model exported to ONNX (a
+ * directory with {@code model.onnx} and {@code tokenizer.json}, as {@code optimum-cli export onnx --task
+ * text-classification} writes it), for example {@code cross-encoder/ms-marco-MiniLM-L-6-v2} or
+ * {@code BAAI/bge-reranker-base}.
+ *
+ * <ul>
+ *   <li>Query and passage are tokenized as a pair; only the passage is truncated to fit
+ *       {@link Builder#maxLength(int)}.</li>
+ *   <li>Inputs are discovered from the model: {@code input_ids} and {@code attention_mask} always,
+ *       {@code token_type_ids} when the model has it (BERT-style; XLM-R-style models have none).</li>
+ *   <li>Output logits of shape {@code [n, 1]} (or {@code [n]}) are the score, optionally through a sigmoid;
+ *       of shape {@code [n, 2]} the score is the softmax probability of class 1 (the relevant class).</li>
+ *   <li>Pairs are sorted by token length and batched with padding to each batch's longest pair, within a
+ *       pair count and a padded-token budget; scores come back in input order.</li>
+ *   <li>At load time, as the bi-encoder does, the tokenizer's highest id is run through the model (a
+ *       tokenizer of another model fails here) and a pair is scored alone and in a padded batch: a model
+ *       whose scores depend on their batch companions (int8, dynamic quantization) then runs one pair per
+ *       call unless {@link Builder#deterministic(boolean)} is off.</li>
+ * </ul>
+ *
+ * <p>Thread-safe: one ONNX Runtime session serves concurrent calls. {@link #close()} waits for running
+ * calls; calls after it throw {@link IllegalStateException}.
+ */
+public final class CrossEncoderReranker implements Reranker {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CrossEncoderReranker.class);
+
+    static final String INPUT_IDS = "input_ids";
+    static final String ATTENTION_MASK = "attention_mask";
+    static final String TOKEN_TYPE_IDS = "token_type_ids";
+    /** Relative score change above which a model counts as batch-dependent (float models move ~1e-6). */
+    static final float BATCH_INVARIANCE_TOLERANCE = 1e-4f;
+
+    private final String id;
+    private final int maxLength;
+    private final int maxBatchSize;
+    private final int maxBatchTokens;
+    private final boolean sigmoid;
+    private final long padId;
+    private final TextTokenizer tokenizer;
+    private final OrtSession session;
+    private final boolean tokenTypes;
+    private final boolean int32Inputs;
+    private final String outputName;
+    private final boolean batchInvariant;
+    /** Pairs per model call: maxBatchSize, or 1 when batching would change scores and determinism is asked for. */
+    private final int rowsPerBatch;
+    private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    private boolean closed;
+
+    private CrossEncoderReranker(Builder b) {
+        Path dir = b.directory;
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("cross-encoder model directory not found: " + dir.toAbsolutePath());
+        }
+        Path modelFile = b.modelFile != null ? ModelDirectory.modelFile(dir, b.modelFile) : ModelDirectory.modelFile(dir);
+        Path tokenizerFile = ModelDirectory.tokenizerFile(dir);
+        this.maxLength = effectiveMaxLength(dir, b.maxLength, b.maxLengthSet);
+        this.maxBatchSize = b.maxBatchSize;
+        this.maxBatchTokens = b.maxBatchTokens;
+        this.sigmoid = b.sigmoid;
+        this.id = b.id != null ? b.id : "cross-encoder:" + dir.toAbsolutePath().normalize().getFileName();
+        this.padId = ModelDirectory.padTokenId(tokenizerFile);
+
+        long start = System.nanoTime();
+        TextTokenizer tok = TextTokenizer.fromFile(tokenizerFile, maxLength);
+        OrtSession s = null;
+        try {
+            s = OnnxEnvironment.createSession(modelFile, b.sessionConfig);
+            Map<String, NodeInfo> inputs = s.getInputInfo();
+            this.int32Inputs = checkInputs(inputs, modelFile);
+            this.tokenTypes = inputs.containsKey(TOKEN_TYPE_IDS);
+            this.outputName = checkOutput(s.getOutputInfo(), modelFile);
+            this.tokenizer = tok;
+            this.session = s;
+            probeVocabulary(modelFile);
+            this.batchInvariant = probeBatchInvariance();
+        } catch (OrtException e) {
+            closeQuietly(s, tok);
+            throw new OnnxException("cannot read the inputs and outputs of " + modelFile + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(s, tok);
+            throw e;
+        }
+        this.rowsPerBatch = b.deterministic && !batchInvariant ? 1 : maxBatchSize;
+        LOG.info("cross-encoder {} loaded from {} in {} ms: maxLength={}, maxBatchSize={}, maxBatchTokens={}, "
+                + "token_type_ids={}, sigmoid={}, {}{}", id, modelFile, (System.nanoTime() - start) / 1_000_000,
+                maxLength, maxBatchSize, maxBatchTokens, tokenTypes, sigmoid, b.sessionConfig,
+                rowsPerBatch == 1 && maxBatchSize > 1 ? "; scores depend on batch companions: one pair per run" : "");
+    }
+
+    /**
+     * Runs the highest token id the tokenizer can produce through the model, so that a tokenizer whose
+     * vocabulary exceeds the model's embedding table fails at load time rather than on some rare text.
+     */
+    private void probeVocabulary(Path modelFile) {
+        long maxId = tokenizer.vocabularySize() - 1L;
+        TokenizedText probe = new TokenizedText(new long[] {maxId}, new long[] {1}, new long[] {0}, false);
+        try {
+            run(new TokenizedText[] {probe});
+        } catch (OnnxException e) {
+            throw new ModelMismatchException("tokenizer " + tokenizer.name() + " does not match model " + modelFile
+                    + ": its vocabulary has " + tokenizer.vocabularySize() + " tokens, more than the model's "
+                    + "embedding table holds (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Scores a pair alone and next to a much longer companion. Float models give the same score (up to
+     * rounding); dynamically quantized models, whose int8 scale spans the whole padded batch, do not.
+     */
+    private boolean probeBatchInvariance() {
+        String query = "q"; // short, so that the probe fits even a tiny maxLength
+        TokenizedText pair;
+        TokenizedText companion;
+        try {
+            pair = encode(query, "A short passage.");
+            companion = encode(query, "A considerably longer companion passage, so that the probe pair is padded "
+                    + "inside the batch, with other words, numbers like 1234 and 98.6, and punctuation; to see "
+                    + "whether scores move when the batch changes.");
+        } catch (IllegalArgumentException e) {
+            LOG.debug("{}: maxLength {} too small to probe batch invariance; assuming it", id, maxLength);
+            return true;
+        }
+        float alone = run(new TokenizedText[] {pair})[0];
+        float batched = run(new TokenizedText[] {companion, pair})[1];
+        boolean invariant = Math.abs(alone - batched) <= BATCH_INVARIANCE_TOLERANCE * Math.max(1f, Math.abs(alone));
+        LOG.debug("{}: score alone {} vs batched {} -> batch-invariant: {}", id, alone, batched, invariant);
+        return invariant;
+    }
+
+    /** Loads a model directory with the default options (max length 512, CPU, no sigmoid). */
+    public static CrossEncoderReranker load(Path directory) {
+        return builder(directory).build();
+    }
+
+    /** Options for loading a model directory. */
+    public static Builder builder(Path directory) {
+        return new Builder(directory);
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    /** Longest pair in tokens (special tokens included); passages are cut to fit. */
+    public int maxLength() {
+        return maxLength;
+    }
+
+    /** Whether the model takes {@code token_type_ids} (BERT-style) or not (XLM-R-style). */
+    public boolean usesTokenTypeIds() {
+        return tokenTypes;
+    }
+
+    /**
+     * Whether a pair's score is the same (up to float rounding) whatever else is in its batch; measured
+     * when the model loads. When false and {@link Builder#deterministic(boolean)} is on, pairs run one at a time.
+     */
+    public boolean batchInvariant() {
+        return batchInvariant;
+    }
+
+    /**
+     * Tokenizes one (query, passage) pair as the model sees it, before padding; for inspection and tests.
+     *
+     * @throws IllegalArgumentException on a null or blank query, a null passage, or a query too long to
+     *                                  leave room for any passage
+     */
+    public TokenizedText tokenize(String query, String passage) {
+        checkQuery(query);
+        if (passage == null) {
+            throw new IllegalArgumentException("passage is null");
+        }
+        return encode(query, passage);
+    }
+
+    @Override
+    public float[] score(String query, List<String> passages) {
+        checkQuery(query);
+        Objects.requireNonNull(passages, "passages is null");
+        for (int i = 0; i < passages.size(); i++) {
+            if (passages.get(i) == null) {
+                throw new IllegalArgumentException("passage " + i + " is null");
+            }
+        }
+        float[] scores = new float[passages.size()];
+        lock.readLock().lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("cross-encoder " + id + " is closed");
+            }
+            if (passages.isEmpty()) {
+                return scores;
+            }
+            TokenizedText[] pairs = new TokenizedText[passages.size()];
+            for (int i = 0; i < pairs.length; i++) {
+                pairs[i] = encode(query, passages.get(i));
+            }
+            // Longest first, so each batch's first pair sets its padded length. Ties keep input order.
+            Integer[] order = new Integer[pairs.length];
+            Arrays.setAll(order, i -> i);
+            Arrays.sort(order, (x, y) -> Integer.compare(pairs[y].tokenCount(), pairs[x].tokenCount()));
+            for (int start = 0; start < order.length; ) {
+                int width = pairs[order[start]].tokenCount();
+                int rows = Math.min(order.length - start, Math.min(rowsPerBatch, Math.max(1, maxBatchTokens / width)));
+                TokenizedText[] batch = new TokenizedText[rows];
+                for (int r = 0; r < rows; r++) {
+                    batch[r] = pairs[order[start + r]];
+                }
+                float[] batchScores = run(batch);
+                for (int r = 0; r < rows; r++) {
+                    scores[order[start + r]] = batchScores[r];
+                }
+                start += rows;
+            }
+            return scores;
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    private TokenizedText encode(String query, String passage) {
+        try {
+            return tokenizer.encodePair(query, passage);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("query too long for the cross-encoder " + id + ": the pair must fit "
+                    + maxLength + " tokens and only the passage is truncated (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /** Scores pairs in one model call, padded to the longest of them. */
+    private float[] run(TokenizedText[] batch) {
+        int rows = batch.length;
+        int width = 0;
+        for (TokenizedText t : batch) {
+            width = Math.max(width, t.tokenCount());
+        }
+        long[] ids = new long[rows * width];
+        long[] mask = new long[rows * width];
+        long[] types = tokenTypes ? new long[rows * width] : null;
+        Arrays.fill(ids, padId);
+        for (int r = 0; r < rows; r++) {
+            TokenizedText t = batch[r];
+            int n = t.tokenCount();
+            System.arraycopy(t.ids(), 0, ids, r * width, n);
+            System.arraycopy(t.attentionMask(), 0, mask, r * width, n);
+            if (types != null) {
+                System.arraycopy(t.typeIds(), 0, types, r * width, n);
+            }
+        }
+        long[] shape = {rows, width};
+        OrtEnvironment env = OnnxEnvironment.get();
+        Map<String, OnnxTensor> feeds = new HashMap<>();
+        try {
+            feeds.put(INPUT_IDS, tensor(env, ids, shape));
+            feeds.put(ATTENTION_MASK, tensor(env, mask, shape));
+            if (types != null) {
+                feeds.put(TOKEN_TYPE_IDS, tensor(env, types, shape));
+            }
+            try (OrtSession.Result result = session.run(feeds, Set.of(outputName))) {
+                return logitsToScores(result.get(0), rows);
+            }
+        } catch (OrtException e) {
+            throw new OnnxException("cross-encoder " + id + " failed on a batch of " + rows + " pairs of up to "
+                    + width + " tokens (does tokenizer.json belong to this model, and does the model accept "
+                    + maxLength + " tokens?): " + e.getMessage(), e);
+        } finally {
+            feeds.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private OnnxTensor tensor(OrtEnvironment env, long[] data, long[] shape) throws OrtException {
+        if (!int32Inputs) {
+            return OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape);
+        }
+        int[] narrow = new int[data.length];
+        for (int i = 0; i < data.length; i++) {
+            narrow[i] = Math.toIntExact(data[i]);
+        }
+        return OnnxTensor.createTensor(env, IntBuffer.wrap(narrow), shape);
+    }
+
+    private float[] logitsToScores(OnnxValue value, int rows) throws OrtException {
+        if (!(value instanceof OnnxTensor tensor) || tensor.getInfo().type != OnnxJavaType.FLOAT) {
+            throw new ModelMismatchException("cross-encoder " + id + ": output '" + outputName + "' is not a float tensor: "
+                    + value.getInfo());
+        }
+        long[] shape = tensor.getInfo().getShape();
+        int classes = shape.length == 1 ? 1 : shape.length == 2 ? (int) shape[1] : -1;
+        if (shape[0] != rows || (classes != 1 && classes != 2)) {
+            throw new ModelMismatchException("cross-encoder " + id + ": unexpected output shape " + Arrays.toString(shape)
+                    + " for " + rows + " pairs; expected [" + rows + ", 1] (a relevance logit) or [" + rows
+                    + ", 2] (two-class logits)");
+        }
+        float[] logits = new float[rows * classes];
+        tensor.getFloatBuffer().get(logits);
+        float[] out = new float[rows];
+        for (int r = 0; r < rows; r++) {
+            out[r] = classes == 1
+                    ? (sigmoid ? sigmoid(logits[r]) : logits[r])
+                    : sigmoid((double) logits[2 * r + 1] - logits[2 * r]); // softmax of 2 logits, class 1
+        }
+        return out;
+    }
+
+    static float sigmoid(double x) {
+        return (float) (1.0 / (1.0 + Math.exp(-x)));
+    }
+
+    private static boolean checkInputs(Map<String, NodeInfo> inputs, Path model) {
+        for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
+            if (!inputs.containsKey(required)) {
+                throw new ModelMismatchException(model + " has no '" + required + "' input (inputs: " + inputs.keySet()
+                        + "); expected a Hugging Face sequence-classification export");
+            }
+        }
+        Boolean int32 = null;
+        for (NodeInfo info : inputs.values()) {
+            String name = info.getName();
+            if (!name.equals(INPUT_IDS) && !name.equals(ATTENTION_MASK) && !name.equals(TOKEN_TYPE_IDS)) {
+                throw new ModelMismatchException(model + " has an input '" + name + "' the cross-encoder cannot feed; "
+                        + "supported: " + INPUT_IDS + ", " + ATTENTION_MASK + ", " + TOKEN_TYPE_IDS);
+            }
+            if (!(info.getInfo() instanceof TensorInfo t)
+                    || (t.type != OnnxJavaType.INT64 && t.type != OnnxJavaType.INT32)) {
+                throw new ModelMismatchException(model + ": input '" + name + "' is " + info.getInfo()
+                        + "; expected an int64 (or int32) tensor");
+            }
+            boolean is32 = t.type == OnnxJavaType.INT32;
+            if (int32 != null && int32 != is32) {
+                throw new ModelMismatchException(model + ": inputs mix int32 and int64 tensors");
+            }
+            int32 = is32;
+        }
+        return int32;
+    }
+
+    /** The logits output: the one named "logits", else the only output. Its width is checked when known. */
+    private static String checkOutput(Map<String, NodeInfo> outputs, Path model) {
+        NodeInfo out = outputs.get("logits");
+        if (out == null) {
+            if (outputs.size() != 1) {
+                throw new ModelMismatchException(model + " has outputs " + outputs.keySet()
+                        + " but none named 'logits'; expected a sequence-classification export");
+            }
+            out = outputs.values().iterator().next();
+        }
+        if (out.getInfo() instanceof TensorInfo t) {
+            long[] shape = t.getShape();
+            boolean rankOk = shape.length == 1 || shape.length == 2;
+            boolean widthOk = shape.length != 2 || shape[1] < 0 || shape[1] == 1 || shape[1] == 2;
+            if (t.type != OnnxJavaType.FLOAT || !rankOk || !widthOk) {
+                throw new ModelMismatchException(model + ": unexpected output '" + out.getName() + "' " + t.type + " "
+                        + Arrays.toString(shape) + "; expected float logits of shape [n, 1] (a relevance logit) "
+                        + "or [n, 2] (two-class logits)");
+            }
+        }
+        return out.getName();
+    }
+
+    private static int effectiveMaxLength(Path dir, int requested, boolean explicit) {
+        OptionalInt modelLimit = ModelDirectory.modelMaxLength(dir);
+        if (modelLimit.isPresent() && requested > modelLimit.getAsInt()) {
+            if (explicit) {
+                throw new IllegalArgumentException("maxLength " + requested + " exceeds what the model in " + dir
+                        + " accepts (" + modelLimit.getAsInt() + " tokens, from config.json / tokenizer_config.json)");
+            }
+            return modelLimit.getAsInt();
+        }
+        return requested;
+    }
+
+    private static void checkQuery(String query) {
+        if (query == null) {
+            throw new IllegalArgumentException("query is null");
+        }
+        if (query.isBlank()) {
+            throw new IllegalArgumentException("query is empty or blank");
+        }
+    }
+
+    private static void closeQuietly(OrtSession session, TextTokenizer tokenizer) {
+        try {
+            if (session != null) {
+                session.close();
+            }
+        } catch (OrtException | RuntimeException e) {
+            LOG.debug("closing the session after a failed load: {}", e.toString());
+        } finally {
+            tokenizer.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        lock.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new OnnxException("cannot close the session of cross-encoder " + id + ": " + e.getMessage(), e);
+            } finally {
+                tokenizer.close();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "CrossEncoderReranker[" + id + ", maxLength=" + maxLength + ", token_type_ids=" + tokenTypes + "]";
+    }
+
+    /** Options of a {@link CrossEncoderReranker}. */
+    public static final class Builder {
+        /** The usual BERT and XLM-R limit. */
+        public static final int DEFAULT_MAX_LENGTH = 512;
+        public static final int DEFAULT_MAX_BATCH_SIZE = 16;
+        public static final int DEFAULT_MAX_BATCH_TOKENS = 8192;
+
+        private final Path directory;
+        private int maxLength = DEFAULT_MAX_LENGTH;
+        private boolean maxLengthSet;
+        private int maxBatchSize = DEFAULT_MAX_BATCH_SIZE;
+        private int maxBatchTokens = DEFAULT_MAX_BATCH_TOKENS;
+        private boolean sigmoid;
+        private SessionConfig sessionConfig = SessionConfig.DEFAULT;
+        private String id;
+        private String modelFile;
+        private boolean deterministic = true;
+
+        private Builder(Path directory) {
+            this.directory = Objects.requireNonNull(directory, "model directory is null");
+        }
+
+        /**
+         * Longest (query, passage) pair in tokens, special tokens included (default 512, lowered to the
+         * model's limit when {@code config.json} or {@code tokenizer_config.json} gives a smaller one; an
+         * explicit value above that limit is an error).
+         */
+        public Builder maxLength(int tokens) {
+            if (tokens < 4) {
+                throw new IllegalArgumentException("maxLength must be >= 4, was " + tokens);
+            }
+            this.maxLength = tokens;
+            this.maxLengthSet = true;
+            return this;
+        }
+
+        /** Most pairs in one model call (default 16, as the bi-encoder). */
+        public Builder maxBatchSize(int pairs) {
+            if (pairs < 1) {
+                throw new IllegalArgumentException("maxBatchSize must be >= 1, was " + pairs);
+            }
+            this.maxBatchSize = pairs;
+            return this;
+        }
+
+        /**
+         * Most padded tokens (pairs x padded length) in one model call (default 8192), bounding memory; a
+         * batch always holds at least one pair.
+         */
+        public Builder maxBatchTokens(int tokens) {
+            if (tokens < 1) {
+                throw new IllegalArgumentException("maxBatchTokens must be >= 1, was " + tokens);
+            }
+            this.maxBatchTokens = tokens;
+            return this;
+        }
+
+        /**
+         * Whether a single-logit model's score goes through a sigmoid, giving a probability in (0, 1)
+         * (default false: the raw logit). Two-class models always give the softmax probability of class 1.
+         */
+        public Builder sigmoid(boolean on) {
+            this.sigmoid = on;
+            return this;
+        }
+
+        /** Threads one model call may use (ONNX Runtime intra-op threads; default 1). */
+        public Builder threads(int threads) {
+            this.sessionConfig = sessionConfig.withIntraOpThreads(threads);
+            return this;
+        }
+
+        /** CPU (default) or CUDA; CUDA needs the {@code onnxruntime_gpu} artifact. */
+        public Builder executionProvider(ExecutionProvider provider) {
+            this.sessionConfig = sessionConfig.withProvider(Objects.requireNonNull(provider, "provider"));
+            return this;
+        }
+
+        /** The whole session configuration, as the bi-encoders take it. */
+        public Builder sessionConfig(SessionConfig config) {
+            this.sessionConfig = Objects.requireNonNull(config, "sessionConfig");
+            return this;
+        }
+
+        /** The name {@link CrossEncoderReranker#id()} reports (default {@code cross-encoder:<directory name>}). */
+        public Builder id(String id) {
+            if (id == null || id.isBlank()) {
+                throw new IllegalArgumentException("id is empty");
+            }
+            this.id = id;
+            return this;
+        }
+
+        /**
+         * The ONNX file to load, relative to the directory, when it is not {@code model.onnx} or
+         * {@code onnx/model.onnx} (e.g. {@code "onnx/model_quantized.onnx"}).
+         */
+        public Builder modelFile(String relativePath) {
+            if (relativePath == null || relativePath.isBlank()) {
+                throw new IllegalArgumentException("modelFile is empty");
+            }
+            this.modelFile = relativePath;
+            return this;
+        }
+
+        /**
+         * When true (default), every pair's score is the one it gets alone, whatever else is in the call.
+         * Float models are batch-invariant anyway and are batched as usual; for models whose scores depend
+         * on their batch companions (int8 models with dynamic quantization), detected at load, it means one
+         * pair per model call. False batches them too: faster, but scores then vary slightly.
+         */
+        public Builder deterministic(boolean on) {
+            this.deterministic = on;
+            return this;
+        }
+
+        public CrossEncoderReranker build() {
+            return new CrossEncoderReranker(this);
+        }
+    }
+}
