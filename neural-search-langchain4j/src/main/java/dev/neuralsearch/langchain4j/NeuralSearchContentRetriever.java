@@ -29,13 +29,16 @@ import java.util.function.Function;
  * <p>Each {@link Content} carries {@link ContentMetadata#EMBEDDING_ID}, {@link ContentMetadata#SCORE} (the
  * recall relevance score in [0, 1], on the same scale as {@link NeuralSearchEmbeddingStore}) and, when
  * reranked, {@link ContentMetadata#RERANKED_SCORE} (the reranker's raw score). {@code minScore} is compared with
- * the recall relevance score. Entries stored without a text segment are skipped.
+ * the recall relevance score. Entries stored without a text segment are excluded inside the search.
  *
  * <p>Does not close the engine or components it was given.
  */
 public final class NeuralSearchContentRetriever implements ContentRetriever {
 
     public static final int DEFAULT_MAX_RESULTS = 3;
+
+    /** Entries stored without a text segment have nothing to give a language model: excluded in the search. */
+    private static final Filter WITH_SEGMENT = Filter.ne(MetadataCodec.NO_SEGMENT_KEY, Boolean.TRUE);
 
     private final NeuralSearch search;
     private final boolean ownsSearch;
@@ -66,8 +69,14 @@ public final class NeuralSearchContentRetriever implements ContentRetriever {
         if (query == null || query.text() == null || query.text().isBlank()) {
             return List.of();
         }
-        dev.neuralsearch.core.Query q = search.query(query.text()).limit(maxResults)
-                .filter(filter == null ? Filter.ALL : FilterTranslator.translate(filter.apply(query)));
+        Filter f = WITH_SEGMENT;
+        if (filter != null) {
+            dev.langchain4j.store.embedding.filter.Filter userFilter = filter.apply(query);
+            if (userFilter != null) {
+                f = Filter.and(FilterTranslator.translate(userFilter), WITH_SEGMENT);
+            }
+        }
+        dev.neuralsearch.core.Query q = search.query(query.text()).limit(maxResults).filter(f);
         if (recall != null) {
             q.recall(Math.max(recall, maxResults));
         }

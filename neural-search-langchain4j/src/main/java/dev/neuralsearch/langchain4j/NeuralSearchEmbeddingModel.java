@@ -4,6 +4,8 @@ import dev.langchain4j.data.embedding.Embedding;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.langchain4j.model.embedding.request.EmbeddingInput;
 import dev.langchain4j.model.embedding.request.EmbeddingInputType;
+import dev.langchain4j.model.embedding.request.EmbeddingParameter;
+import dev.langchain4j.model.embedding.request.EmbeddingRequestParameters;
 import dev.langchain4j.model.embedding.request.EmbeddingRequest;
 import dev.langchain4j.model.embedding.response.EmbeddingResponse;
 import dev.langchain4j.model.output.TokenUsage;
@@ -14,6 +16,7 @@ import dev.neuralsearch.encoder.TextRole;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A LangChain4j {@link EmbeddingModel} over a neural-search {@link TextEncoder} (usually a {@link BiEncoder}).
@@ -75,6 +78,12 @@ public final class NeuralSearchEmbeddingModel implements EmbeddingModel {
             }
         }
         return EmbeddingResponse.builder().embeddings(embeddings).modelName(modelName()).tokenUsage(usage).build();
+    }
+
+    /** {@code inputType} (QUERY or DOCUMENT) picks the encoder's query or passage role per request. */
+    @Override
+    public Set<EmbeddingParameter<?>> supportedParameters() {
+        return Set.of(EmbeddingRequestParameters.INPUT_TYPE);
     }
 
     @Override
