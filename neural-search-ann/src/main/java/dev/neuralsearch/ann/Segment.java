@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Segment {
     private static final byte[] DEL_MAGIC = "NSDEL001".getBytes(StandardCharsets.US_ASCII);
 
-    final Manifest.SegmentEntry entry;
+    /** The segment's manifest entry as of the last commit that included it (or as written, before that). */
+    volatile Manifest.SegmentEntry entry;
     final int id;
     final int count;
     final String[] ids;
@@ -50,6 +51,9 @@ final class Segment {
     final OnDiskGraphIndex graph;
     private final Path docsPath;
     private final AtomicInteger refs = new AtomicInteger(1);
+    /** Reusable searchers (each owns a view/reader); borrowed per query, closed with the segment. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<GraphSearcher> searchers =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
                     OnDiskGraphIndex graph, Path docsPath) {
@@ -175,6 +179,10 @@ final class Segment {
 
     void release() {
         if (refs.decrementAndGet() == 0) {
+            GraphSearcher gs;
+            while ((gs = searchers.poll()) != null) {
+                closeQuietly(gs);
+            }
             try {
                 graph.close();
             } catch (IOException ignored) {
@@ -227,7 +235,10 @@ final class Segment {
             }
             accept = m;
         }
-        try (GraphSearcher searcher = new GraphSearcher(graph)) {
+        GraphSearcher pooled = searchers.poll();
+        GraphSearcher searcher = pooled != null ? pooled : new GraphSearcher(graph);
+        boolean ok = false;
+        try {
             var view = (ImmutableGraphIndex.ScoringView) searcher.getView();
             ScoreFunction.ExactScoreFunction reranker = view.rerankerFor(q, vsf);
             DefaultSearchScoreProvider ssp = entry.pq()
@@ -237,8 +248,13 @@ final class Segment {
             for (SearchResult.NodeScore ns : r.getNodes()) {
                 out.offer(ns.score, id, ns.node, ids[ns.node], null);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            ok = true;
+        } finally {
+            if (ok && searchers.size() < 64) {
+                searchers.offer(searcher);
+            } else {
+                closeQuietly(searcher);
+            }
         }
     }
 
@@ -259,6 +275,20 @@ final class Segment {
                 }
             }
             local.drainTo(out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Visits live ordinals with a heap copy of their vector (compaction). */
+    void forEachLive(java.util.function.BiConsumer<Integer, VectorFloat<?>> action) {
+        try (var view = graph.getView()) {
+            OnDiskGraphIndex.View v = (OnDiskGraphIndex.View) view;
+            for (int i = 0; i < count; i++) {
+                if (!deleted.get(i)) {
+                    action.accept(i, v.getVector(i).copy());
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -10,12 +10,9 @@ import dev.neuralsearch.core.NeuralSearch;
 import dev.neuralsearch.core.Reranker;
 import dev.neuralsearch.core.TextEncoder;
 import dev.neuralsearch.encoder.BiEncoder;
-import dev.neuralsearch.encoder.ModelSpec;
-import dev.neuralsearch.encoder.Presets;
 import dev.neuralsearch.rerank.CrossEncoderReranker;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 
 /** Turns command-line names into encoders, indexes and rerankers. */
@@ -27,20 +24,9 @@ final class Components {
     private Components() {
     }
 
-    /** A preset id (case-insensitive) or a model directory. */
+    /** A preset id (case-insensitive; the Presets constant names work too) or a model directory. */
     static BiEncoder encoder(String model) {
-        Path dir = Path.of(model);
-        if (Files.isDirectory(dir)) {
-            return BiEncoder.load(dir);
-        }
-        ModelSpec spec;
-        try {
-            spec = Presets.byId(model.toLowerCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new Nsearch.UserError("unknown model '" + model + "': not a directory, and not one of the presets "
-                    + Presets.all().stream().map(ModelSpec::id).toList());
-        }
-        return BiEncoder.load(spec);
+        return BiEncoder.load(EvalModels.spec(model, false, null));
     }
 
     static Reranker reranker(Path dir) {

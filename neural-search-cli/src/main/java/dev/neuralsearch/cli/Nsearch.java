@@ -1,5 +1,9 @@
 package dev.neuralsearch.cli;
 
+import dev.neuralsearch.encoder.ModelMismatchException;
+import dev.neuralsearch.encoder.ModelNotFoundException;
+import dev.neuralsearch.onnx.OnnxException;
+import dev.neuralsearch.tokenize.TokenizerException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import picocli.CommandLine;
@@ -13,7 +17,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "nsearch", mixinStandardHelpOptions = true, version = "nsearch 0.1.0-SNAPSHOT",
         description = "Embedded semantic search: encode, index, search and rerank text on the JVM.",
         subcommands = {DemoCommand.class, EmbedCommand.class, IndexCommand.class, SearchCommand.class,
-                StatsCommand.class, CommandLine.HelpCommand.class})
+                StatsCommand.class, EvalCommand.class, CommandLine.HelpCommand.class})
 public final class Nsearch implements Runnable {
 
     /** Exit code of a user error (bad input, missing file, bad model): a message, no stack trace. */
@@ -56,9 +60,12 @@ public final class Nsearch implements Runnable {
             return EXIT_INTERNAL_ERROR;
         }
 
+        /** Bad input, a missing or wrong model, an index that is locked, incompatible or damaged. */
         private static boolean isUserError(Throwable e) {
             return e instanceof IllegalArgumentException || e instanceof IllegalStateException
-                    || e instanceof IOException || e instanceof UncheckedIOException || e instanceof UserError;
+                    || e instanceof IOException || e instanceof UncheckedIOException || e instanceof UserError
+                    || e instanceof ModelNotFoundException || e instanceof ModelMismatchException
+                    || e instanceof OnnxException || e instanceof TokenizerException;
         }
 
         /** The message, followed by the causes' messages where they add something. */

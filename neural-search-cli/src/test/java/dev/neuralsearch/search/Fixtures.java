@@ -1,5 +1,6 @@
 package dev.neuralsearch.search;
 
+import dev.neuralsearch.rerank.CrossEncoderReranker;
 import dev.neuralsearch.testing.SharedData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,6 +13,11 @@ import java.util.zip.ZipInputStream;
 /** Test models from the shared folder. */
 public final class Fixtures {
     private Fixtures() {
+    }
+
+    /** The tiny XLM-R cross-encoder as a reranker; it has 64 positions, so pairs are cut at 60 tokens (XLM-R positions start at 2). */
+    public static CrossEncoderReranker tinyReranker(Path dir) {
+        return CrossEncoderReranker.builder(tinyXlmRoberta(dir)).maxLength(60).build();
     }
 
     /**

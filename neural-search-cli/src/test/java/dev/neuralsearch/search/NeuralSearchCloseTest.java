@@ -9,7 +9,6 @@ import dev.neuralsearch.core.Hit;
 import dev.neuralsearch.core.NeuralSearch;
 import dev.neuralsearch.encoder.BiEncoder;
 import dev.neuralsearch.encoder.Presets;
-import dev.neuralsearch.rerank.CrossEncoderReranker;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,7 +45,7 @@ class NeuralSearchCloseTest {
         NeuralSearch search = NeuralSearch.builder()
                 .encoder(BiEncoder.load(Presets.ALL_MINILM_L6_V2_Q))
                 .index(JVectorIndex.at(tmp.resolve("home")))
-                .reranker(CrossEncoderReranker.load(Fixtures.tinyXlmRoberta(tmp.resolve("ce"))))
+                .reranker(Fixtures.tinyReranker(tmp.resolve("ce")))
                 .build();
         search.add(documents(60));
         search.commit();
@@ -120,7 +119,7 @@ class NeuralSearchCloseTest {
                 .encoder(BiEncoder.load(Presets.ALL_MINILM_L6_V2_Q))
                 .index(JVectorIndex.at(tmp.resolve("home")))
                 .build()) {
-            List<Throwable> seen = new ArrayList<>();
+            List<Throwable> seen = Collections.synchronizedList(new ArrayList<>());
             search.add(documents(2), (done, total) -> {
                 try {
                     search.close();

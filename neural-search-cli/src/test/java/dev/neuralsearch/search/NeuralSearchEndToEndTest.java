@@ -14,7 +14,6 @@ import dev.neuralsearch.core.TextEncoder;
 import dev.neuralsearch.encoder.BiEncoder;
 import dev.neuralsearch.encoder.Presets;
 import dev.neuralsearch.eval.BeirDataset;
-import dev.neuralsearch.rerank.CrossEncoderReranker;
 import dev.neuralsearch.testing.SharedData;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +53,7 @@ class NeuralSearchEndToEndTest {
     void indexSciFact() {
         scifact = BeirDataset.load(SharedData.scifact(), "test");
         encoder = BiEncoder.load(Presets.ALL_MINILM_L6_V2_Q);
-        reranker = CrossEncoderReranker.load(Fixtures.tinyXlmRoberta(tmp.resolve("reranker")));
+        reranker = Fixtures.tinyReranker(tmp.resolve("reranker"));
         search = NeuralSearch.builder().encoder(encoder).index(JVectorIndex.at(tmp.resolve("home")))
                 .reranker(reranker).closeComponents(false).build();
 
@@ -145,9 +144,12 @@ class NeuralSearchEndToEndTest {
         assertThat(none).isEmpty();
     }
 
+    /** Short: the tiny reranker sees at most 60 tokens (characters, nearly) per pair. */
+    private static final String SHORT_QUERY = "gene therapy";
+
     @Test
     void rerankOrdersByTheRerankersScores() {
-        String text = queries.values().iterator().next();
+        String text = SHORT_QUERY;
         SearchResult result = search.query(text).recall(40).rerank(20).limit(30).run();
         List<Hit> hits = result.hits();
         assertThat(result.recalled()).isEqualTo(40);
@@ -176,7 +178,7 @@ class NeuralSearchEndToEndTest {
 
     @Test
     void rerankIsTheDefaultWhenConfigured() {
-        SearchResult r = search.query(queries.values().iterator().next()).run();
+        SearchResult r = search.query(SHORT_QUERY).run();
         assertThat(r.hits()).hasSize(10);
         assertThat(r.recalled()).isEqualTo(100);
         assertThat(r.reranked()).isEqualTo(100);

@@ -58,6 +58,9 @@ public final class NeuralSearch implements AutoCloseable {
     private final boolean closeEncoderAndReranker;
     private final boolean closeIndex;
 
+    /** Set while a progress listener runs (on whatever thread the encoder calls it from). */
+    private static final ThreadLocal<Boolean> IN_CALLBACK = new ThreadLocal<>();
+
     /** Read side: every operation. Write side: close. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     /** Serialises writers: the index allows one writer at a time. */
@@ -153,7 +156,7 @@ public final class NeuralSearch implements AutoCloseable {
                 List<Document> chunk = documents.subList(from, Math.min(total, from + addChunk));
                 final long base = done;
                 List<float[]> vectors = encoder.encodePassages(chunk.stream().map(Document::text).toList(),
-                        (d, t) -> progress.onProgress(base + d, total));
+                        (d, t) -> report(progress, base + d, total));
                 writer.lock();
                 try {
                     index.add(chunk, vectors);
@@ -161,10 +164,20 @@ public final class NeuralSearch implements AutoCloseable {
                     writer.unlock();
                 }
                 done += chunk.size();
-                progress.onProgress(done, total);
+                report(progress, done, total);
             }
             return total;
         });
+    }
+
+    /** Calls a listener, marking the thread so that a close() from inside it is refused, not deadlocked. */
+    private static void report(ProgressListener progress, long done, long total) {
+        IN_CALLBACK.set(Boolean.TRUE);
+        try {
+            progress.onProgress(done, total);
+        } finally {
+            IN_CALLBACK.remove();
+        }
     }
 
     /** Deletes documents by id; returns how many existed. Visible at once, durable after {@link #commit()}. */
@@ -322,7 +335,7 @@ public final class NeuralSearch implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (lifecycle.getReadHoldCount() > 0) {
+        if (lifecycle.getReadHoldCount() > 0 || IN_CALLBACK.get() != null) {
             throw new IllegalStateException("close() called from inside an operation of this NeuralSearch"
                     + " (e.g. a progress listener); it would wait for itself");
         }

@@ -51,9 +51,10 @@ public final class AnnBench {
         JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withBuildThreads(threads).withExpectedDocuments(n)
                 .withMaxSegments(0).withAverageDocumentBytes(64)
                 .withPqSubspaces(Integer.parseInt(a.getOrDefault("pq", "0")))
+                .withPqThreshold(Integer.parseInt(a.getOrDefault("pqmin", "2048")))
                 .withMaxDegree(Integer.parseInt(a.getOrDefault("degree", "32")));
-        System.out.printf("AnnBench n=%d dim=%d clusters=%d spread=%.3f pq=%d degree=%d threads=%d batch=%d java=%s cores=%d%n", n, dim,
-                clusters, spread, o.pqSubspaces(), o.maxDegree(), o.effectiveBuildThreads(), batch, Runtime.version(),
+        System.out.printf("AnnBench n=%d dim=%d clusters=%d spread=%.3f pq=%d pqmin=%d degree=%d threads=%d batch=%d java=%s cores=%d%n", n, dim,
+                clusters, spread, o.pqSubspaces(), o.pqThreshold(), o.maxDegree(), o.effectiveBuildThreads(), batch, Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
         try (JVectorIndex index = JVectorIndex.open(dir, schema, o)) {
@@ -66,6 +67,15 @@ public final class AnnBench {
                     vecs.add(tv.next());
                 }
                 index.add(docs, vecs);
+                if (start == 0) {
+                    int bq = 20;
+                    long b0 = System.nanoTime();
+                    for (int i = 0; i < bq; i++) {
+                        index.search(tv.next(), 10, Filter.ALL);
+                    }
+                    System.out.printf("uncommitted buffer of %d (brute force): %.0f QPS%n", end - start,
+                            bq / ((System.nanoTime() - b0) / 1e9));
+                }
                 long c0 = System.nanoTime();
                 index.commit();
                 System.out.printf("commit of %d vectors: %.1f s (%s)%n", end - start, (System.nanoTime() - c0) / 1e9,

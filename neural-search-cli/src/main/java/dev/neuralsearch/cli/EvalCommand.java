@@ -1,0 +1,187 @@
+package dev.neuralsearch.cli;
+
+import dev.neuralsearch.core.IndexFactory;
+import dev.neuralsearch.core.Reranker;
+import dev.neuralsearch.core.TextEncoder;
+import dev.neuralsearch.encoder.BiEncoder;
+import dev.neuralsearch.eval.BeirDataset;
+import dev.neuralsearch.eval.BeirEvaluator;
+import dev.neuralsearch.eval.EvalReport;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code nsearch eval}: retrieval quality of a model (and optionally a reranker) on a BEIR-layout dataset.
+ * Prints one table (rows exact, ann, ann+rerank; columns Recall@1..100, nDCG@10, MRR@10, latency) and
+ * the corpus encoding throughput; {@code --json} writes every figure.
+ */
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Evaluates retrieval on a BEIR-layout folder (corpus.jsonl, queries.jsonl, qrels/<split>.tsv):",
+            "exact search, the ANN index and ANN + rerank, with Recall@1/5/10/20/50/100, nDCG@10, MRR@10,",
+            "corpus encoding throughput and per-query latency (query encoding + search).",
+            "Corpus embeddings are cached (--cache-dir), so a second run skips encoding."})
+public final class EvalCommand implements Callable<Integer> {
+
+    @Option(names = "--beir", required = true, paramLabel = "<dir>",
+            description = "BEIR dataset folder, e.g. ../shared/data/scifact")
+    Path beir;
+
+    @Option(names = "--split", defaultValue = "test", description = "qrels split (default: ${DEFAULT-VALUE})")
+    String split;
+
+    @Option(names = "--model", required = true, paramLabel = "<preset|dir>",
+            description = "Encoder preset (e.g. bge-small-en-v1.5, all-minilm-l6-v2-q) or a model folder")
+    String model;
+
+    @Option(names = "--no-instruction",
+            description = "Encode queries without the model's query instruction/prefix")
+    boolean noInstruction;
+
+    @Option(names = "--max-length", paramLabel = "<tokens>",
+            description = "Override the encoder's maximum sequence length (default: the model's own)")
+    Integer maxLength;
+
+    @Option(names = "--reranker", paramLabel = "<dir>", description = "Cross-encoder folder: adds the ann+rerank row")
+    Path reranker;
+
+    @Option(names = "--recall", defaultValue = "1000", paramLabel = "<n>",
+            description = "Candidates retrieved per query (default: ${DEFAULT-VALUE}; at least 100)")
+    int recall;
+
+    @Option(names = "--rerank", defaultValue = "100", paramLabel = "<n>",
+            description = "ANN candidates the reranker re-orders (default: ${DEFAULT-VALUE})")
+    int rerank;
+
+    @Option(names = "--json", paramLabel = "<file>", description = "Write every figure as JSON")
+    Path json;
+
+    @Option(names = "--cache-dir", defaultValue = "target/eval-cache", paramLabel = "<dir>",
+            description = "Corpus embedding cache (default: ${DEFAULT-VALUE})")
+    Path cacheDir;
+
+    @Option(names = "--no-cache", description = "Always encode the corpus; neither read nor write the cache")
+    boolean noCache;
+
+    @Option(names = "--no-ann", description = "Only the exact row (no index is built)")
+    boolean noAnn;
+
+    @Option(names = "--quiet", description = "No progress bars")
+    boolean quiet;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        if (reranker != null && noAnn) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--reranker needs the ANN row; drop --no-ann");
+        }
+        BeirDataset ds;
+        try {
+            ds = BeirDataset.load(beir, split);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        EvalProgressBars bars = new EvalProgressBars(System.err, quiet);
+        EvalReport report = run(ds, model, noInstruction, maxLength, reranker, recall, rerank,
+                noCache ? null : cacheDir, !noAnn, bars);
+        print(out, report);
+        if (json != null) {
+            report.writeJson(json);
+            out.println("JSON written to " + json);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * The whole evaluation, shared by the command and the regression tests. {@code cacheDir} null disables
+     * the embedding cache; the ANN index lives in a temporary folder that is deleted afterwards.
+     */
+    public static EvalReport run(BeirDataset ds, String model, boolean noInstruction, Integer maxLength,
+                                 Path rerankerDir, int recall, int rerank, Path cacheDir, boolean ann,
+                                 BeirEvaluator.Listener listener) {
+        Path home = null;
+        try (TextEncoder encoder = EvalModels.openEncoder(model, noInstruction, maxLength);
+             Reranker rr = rerankerDir == null ? null : EvalModels.openReranker(rerankerDir)) {
+            BeirEvaluator.Options opts = BeirEvaluator.Options.defaults(EvalModels.cacheName(model, maxLength))
+                    .withDepths(recall, rerank)
+                    .withCacheDir(cacheDir);
+            if (encoder instanceof BiEncoder bi) {
+                String prefix = bi.spec().passagePrefix();
+                opts = opts.withTokenCounter(text -> bi.tokenizer().encode(prefix + text).tokenCount());
+            }
+            IndexFactory factory = null;
+            if (ann) {
+                home = Files.createTempDirectory("nsearch-eval-index");
+                factory = EvalModels.annFactory(home);
+            }
+            return BeirEvaluator.evaluate(ds, encoder, factory, rr, opts, listener);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            if (home != null) {
+                deleteTree(home);
+            }
+        }
+    }
+
+    static void print(PrintWriter out, EvalReport r) {
+        out.printf(Locale.ROOT, "%s (%s): %d documents, %d queries; model %s (%s, %d dims)%n",
+                r.dataset(), r.split(), r.documents(), r.queries(), r.model(), r.modelId(), r.dimension());
+        EvalReport.Encoding e = r.encoding();
+        if (e.cached()) {
+            out.printf(Locale.ROOT, "corpus embeddings: read from cache %s (no encoding this run%s)%n",
+                    e.cacheFile(), e.seconds() > 0 ? String.format(Locale.ROOT,
+                            "; when made: %.1f s, %.1f docs/s%s", e.seconds(), e.docsPerSecond(), tokens(e)) : "");
+        } else {
+            out.printf(Locale.ROOT, "corpus encoding: %d docs in %.1f s = %.1f docs/s%s%s%n", e.documents(),
+                    e.seconds(), e.docsPerSecond(), tokens(e),
+                    e.cacheFile() == null ? "" : "; cached to " + e.cacheFile());
+        }
+        out.println();
+        out.print(r.table());
+        if (r.annOverlapAt10() != null) {
+            out.printf(Locale.ROOT, "%nANN top-10 overlap with exact: %.4f%n", r.annOverlapAt10());
+        }
+        out.printf(Locale.ROOT, "latency = query encoding + search (+ rerank), one query at a time; %s, %s cores%n",
+                r.environment().get("java.vm"), r.environment().get("availableProcessors"));
+    }
+
+    private static String tokens(EvalReport.Encoding e) {
+        return e.tokensPerSecond() == null ? "" : String.format(Locale.ROOT, ", %.0f tokens/s", e.tokensPerSecond());
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort: a temp folder
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    /** For development: {@code java ... dev.neuralsearch.cli.EvalCommand --beir ... --model ...}. */
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new EvalCommand()).execute(args));
+    }
+}
