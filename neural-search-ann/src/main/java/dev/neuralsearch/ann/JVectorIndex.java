@@ -82,6 +82,8 @@ public final class JVectorIndex implements VectorIndex {
     private int nextSegmentId;
     /** Segment ids referenced by the last committed manifest. */
     private volatile Set<Integer> committedIds = new HashSet<>();
+    /** Merged-away segments that searches may still read: their files and store entries wait for them. */
+    private final Set<Integer> retiredOpen = ConcurrentHashMap.newKeySet();
 
     /** An immutable view for readers: segments and the current write buffer, reference counted. */
     private static final class State {
@@ -369,6 +371,25 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
+    /** Cleanup of a merged-away segment once no search uses it any more. */
+    private void retire(Segment v) {
+        if (!closed) {
+            for (int i = 0; i < v.count; i++) {
+                store.remove(DocumentStore.key(v.id, i));
+            }
+        }
+        // only this segment's own files: a commit may be writing new ones right now
+        String prefix = String.format("seg-%08d", v.id);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(home, prefix + "*")) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // deleted at the next open
+        }
+        retiredOpen.remove(v.id);
+    }
+
     private void deleteUnreferencedFiles() {
         Set<String> referenced = new HashSet<>();
         for (Manifest.SegmentEntry e : manifest.segments()) {
@@ -381,7 +402,7 @@ public final class JVectorIndex implements VectorIndex {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(home)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (OWN_FILE.matcher(name).matches() && !referenced.contains(name)) {
+                if (OWN_FILE.matcher(name).matches() && !referenced.contains(name) && !retired(name)) {
                     try {
                         Files.deleteIfExists(p);
                     } catch (IOException ignored) {
@@ -392,6 +413,13 @@ public final class JVectorIndex implements VectorIndex {
         } catch (IOException ignored) {
             // best effort
         }
+    }
+
+    private boolean retired(String fileName) {
+        if (retiredOpen.isEmpty() || !fileName.startsWith("seg-")) {
+            return false;
+        }
+        return retiredOpen.contains(Integer.parseInt(fileName.substring(4, 12)));
     }
 
     static VectorSimilarityFunction toJVector(Similarity s) {
@@ -782,14 +810,13 @@ public final class JVectorIndex implements VectorIndex {
             }
             segs.add(newSeg);
         }
+        for (Segment v : victims) {
+            retiredOpen.add(v.id);
+            v.onClose = () -> retire(v);
+        }
         publish(new State(segs, s.buffer));
         if (newSeg != null) {
             newSeg.release();
-        }
-        for (Segment v : victims) {
-            for (int i = 0; i < v.count; i++) {
-                store.remove(DocumentStore.key(v.id, i));
-            }
         }
         deleteUnreferencedFiles();
     }

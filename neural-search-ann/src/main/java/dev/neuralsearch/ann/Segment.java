@@ -51,6 +51,8 @@ final class Segment {
     final OnDiskGraphIndex graph;
     private final Path docsPath;
     private final AtomicInteger refs = new AtomicInteger(1);
+    /** Runs after the segment is closed (cleanup of a merged-away segment: store entries and files). */
+    volatile Runnable onClose;
     /** Reusable searchers (each owns a view/reader); borrowed per query, closed with the segment. */
     private final java.util.concurrent.ConcurrentLinkedQueue<GraphSearcher> searchers =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -189,6 +191,14 @@ final class Segment {
                 // nothing useful to do
             }
             closeQuietly(readers);
+            Runnable r = onClose;
+            if (r != null) {
+                try {
+                    r.run();
+                } catch (RuntimeException ignored) {
+                    // leftovers are removed at the next open
+                }
+            }
         }
     }
 
