@@ -64,6 +64,28 @@ public sealed interface Filter {
         return new Range(field, min, true, max, true);
     }
 
+    /** String comparisons are lexicographic ({@link String#compareTo}); they match string values only. */
+    static Filter gt(String field, String value) {
+        return new TextRange(field, Objects.requireNonNull(value, "value"), false, null, false);
+    }
+
+    static Filter gte(String field, String value) {
+        return new TextRange(field, Objects.requireNonNull(value, "value"), true, null, false);
+    }
+
+    static Filter lt(String field, String value) {
+        return new TextRange(field, null, false, Objects.requireNonNull(value, "value"), false);
+    }
+
+    static Filter lte(String field, String value) {
+        return new TextRange(field, null, false, Objects.requireNonNull(value, "value"), true);
+    }
+
+    /** A string value that contains {@code substring} (case-sensitive). */
+    static Filter contains(String field, String substring) {
+        return new Contains(field, substring);
+    }
+
     static Filter and(Filter... filters) {
         return new And(List.of(filters));
     }
@@ -146,6 +168,56 @@ public sealed interface Filter {
         }
     }
 
+    /**
+     * A lexicographic range over string values; a null bound is open. Non-string values never match.
+     */
+    record TextRange(String field, String min, boolean minInclusive, String max, boolean maxInclusive)
+            implements Filter {
+        public TextRange {
+            requireField(field);
+            if (min == null && max == null) {
+                throw new IllegalArgumentException("filter text range on " + field + ": no bound");
+            }
+            if (min != null && max != null && min.compareTo(max) > 0) {
+                throw new IllegalArgumentException("filter text range on " + field + ": min '" + min
+                        + "' > max '" + max + "'");
+            }
+        }
+
+        @Override
+        public boolean matches(Map<String, Object> metadata) {
+            if (!(metadata.get(field) instanceof String s)) {
+                return false;
+            }
+            if (min != null) {
+                int c = s.compareTo(min);
+                if (c < 0 || (c == 0 && !minInclusive)) {
+                    return false;
+                }
+            }
+            if (max != null) {
+                int c = s.compareTo(max);
+                if (c > 0 || (c == 0 && !maxInclusive)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** A string value containing a substring (case-sensitive). Non-string values never match. */
+    record Contains(String field, String substring) implements Filter {
+        public Contains {
+            requireField(field);
+            Objects.requireNonNull(substring, "substring");
+        }
+
+        @Override
+        public boolean matches(Map<String, Object> metadata) {
+            return metadata.get(field) instanceof String s && s.contains(substring);
+        }
+    }
+
     record And(List<Filter> filters) implements Filter {
         public And {
             filters = List.copyOf(filters);
@@ -198,6 +270,9 @@ public sealed interface Filter {
     private static boolean valueEquals(Object actual, Object expected) {
         if (actual == null) {
             return false;
+        }
+        if (actual instanceof Long a && expected instanceof Long e) {
+            return a.longValue() == e.longValue(); // exact: doubles cannot tell large longs apart
         }
         if (actual instanceof Number a && expected instanceof Number e) {
             return a.doubleValue() == e.doubleValue();
