@@ -18,7 +18,8 @@ import java.util.Objects;
  * </ul>
  *
  * <h2>Rules, checked when the query runs</h2>
- * {@code limit >= 1}; {@code recall >= limit}; {@code 0 <= rerank <= recall}; {@code rerank > 0} needs a
+ * {@code limit >= 1}; {@code recall >= limit} (for a hybrid query: dense + lexical depth {@code >= limit});
+ * {@code 0 <= rerank <= recall}; {@code rerank > 0} needs a
  * reranker. When {@code rerank < limit}, the hits past the reranked ones keep their recall order and carry no
  * rerank score.
  */
@@ -174,7 +175,7 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
         if (!active.contains(Route.LEXICAL) && lexical != null) {
             throw new IllegalArgumentException("lexical depth " + lexical + " given, but the lexical route is off");
         }
-        if (lexical != null && lexical < limit) {
+        if (active.size() == 1 && lexical != null && lexical < limit) {
             throw new IllegalArgumentException("lexical recall depth " + lexical + " is below the limit " + limit
                     + ": recall at least as many candidates as hits wanted");
         }
@@ -182,11 +183,11 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
             int base = Math.max(limit, rerank != null ? rerank : hasReranker ? DEFAULT_RERANK_DEPTH : 0);
             int dense = recall != null ? recall : Math.max(base, DEFAULT_FUSION_DEPTH);
             int lex = lexical != null ? lexical : Math.max(base, DEFAULT_FUSION_DEPTH);
-            if (recall != null && recall < limit) {
-                throw new IllegalArgumentException("recall depth " + recall + " is below the limit " + limit
-                        + ": recall at least as many candidates as hits wanted");
-            }
             int total = dense + lex;
+            if (total < limit) {
+                throw new IllegalArgumentException("recall depths " + dense + " + " + lex + " are below the limit "
+                        + limit + ": recall at least as many candidates as hits wanted");
+            }
             if (rerank != null && rerank > total) {
                 throw new IllegalArgumentException("rerank depth " + rerank + " is above the recall depths "
                         + dense + " + " + lex + ": only recalled candidates can be reranked");
