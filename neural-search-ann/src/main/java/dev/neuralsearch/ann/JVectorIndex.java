@@ -218,7 +218,12 @@ public final class JVectorIndex implements VectorIndex {
             index.loadLocations();
             index.deleteUnreferencedFiles();
             if (m.lexical() == null && !m.segments().isEmpty()) {
-                index.backfillLexical();
+                try {
+                    index.backfillLexical();
+                } catch (RuntimeException e) {
+                    index.close();
+                    throw e;
+                }
             }
             return index;
         } catch (IOException | RuntimeException e) {
