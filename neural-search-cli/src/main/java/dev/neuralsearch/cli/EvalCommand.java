@@ -1,5 +1,7 @@
 package dev.neuralsearch.cli;
 
+import dev.neuralsearch.ann.LexicalAnalyzer;
+import dev.neuralsearch.ann.LexicalOptions;
 import dev.neuralsearch.core.IndexFactory;
 import dev.neuralsearch.core.Reranker;
 import dev.neuralsearch.core.TextEncoder;
@@ -19,8 +21,6 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import dev.neuralsearch.ann.LexicalAnalyzer;
-import dev.neuralsearch.ann.LexicalOptions;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 

@@ -107,6 +107,29 @@ class NsearchCommandsTest {
 
     @Test
     @Order(2)
+    void searchLexicalAndHybrid() throws IOException {
+        Run r = nsearch("search", "--home", home.toString(), "blood pressure", "--k", "2", "--lexical", "5", "--json");
+        assertThat(r.exit).as(r.err).isZero();
+        JsonNode first = JSON.readTree(r.lines().get(0));
+        assertThat(first.get("id").asText()).isEqualTo("d7"); // the only document with both words
+        assertThat(first.get("routeRanks").get("lexical").asInt()).isEqualTo(1);
+        assertThat(first.get("routeRanks").has("dense")).isFalse();
+
+        r = nsearch("search", "--home", home.toString(), "how is high blood pressure lowered", "--k", "3", "--hybrid",
+                "--filter", "lang=en", "--json");
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.lines()).hasSize(3);
+        first = JSON.readTree(r.lines().get(0));
+        assertThat(first.get("id").asText()).isEqualTo("d7");
+        assertThat(first.get("routeRanks").get("dense").asInt()).isEqualTo(1);
+        assertThat(first.get("routeRanks").get("lexical").asInt()).isEqualTo(1);
+        for (String line : r.lines()) {
+            assertThat(JSON.readTree(line).get("metadata").get("lang").asText()).isEqualTo("en");
+        }
+    }
+
+    @Test
+    @Order(2)
     void searchWithFilter() throws IOException {
         Run r = nsearch("search", "--home", home.toString(), "lower blood pressure", "--k", "20",
                 "--filter", "year>=2015, lang in (en|fr), topic!=finance", "--json");
