@@ -300,6 +300,16 @@ public final class JVectorIndex implements VectorIndex {
             return new Factory(home, options.withBuildThreads(v));
         }
 
+        /** Analyzer of the lexical route of a new home (an existing home keeps its recorded one). */
+        public Factory lexicalAnalyzer(LexicalAnalyzer v) {
+            return new Factory(home, options.withLexicalAnalyzer(v));
+        }
+
+        /** BM25 parameters of lexical searches. */
+        public Factory bm25(float k1, float b) {
+            return new Factory(home, options.withBm25(k1, b));
+        }
+
         public JVectorIndexOptions options() {
             return options;
         }
