@@ -130,6 +130,24 @@ class NsearchCommandsTest {
 
     @Test
     @Order(2)
+    void indexWithEnglishAnalyzerStems() throws IOException {
+        Path english = tmp.resolve("english-home");
+        Run r = nsearch("index", "--home", english.toString(), "--model", MODEL, "--analyzer", "english",
+                "--no-progress", docs.toString());
+        assertThat(r.exit).as(r.err).isZero();
+        // "pressures" and "lowering" only match "pressure" and "lower" after English stemming
+        r = nsearch("search", "--home", english.toString(), "pressures lowering", "--k", "1", "--lexical", "1",
+                "--json");
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(JSON.readTree(r.lines().get(0)).get("id").asText()).isEqualTo("d7");
+        r = nsearch("search", "--home", home.toString(), "pressures lowering", "--k", "1", "--lexical", "1", "--json");
+        assertThat(r.lines()).as("standard analyzer: no stemming").isEmpty();
+        assertThat(nsearch("index", "--home", english.toString(), "--model", MODEL, "--analyzer", "klingon",
+                docs.toString()).exit).isNotZero();
+    }
+
+    @Test
+    @Order(2)
     void searchWithFilter() throws IOException {
         Run r = nsearch("search", "--home", home.toString(), "lower blood pressure", "--k", "20",
                 "--filter", "year>=2015, lang in (en|fr), topic!=finance", "--json");
