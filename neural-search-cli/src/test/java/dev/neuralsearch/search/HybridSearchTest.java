@@ -146,6 +146,35 @@ class HybridSearchTest {
     }
 
     @Test
+    void rerankingComesAfterFusion(@TempDir Path tmp) {
+        TableEncoder enc = new TableEncoder();
+        enc.put(D1, 0.9);
+        enc.put(D2, 0.8);
+        enc.put(D3, 0.7);
+        enc.put(D4, 0.5);
+        enc.put(D5, -0.5);
+        try (NeuralSearch s = NeuralSearch.builder().encoder(enc).index(JVectorIndex.at(tmp.resolve("home")))
+                .reranker(Fixtures.tinyReranker(tmp.resolve("ce"))).build()) {
+            s.add(new Document("d1", D1, Map.of()), new Document("d2", D2, Map.of()), new Document("d3", D3, Map.of()),
+                    new Document("d4", D4, Map.of()), new Document("d5", D5, Map.of()));
+            SearchResult r = s.query("zebra").dense(3).lexical(3).rerank(4).limit(5).run();
+            assertThat(r.recalled()).isEqualTo(5);
+            assertThat(r.reranked()).isEqualTo(4);
+            List<Hit> hits = r.hits();
+            assertThat(hits).hasSize(5);
+            // the four best fused candidates (d3 d1 d4 d2) are reranked; d5 (fused rank 5) keeps its place last
+            assertThat(hits.subList(0, 4)).extracting(Hit::id).containsExactlyInAnyOrder("d3", "d1", "d4", "d2");
+            assertThat(hits.subList(0, 4)).extracting(Hit::rerankRank).containsExactly(1, 2, 3, 4);
+            assertThat(hits.get(4).id()).isEqualTo("d5");
+            assertThat(hits.get(4).reranked()).isFalse();
+            assertThat(hits.get(4).routeRanks()).isEqualTo(Map.of("lexical", 3));
+            Hit d3 = hits.stream().filter(h -> h.id().equals("d3")).findFirst().orElseThrow();
+            assertThat(d3.recallRank()).isEqualTo(1);
+            assertThat(d3.routeRanks()).isEqualTo(Map.of("dense", 3, "lexical", 2));
+        }
+    }
+
+    @Test
     void filtersHoldOnBothRoutes(@TempDir Path tmp) {
         TableEncoder enc = new TableEncoder();
         try (NeuralSearch s = engine(tmp.resolve("home"), enc)) {
