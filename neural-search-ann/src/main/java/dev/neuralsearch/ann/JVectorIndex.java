@@ -70,6 +70,7 @@ public final class JVectorIndex implements VectorIndex {
     private final FileChannel lockChannel;
     private final FileLock lock;
     private final DocumentStore store;
+    private final LexicalIndex lexical;
     private final ForkJoinPool pool;
     private final ReentrantLock writeLock = new ReentrantLock();
     /** id -> location (segment id << 32 | ordinal; segment {@link Candidates#BUFFER} = write buffer). */
@@ -132,7 +133,8 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private JVectorIndex(Path home, IndexSchema schema, JVectorIndexOptions options, FileChannel lockChannel,
-                         FileLock lock, Manifest manifest, List<Segment> segments, DocumentStore store) {
+                         FileLock lock, Manifest manifest, List<Segment> segments, DocumentStore store,
+                         LexicalIndex lexical) {
         this.home = home;
         this.schema = schema;
         this.options = options;
@@ -141,6 +143,7 @@ public final class JVectorIndex implements VectorIndex {
         this.lock = lock;
         this.manifest = manifest;
         this.store = store;
+        this.lexical = lexical;
         this.pool = new ForkJoinPool(options.effectiveBuildThreads());
         this.state = new State(segments, new WriteBuffer());
         this.nextSegmentId = manifest.nextSegmentId();
@@ -175,6 +178,7 @@ public final class JVectorIndex implements VectorIndex {
         FileLock lock = null;
         List<Segment> segments = new ArrayList<>();
         DocumentStore store = null;
+        LexicalIndex lexical = null;
         try {
             Files.createDirectories(home);
             Path lockFile = home.resolve(LOCK_FILE);
@@ -207,9 +211,20 @@ public final class JVectorIndex implements VectorIndex {
                 segments.add(Segment.open(home, e, options.verifyChecksums()));
             }
             store = openStore(home, m, segments, options);
-            JVectorIndex index = new JVectorIndex(home, schema, options, ch, lock, m, segments, store);
+            LexicalAnalyzer analyzer = checkAnalyzer(home, m, options.lexical().analyzer());
+            lexical = LexicalIndex.open(home, m.lexical(), analyzer, options.lexical(), options.verifyChecksums());
+            JVectorIndex index = new JVectorIndex(home, schema, options, ch, lock, m, segments, store, lexical);
+            lexical = null; // owned by the index now
             index.loadLocations();
             index.deleteUnreferencedFiles();
+            if (m.lexical() == null && !m.segments().isEmpty()) {
+                try {
+                    index.backfillLexical();
+                } catch (RuntimeException e) {
+                    index.close();
+                    throw e;
+                }
+            }
             return index;
         } catch (IOException | RuntimeException e) {
             for (Segment s : segments) {
@@ -217,6 +232,9 @@ public final class JVectorIndex implements VectorIndex {
             }
             if (store != null) {
                 store.close();
+            }
+            if (lexical != null) {
+                lexical.close();
             }
             try {
                 if (lock != null) {
@@ -282,6 +300,16 @@ public final class JVectorIndex implements VectorIndex {
             return new Factory(home, options.withBuildThreads(v));
         }
 
+        /** Analyzer of the lexical route of a new home (an existing home keeps its recorded one). */
+        public Factory lexicalAnalyzer(LexicalAnalyzer v) {
+            return new Factory(home, options.withLexicalAnalyzer(v));
+        }
+
+        /** BM25 parameters of lexical searches. */
+        public Factory bm25(float k1, float b) {
+            return new Factory(home, options.withBm25(k1, b));
+        }
+
         public JVectorIndexOptions options() {
             return options;
         }
@@ -294,6 +322,48 @@ public final class JVectorIndex implements VectorIndex {
         public JVectorIndex open(IndexSchema schema) {
             return JVectorIndex.open(home, schema, options);
         }
+    }
+
+    /** The analyzer of a home: the recorded one; a different explicit choice is refused. */
+    private static LexicalAnalyzer checkAnalyzer(Path home, Manifest m, LexicalAnalyzer wanted) {
+        if (m.lexical() == null) {
+            return wanted != null ? wanted : LexicalAnalyzer.STANDARD;
+        }
+        LexicalAnalyzer have = LexicalAnalyzer.valueOf(m.lexical().analyzer());
+        if (wanted != null && wanted != have) {
+            throw new IncompatibleIndexException("index home " + home + " has a lexical index made with the "
+                    + have + " analyzer; it cannot be opened with " + wanted + " (re-index into another home, or "
+                    + "leave the analyzer unset to use the recorded one)");
+        }
+        return have;
+    }
+
+    /**
+     * A home written before the lexical route existed: index every committed live document lexically and commit,
+     * so that both routes hold the same documents from here on.
+     */
+    private void backfillLexical() {
+        writeLock.lock();
+        try {
+            for (Segment seg : state.segments) {
+                List<Document> docs = new ArrayList<>();
+                for (int i = 0; i < seg.count; i++) {
+                    if (!seg.deleted.get(i)) {
+                        Document d = store.get(DocumentStore.key(seg.id, i));
+                        docs.add(d != null ? d : seg.readDocument(i));
+                    }
+                }
+                lexical.update(docs);
+            }
+            doCommit(null);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** The analyzer of the lexical route. */
+    public LexicalAnalyzer lexicalAnalyzer() {
+        return lexical.analyzer();
     }
 
     private static void checkSchema(Path home, Manifest m, IndexSchema wanted) {
@@ -475,6 +545,7 @@ public final class JVectorIndex implements VectorIndex {
         writeLock.lock();
         try {
             ensureOpen();
+            lexical.update(documents);
             State s = state;
             for (int i = 0; i < documents.size(); i++) {
                 Document d = documents.get(i);
@@ -575,13 +646,16 @@ public final class JVectorIndex implements VectorIndex {
             ensureOpen();
             State s = state;
             int n = 0;
+            List<String> existed = new ArrayList<>();
             for (String id : ids) {
                 Long loc = locations.remove(id);
                 if (loc != null) {
                     kill(loc, s);
+                    existed.add(id);
                     n++;
                 }
             }
+            lexical.delete(existed);
             return n;
         } finally {
             writeLock.unlock();
@@ -635,7 +709,7 @@ public final class JVectorIndex implements VectorIndex {
         for (Segment seg : s.segments) {
             changed |= seg.deleted.cardinality() != seg.persistedTombstones || !committedIds.contains(seg.id);
         }
-        if (live.isEmpty() && !changed && s.buffer.size() == 0
+        if (live.isEmpty() && !changed && s.buffer.size() == 0 && !lexical.dirty()
                 && (userData == null || userData.equals(manifest.userData()))) {
             return;
         }
@@ -661,9 +735,13 @@ public final class JVectorIndex implements VectorIndex {
                         live.stream().<VectorFloat<?>>map(x -> x.vector).toList());
                 entries.add(newSeg.entry);
             }
-            Manifest m = manifest.next(entries, nextSegmentId, userData == null ? manifest.userData() : userData);
+            // two-phase: the Lucene commit first (durable, not yet the one opened), then the manifest that names it
+            Manifest.LexicalEntry lex = lexical.commit(gen);
+            Manifest m = manifest.next(entries, nextSegmentId, userData == null ? manifest.userData() : userData)
+                    .withLexical(lex);
             m.write(home); // the commit point
             manifest = m;
+            lexical.recorded(lex);
             committedIds = new HashSet<>();
             for (Manifest.SegmentEntry e : entries) {
                 committedIds.add(e.id());
@@ -894,6 +972,47 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
+    @Override
+    public boolean supportsLexical() {
+        return true;
+    }
+
+    /**
+     * BM25 top-k of {@code query} among live documents matching {@code filter} (the filter runs inside the Lucene
+     * search, so k hits come back when k documents match). Sees uncommitted adds and deletes, like {@link #search}.
+     */
+    @Override
+    public List<ScoredDocument> lexicalSearch(String query, int k, Filter filter) {
+        Objects.requireNonNull(query, "query");
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, was " + k);
+        }
+        ensureOpen();
+        if (k == 0) {
+            return List.of();
+        }
+        List<ScoredDocument> out = new ArrayList<>();
+        for (Map.Entry<String, Float> e : lexical.search(query, k, filter == null ? Filter.ALL : filter)) {
+            // a document deleted between the Lucene refresh and here is skipped
+            get(e.getKey()).ifPresent(d -> out.add(new ScoredDocument(d, e.getValue())));
+        }
+        return out;
+    }
+
+    /** Ids the lexical route holds (uncommitted changes included); for consistency checks. */
+    Set<String> lexicalIds() {
+        try {
+            return lexical.ids();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Ids the vector route holds (uncommitted changes included). */
+    Set<String> denseIds() {
+        return new HashSet<>(locations.keySet());
+    }
+
     private List<ScoredDocument> hydrate(State s, List<Candidates.Candidate> hits) {
         List<ScoredDocument> out = new ArrayList<>(hits.size());
         for (Candidates.Candidate c : hits) {
@@ -1022,6 +1141,7 @@ public final class JVectorIndex implements VectorIndex {
             closed = true;
             state.release();
             store.close();
+            lexical.close();
             pool.shutdown();
             try {
                 Files.deleteIfExists(home.resolve(STORE_DIR).resolve(OPEN_MARKER));

@@ -23,14 +23,16 @@ package dev.neuralsearch.ann;
  * @param maxBufferedDocs when this many documents are buffered (searched by brute force) since the last commit or
  *                        flush, they are written as a graph segment that is searchable but not yet committed (it
  *                        becomes part of the next commit; a crash drops it), default 20,000
+ * @param lexical analyzer and BM25 parameters of the lexical route (see docs/hybrid.md)
  */
 public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery, int pqThreshold, int pqSubspaces,
                                   int filterBruteForceLimit, long expectedDocuments, int averageDocumentBytes,
                                   int maxSegments, double maxTombstoneRatio, int buildThreads,
-                                  boolean verifyChecksums, int maxBufferedDocs) {
+                                  boolean verifyChecksums, int maxBufferedDocs, LexicalOptions lexical) {
 
     public static final JVectorIndexOptions DEFAULT =
-            new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 100_000, 512, 8, 0.3, 0, true, 20_000);
+            new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 100_000, 512, 8, 0.3, 0, true, 20_000,
+                    LexicalOptions.DEFAULT);
 
     public JVectorIndexOptions {
         if (maxDegree < 2) {
@@ -47,7 +49,7 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
         }
         if (pqSubspaces < 0 || filterBruteForceLimit < 0 || expectedDocuments < 1 || averageDocumentBytes < 1
                 || maxSegments < 0 || maxTombstoneRatio < 0 || maxTombstoneRatio > 1 || buildThreads < 0
-                || maxBufferedDocs < 1) {
+                || maxBufferedDocs < 1 || lexical == null) {
             throw new IllegalArgumentException("invalid index options: " + this);
         }
     }
@@ -58,67 +60,83 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
 
     public JVectorIndexOptions withMaxDegree(int v) {
         return new JVectorIndexOptions(v, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withBeamWidth(int v) {
         return new JVectorIndexOptions(maxDegree, v, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withOverquery(float v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, v, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withPqThreshold(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, v, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withPqSubspaces(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, v, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withFilterBruteForceLimit(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, v,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withExpectedDocuments(long v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
+                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withAverageDocumentBytes(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
+                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withMaxSegments(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
+                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withMaxTombstoneRatio(double v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs);
+                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withBuildThreads(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withVerifyChecksums(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs, lexical);
     }
 
     public JVectorIndexOptions withMaxBufferedDocs(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v, lexical);
+    }
+
+    public JVectorIndexOptions withLexical(LexicalOptions v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
+                maxBufferedDocs, v);
+    }
+
+    /** The analyzer of a new index home (an existing home keeps the one it was made with). */
+    public JVectorIndexOptions withLexicalAnalyzer(LexicalAnalyzer v) {
+        return withLexical(lexical.withAnalyzer(v));
+    }
+
+    /** BM25 parameters of lexical searches. */
+    public JVectorIndexOptions withBm25(float k1, float b) {
+        return withLexical(lexical.withBm25(k1, b));
     }
 
     public int effectiveBuildThreads() {

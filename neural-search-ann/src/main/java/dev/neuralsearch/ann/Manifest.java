@@ -20,7 +20,7 @@ import java.util.zip.CRC32;
  * the exact bytes of BODY. Replaced atomically at each commit (temp file, fsync, rename, directory fsync).
  */
 record Manifest(int formatVersion, String modelId, int dimension, Similarity similarity, long generation,
-                int nextSegmentId, List<SegmentEntry> segments, Map<String, String> userData) {
+                int nextSegmentId, List<SegmentEntry> segments, Map<String, String> userData, LexicalEntry lexical) {
 
     static final int FORMAT_VERSION = 1;
     static final String FILE_NAME = "manifest.json";
@@ -46,9 +46,23 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
         }
     }
 
+    /**
+     * The lexical (Lucene) index of this commit: {@code lexical/} holds a Lucene index whose commit
+     * {@code segmentsFile} (Lucene generation {@code luceneGeneration}, live commit data {@code nsgen} = this
+     * manifest's generation) has exactly the documents of this manifest. Lucene checksums its own files.
+     * Null in homes written before the lexical route existed (it is then built from the segments at open).
+     */
+    record LexicalEntry(String analyzer, String segmentsFile, long luceneGeneration, long documents) {
+    }
+
     static Manifest empty(IndexSchema schema) {
         return new Manifest(FORMAT_VERSION, schema.modelId(), schema.dimension(), schema.similarity(), 0, 1,
-                List.of(), Map.of());
+                List.of(), Map.of(), null);
+    }
+
+    Manifest withLexical(LexicalEntry l) {
+        return new Manifest(formatVersion, modelId, dimension, similarity, generation, nextSegmentId, segments,
+                userData, l);
     }
 
     IndexSchema schema() {
@@ -57,7 +71,7 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
 
     Manifest next(List<SegmentEntry> newSegments, int newNextSegmentId, Map<String, String> newUserData) {
         return new Manifest(FORMAT_VERSION, modelId, dimension, similarity, generation + 1, newNextSegmentId,
-                new ArrayList<>(newSegments), newUserData);
+                new ArrayList<>(newSegments), newUserData, lexical);
     }
 
     long totalEntries() {

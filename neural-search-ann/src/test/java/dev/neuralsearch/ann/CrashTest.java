@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Kills a writing JVM with SIGKILL at random moments and checks, after each kill, that the index opens as is and
  * holds exactly the state of the last acknowledged commit (or of the one after it, when the kill landed between
- * the manifest swap and the acknowledgement).
+ * the manifest swap and the acknowledgement), and that the lexical (Lucene) route holds exactly the same documents.
  */
 class CrashTest {
     @TempDir
@@ -121,6 +121,17 @@ class CrashTest {
                 assertThat(ids.add(d.document().id())).as("duplicate %s", d.document().id()).isTrue();
             }
             assertThat(ids).isEqualTo(expected.keySet());
+            // the lexical route holds exactly the same documents, with their latest text
+            assertThat(index.lexicalIds()).as("lexical route after kill at commit %d", n).isEqualTo(expected.keySet());
+            for (int m = Math.max(1, n - 3); m < n; m++) {
+                String updated = CrashWorker.id(m, 0);
+                assertThat(index.lexicalSearch("v" + (m + 1), 5, Filter.ALL)).extracting(h -> h.document().id())
+                        .as("updated text of %s found lexically", updated).contains(updated);
+            }
+            if (n > 2) {
+                assertThat(index.lexicalSearch("t" + (n - 2) + "-1", 5, Filter.ALL))
+                        .extracting(h -> h.document().id()).doesNotContain(CrashWorker.id(n - 2, 1));
+            }
             // searchable by ANN: a sample of documents finds itself first
             Random r = new Random(n);
             List<String> keys = new ArrayList<>(expected.keySet());

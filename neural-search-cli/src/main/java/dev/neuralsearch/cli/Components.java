@@ -43,6 +43,12 @@ final class Components {
 
     /** An engine over an index home (created if absent); the engine owns and closes everything. */
     static NeuralSearch engine(Path home, String model, Path rerankerDir, Integer rerankerMaxLength) {
+        return engine(home, model, rerankerDir, rerankerMaxLength, null);
+    }
+
+    /** As above; {@code analyzer} is the lexical analyzer of a new home (null: the recorded one, else standard). */
+    static NeuralSearch engine(Path home, String model, Path rerankerDir, Integer rerankerMaxLength,
+                               dev.neuralsearch.ann.LexicalAnalyzer analyzer) {
         TextEncoder encoder = encoder(model);
         Reranker reranker = null;
         try {
@@ -51,7 +57,8 @@ final class Components {
             encoder.close();
             throw e;
         }
-        return NeuralSearch.builder().encoder(encoder).reranker(reranker).index(JVectorIndex.at(home)).build();
+        return NeuralSearch.builder().encoder(encoder).reranker(reranker)
+                .index(JVectorIndex.at(home).lexicalAnalyzer(analyzer)).build();
     }
 
     /** The model id recorded in an existing index home, if it can be read. */

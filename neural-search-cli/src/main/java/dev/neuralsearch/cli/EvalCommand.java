@@ -1,5 +1,7 @@
 package dev.neuralsearch.cli;
 
+import dev.neuralsearch.ann.LexicalAnalyzer;
+import dev.neuralsearch.ann.LexicalOptions;
 import dev.neuralsearch.core.IndexFactory;
 import dev.neuralsearch.core.Reranker;
 import dev.neuralsearch.core.TextEncoder;
@@ -81,6 +83,15 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bars")
     boolean quiet;
 
+    @Option(names = "--analyzer", defaultValue = "standard", paramLabel = "<name>",
+            description = "Analyzer of the index's lexical route for the bm25 and ann+bm25 rrf rows: standard, english,"
+                    + " chinese (SmartChinese), cjk (bigrams) (default: ${DEFAULT-VALUE})")
+    String analyzer;
+
+    @Option(names = "--bm25", defaultValue = "1.2,0.75", paramLabel = "<k1,b>",
+            description = "BM25 parameters of the lexical route (default: ${DEFAULT-VALUE})")
+    String bm25;
+
     @Spec
     CommandSpec spec;
 
@@ -97,8 +108,19 @@ public final class EvalCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         EvalProgressBars bars = new EvalProgressBars(System.err, quiet);
+        LexicalOptions lexical;
+        try {
+            String[] kb = bm25.split(",");
+            if (kb.length != 2) {
+                throw new IllegalArgumentException("--bm25 wants k1,b, e.g. 1.2,0.75");
+            }
+            lexical = LexicalOptions.DEFAULT.withAnalyzer(LexicalAnalyzer.valueOf(analyzer.toUpperCase(Locale.ROOT)))
+                    .withBm25(Float.parseFloat(kb[0].trim()), Float.parseFloat(kb[1].trim()));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--analyzer/--bm25: " + e.getMessage());
+        }
         EvalReport report = run(ds, model, noInstruction, maxLength, reranker, recall, rerank,
-                noCache ? null : cacheDir, !noAnn, bars);
+                noCache ? null : cacheDir, !noAnn, bars, lexical);
         print(out, report);
         if (json != null) {
             report.writeJson(json);
@@ -115,6 +137,14 @@ public final class EvalCommand implements Callable<Integer> {
     public static EvalReport run(BeirDataset ds, String model, boolean noInstruction, Integer maxLength,
                                  Path rerankerDir, int recall, int rerank, Path cacheDir, boolean ann,
                                  BeirEvaluator.Listener listener) {
+        return run(ds, model, noInstruction, maxLength, rerankerDir, recall, rerank, cacheDir, ann, listener,
+                LexicalOptions.DEFAULT);
+    }
+
+    /** As above, with the analyzer and BM25 parameters of the index's lexical route (bm25 and rrf rows). */
+    public static EvalReport run(BeirDataset ds, String model, boolean noInstruction, Integer maxLength,
+                                 Path rerankerDir, int recall, int rerank, Path cacheDir, boolean ann,
+                                 BeirEvaluator.Listener listener, LexicalOptions lexical) {
         Path home = null;
         try (TextEncoder encoder = EvalModels.openEncoder(model, noInstruction, maxLength);
              Reranker rr = rerankerDir == null ? null : EvalModels.openReranker(rerankerDir)) {
@@ -128,7 +158,8 @@ public final class EvalCommand implements Callable<Integer> {
             IndexFactory factory = null;
             if (ann) {
                 home = Files.createTempDirectory("nsearch-eval-index");
-                factory = EvalModels.annFactory(home);
+                factory = EvalModels.annFactory(home).options(
+                        dev.neuralsearch.ann.JVectorIndexOptions.DEFAULT.withLexical(lexical));
             }
             return BeirEvaluator.evaluate(ds, encoder, factory, rr, opts, listener);
         } catch (IOException e) {

@@ -68,7 +68,7 @@ final class EvalModels {
         return CrossEncoderReranker.load(dir);
     }
 
-    static IndexFactory annFactory(Path home) {
+    static JVectorIndex.Factory annFactory(Path home) {
         return JVectorIndex.at(home);
     }
 }

@@ -46,6 +46,9 @@ final class HitPrinter {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "%3d. %-20s %8.4f   recall #%d %.4f", rank, h.id(), h.score(),
                 h.recallRank(), h.recallScore()));
+        if (h.routeRanks().size() > 1 || h.routeRanks().containsKey("lexical")) {
+            sb.append("   routes ").append(h.routeRanks());
+        }
         if (h.reranked()) {
             sb.append(String.format(Locale.ROOT, "   rerank #%d %.4f", h.rerankRank(), h.rerankScore()));
         }
@@ -64,6 +67,7 @@ final class HitPrinter {
         m.put("score", h.score());
         m.put("recallRank", h.recallRank());
         m.put("recallScore", h.recallScore());
+        m.put("routeRanks", h.routeRanks());
         m.put("rerankRank", h.rerankRank());
         m.put("rerankScore", h.rerankScore());
         m.put("text", h.text());

@@ -45,6 +45,11 @@ final class IndexCommand implements Callable<Integer> {
             description = "Commit after every N documents (default ${DEFAULT-VALUE}); a final commit always follows.")
     int commitEvery;
 
+    @Option(names = "--analyzer", paramLabel = "<name>",
+            description = "Analyzer of the BM25 route when the home is created: standard (default), english, chinese"
+                    + " (SmartChinese), cjk (bigrams). An existing home keeps the one it was made with.")
+    String analyzer;
+
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
@@ -56,6 +61,15 @@ final class IndexCommand implements Callable<Integer> {
         if (commitEvery < 1) {
             throw new ParameterException(spec.commandLine(), "--commit-every must be >= 1, was " + commitEvery);
         }
+        dev.neuralsearch.ann.LexicalAnalyzer lexicalAnalyzer = null;
+        if (analyzer != null) {
+            try {
+                lexicalAnalyzer = dev.neuralsearch.ann.LexicalAnalyzer.valueOf(analyzer.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--analyzer: unknown analyzer '" + analyzer
+                        + "'; use standard, english, chinese or cjk");
+            }
+        }
         boolean stdin = input.equals("-");
         long expected = stdin ? -1 : countLines(Path.of(input));
         long started = System.nanoTime();
@@ -63,7 +77,7 @@ final class IndexCommand implements Callable<Integer> {
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
              ProgressBar bar = Progress.bar("indexing", expected, noProgress);
-             NeuralSearch search = Components.engine(home.home, model.resolve(home.home), null, null)) {
+             NeuralSearch search = Components.engine(home.home, model.resolve(home.home), null, null, lexicalAnalyzer)) {
             Batches batches = new Batches(search, bar, spec.commandLine().getOut());
             DocumentReader docs = new DocumentReader(reader, stdin ? "stdin" : input);
             while (docs.hasNext()) {

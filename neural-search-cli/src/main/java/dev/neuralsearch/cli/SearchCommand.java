@@ -3,6 +3,7 @@ package dev.neuralsearch.cli;
 import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.NeuralSearch;
 import dev.neuralsearch.core.Query;
+import dev.neuralsearch.core.Route;
 import dev.neuralsearch.core.SearchResult;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -57,6 +58,15 @@ final class SearchCommand implements Callable<Integer> {
     @Option(names = "--filter", paramLabel = "<expr>", description = "Metadata filter, e.g. 'year>=2020,lang=en'.")
     String filter;
 
+    @Option(names = "--lexical", paramLabel = "N",
+            description = "Recall N candidates by BM25 (the index's lexical route): alone a lexical search; with"
+                    + " --recall or --hybrid fused with the vector route by reciprocal rank fusion.")
+    Integer lexical;
+
+    @Option(names = "--hybrid", description = "Both routes (vector and BM25), fused by reciprocal rank fusion (k 60);"
+            + " depths from --recall/--lexical, else max(k, rerank, 100) each.")
+    boolean hybrid;
+
     @Option(names = "--exact", description = "Recall by exact (brute-force) search instead of the graph.")
     boolean exact;
 
@@ -82,6 +92,12 @@ final class SearchCommand implements Callable<Integer> {
             }
             if (rerank != null) {
                 q.rerank(rerank);
+            }
+            if (lexical != null) {
+                q.lexical(lexical);
+            }
+            if (hybrid) {
+                q.routes(Route.DENSE, Route.LEXICAL);
             }
             if (exact) {
                 q.exact();

@@ -88,7 +88,11 @@ class EvalSliceTest {
         assertThat(report.get("queries").asInt()).isEqualTo(30);
         Map<String, JsonNode> rows = new LinkedHashMap<>();
         report.get("pipelines").forEach(p -> rows.put(p.get("name").asText(), p));
-        assertThat(rows).containsOnlyKeys("exact", "ann");
+        // the index's lexical route adds a BM25 row and its reciprocal rank fusion with ann
+        assertThat(rows).containsOnlyKeys("exact", "ann", "bm25", "ann+bm25 rrf");
+        assertThat(rows.get("bm25").get("metrics").get("ndcg@10").asDouble()).isBetween(0.4, 1.0);
+        assertThat(rows.get("ann+bm25 rrf").get("metrics").get("recall@100").asDouble())
+                .isGreaterThanOrEqualTo(rows.get("bm25").get("metrics").get("recall@100").asDouble() - 0.05);
         JsonNode exact = rows.get("exact").get("metrics");
         JsonNode ann = rows.get("ann").get("metrics");
         // Sane ranges: on the full corpus MiniLM scores nDCG@10 ~0.65; 330 documents are easier.

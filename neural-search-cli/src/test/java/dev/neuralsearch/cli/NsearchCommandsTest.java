@@ -107,6 +107,47 @@ class NsearchCommandsTest {
 
     @Test
     @Order(2)
+    void searchLexicalAndHybrid() throws IOException {
+        Run r = nsearch("search", "--home", home.toString(), "blood pressure", "--k", "2", "--lexical", "5", "--json");
+        assertThat(r.exit).as(r.err).isZero();
+        JsonNode first = JSON.readTree(r.lines().get(0));
+        assertThat(first.get("id").asText()).isEqualTo("d7"); // the only document with both words
+        assertThat(first.get("routeRanks").get("lexical").asInt()).isEqualTo(1);
+        assertThat(first.get("routeRanks").has("dense")).isFalse();
+
+        r = nsearch("search", "--home", home.toString(), "how is high blood pressure lowered", "--k", "3", "--hybrid",
+                "--filter", "lang=en", "--json");
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(r.lines()).hasSize(3);
+        first = JSON.readTree(r.lines().get(0));
+        assertThat(first.get("id").asText()).isEqualTo("d7");
+        assertThat(first.get("routeRanks").get("dense").asInt()).isEqualTo(1);
+        assertThat(first.get("routeRanks").get("lexical").asInt()).isEqualTo(1);
+        for (String line : r.lines()) {
+            assertThat(JSON.readTree(line).get("metadata").get("lang").asText()).isEqualTo("en");
+        }
+    }
+
+    @Test
+    @Order(2)
+    void indexWithEnglishAnalyzerStems() throws IOException {
+        Path english = tmp.resolve("english-home");
+        Run r = nsearch("index", "--home", english.toString(), "--model", MODEL, "--analyzer", "english",
+                "--no-progress", docs.toString());
+        assertThat(r.exit).as(r.err).isZero();
+        // "pressures" and "lowering" only match "pressure" and "lower" after English stemming
+        r = nsearch("search", "--home", english.toString(), "pressures lowering", "--k", "1", "--lexical", "1",
+                "--json");
+        assertThat(r.exit).as(r.err).isZero();
+        assertThat(JSON.readTree(r.lines().get(0)).get("id").asText()).isEqualTo("d7");
+        r = nsearch("search", "--home", home.toString(), "pressures lowering", "--k", "1", "--lexical", "1", "--json");
+        assertThat(r.lines()).as("standard analyzer: no stemming").isEmpty();
+        assertThat(nsearch("index", "--home", english.toString(), "--model", MODEL, "--analyzer", "klingon",
+                docs.toString()).exit).isNotZero();
+    }
+
+    @Test
+    @Order(2)
     void searchWithFilter() throws IOException {
         Run r = nsearch("search", "--home", home.toString(), "lower blood pressure", "--k", "20",
                 "--filter", "year>=2015, lang in (en|fr), topic!=finance", "--json");

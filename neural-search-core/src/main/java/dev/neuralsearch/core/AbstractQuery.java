@@ -18,7 +18,8 @@ import java.util.Objects;
  * </ul>
  *
  * <h2>Rules, checked when the query runs</h2>
- * {@code limit >= 1}; {@code recall >= limit}; {@code 0 <= rerank <= recall}; {@code rerank > 0} needs a
+ * {@code limit >= 1}; {@code recall >= limit} (for a hybrid query: dense + lexical depth {@code >= limit});
+ * {@code 0 <= rerank <= recall}; {@code rerank > 0} needs a
  * reranker. When {@code rerank < limit}, the hits past the reranked ones keep their recall order and carry no
  * rerank score.
  */
@@ -26,6 +27,8 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
 
     public static final int DEFAULT_LIMIT = 10;
     public static final int DEFAULT_RERANK_DEPTH = 100;
+    /** Least per-route recall depth of a hybrid query when none is given. */
+    public static final int DEFAULT_FUSION_DEPTH = 100;
 
     final NeuralSearch engine;
     private Filter filter = Filter.ALL;
@@ -34,6 +37,11 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
     private Integer rerank;
     private SearchOptions options = SearchOptions.DEFAULT;
     private boolean exact;
+    private Integer lexical;
+    private java.util.EnumSet<Route> routes;
+    private double denseWeight = 1.0;
+    private double lexicalWeight = 1.0;
+    private int fusionK = RankFusion.DEFAULT_K;
 
     AbstractQuery(NeuralSearch engine) {
         this.engine = engine;
@@ -59,7 +67,10 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
         return self();
     }
 
-    /** How many candidates the vector index returns for the later stages (recall depth); must be >= limit. */
+    /**
+     * How many candidates the dense (vector) route returns for the later stages (recall depth); must be >= limit.
+     * Same as {@link #dense(int)}.
+     */
     public Q recall(int depth) {
         if (depth < 1) {
             throw new IllegalArgumentException("recall depth must be >= 1, was " + depth);
@@ -77,6 +88,57 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
             throw new IllegalArgumentException("rerank depth must be >= 0, was " + depth);
         }
         this.rerank = depth;
+        return self();
+    }
+
+    /** Turns the dense (vector) route on with this recall depth (same as {@link #recall(int)}). */
+    public Q dense(int depth) {
+        return recall(depth);
+    }
+
+    /**
+     * Turns the lexical (BM25) route on with this recall depth; must be >= limit. Alone it makes a lexical query
+     * (the query is not encoded); with {@link #dense(int)}/{@link #recall(int)} or {@link #routes} a hybrid one,
+     * whose routes are fused by reciprocal rank fusion. Needs an index with a lexical route.
+     */
+    public Q lexical(int depth) {
+        if (depth < 1) {
+            throw new IllegalArgumentException("lexical recall depth must be >= 1, was " + depth);
+        }
+        this.lexical = depth;
+        return self();
+    }
+
+    /**
+     * Which recall routes run. Routes without an explicit depth recall {@code max(limit, rerank)} candidates, at
+     * least {@value #DEFAULT_FUSION_DEPTH} each when two routes are fused. Default: dense, plus lexical when
+     * {@link #lexical(int)} was called (lexical alone when neither {@link #dense(int)} nor {@link #recall(int)} was).
+     */
+    public Q routes(Route... routes) {
+        if (routes.length == 0) {
+            throw new IllegalArgumentException("routes: give at least one route");
+        }
+        this.routes = java.util.EnumSet.copyOf(java.util.Arrays.asList(routes));
+        return self();
+    }
+
+    /** Reciprocal-rank-fusion weights of the two routes (default 1 and 1); finite and >= 0, not both 0. */
+    public Q weights(double dense, double lexical) {
+        RankFusion.checkWeights(new double[] {dense, lexical}, 2);
+        if (dense == 0 && lexical == 0) {
+            throw new IllegalArgumentException("fusion weights are both 0");
+        }
+        this.denseWeight = dense;
+        this.lexicalWeight = lexical;
+        return self();
+    }
+
+    /** The k of reciprocal rank fusion (default {@value RankFusion#DEFAULT_K}). */
+    public Q fusionK(int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("fusion k must be >= 0, was " + k);
+        }
+        this.fusionK = k;
         return self();
     }
 
@@ -99,6 +161,54 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
             throw new IllegalStateException("rerank(" + rerank + ") asked, but this NeuralSearch has no reranker;"
                     + " configure one with NeuralSearch.builder().reranker(...)");
         }
+        java.util.Set<Route> active = routes != null ? routes
+                : lexical == null ? java.util.EnumSet.of(Route.DENSE)
+                : recall == null ? java.util.EnumSet.of(Route.LEXICAL)
+                : java.util.EnumSet.of(Route.DENSE, Route.LEXICAL);
+        if (active.contains(Route.LEXICAL) && !engine.supportsLexical()) {
+            throw new IllegalStateException("a lexical route was asked, but this NeuralSearch's index has none"
+                    + " (JVectorIndex keeps one; other VectorIndex implementations may not)");
+        }
+        if (!active.contains(Route.DENSE) && recall != null) {
+            throw new IllegalArgumentException("recall/dense depth " + recall + " given, but the dense route is off");
+        }
+        if (!active.contains(Route.LEXICAL) && lexical != null) {
+            throw new IllegalArgumentException("lexical depth " + lexical + " given, but the lexical route is off");
+        }
+        if (active.size() == 1 && lexical != null && lexical < limit) {
+            throw new IllegalArgumentException("lexical recall depth " + lexical + " is below the limit " + limit
+                    + ": recall at least as many candidates as hits wanted");
+        }
+        if (active.size() > 1) {
+            int base = Math.max(limit, rerank != null ? rerank : hasReranker ? DEFAULT_RERANK_DEPTH : 0);
+            int dense = recall != null ? recall : Math.max(base, DEFAULT_FUSION_DEPTH);
+            int lex = lexical != null ? lexical : Math.max(base, DEFAULT_FUSION_DEPTH);
+            int total = dense + lex;
+            if (total < limit) {
+                throw new IllegalArgumentException("recall depths " + dense + " + " + lex + " are below the limit "
+                        + limit + ": recall at least as many candidates as hits wanted");
+            }
+            if (rerank != null && rerank > total) {
+                throw new IllegalArgumentException("rerank depth " + rerank + " is above the recall depths "
+                        + dense + " + " + lex + ": only recalled candidates can be reranked");
+            }
+            int rerankDepth = rerank != null ? rerank : hasReranker ? Math.min(Math.max(limit, DEFAULT_RERANK_DEPTH), total) : 0;
+            return new Plan(filter, limit, total, rerankDepth, options, exact, dense, lex, denseWeight,
+                    lexicalWeight, fusionK);
+        }
+        if (active.contains(Route.LEXICAL)) {
+            Plan p = single(lexical);
+            return new Plan(p.filter(), p.limit(), p.recall(), p.rerank(), p.options(), p.exact(), 0, p.recall(),
+                    denseWeight, lexicalWeight, fusionK);
+        }
+        Plan p = single(recall);
+        return new Plan(p.filter(), p.limit(), p.recall(), p.rerank(), p.options(), p.exact(), p.recall(), 0,
+                denseWeight, lexicalWeight, fusionK);
+    }
+
+    /** The plan of a one-route query whose explicit depth is {@code recall} (null: default). */
+    private Plan single(Integer recall) {
+        boolean hasReranker = engine.hasReranker();
         if (recall != null && recall < limit) {
             throw new IllegalArgumentException("recall depth " + recall + " is below the limit " + limit
                     + ": recall at least as many candidates as hits wanted");
@@ -116,10 +226,17 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
             rerankDepth = rerank != null ? rerank : hasReranker ? Math.max(limit, DEFAULT_RERANK_DEPTH) : 0;
             recallDepth = Math.max(limit, rerankDepth);
         }
-        return new Plan(filter, limit, recallDepth, rerankDepth, options, exact);
+        return new Plan(filter, limit, recallDepth, rerankDepth, options, exact, recallDepth, 0, 1, 1, 0);
     }
 
-    /** A query's settings after defaults. */
-    record Plan(Filter filter, int limit, int recall, int rerank, SearchOptions options, boolean exact) {
+    /**
+     * A query's settings after defaults. {@code recall} is the most candidates the later stages get (the sum of
+     * the route depths when two routes are fused); a depth of 0 turns a route off.
+     */
+    record Plan(Filter filter, int limit, int recall, int rerank, SearchOptions options, boolean exact,
+                int denseDepth, int lexicalDepth, double denseWeight, double lexicalWeight, int fusionK) {
+        boolean hybrid() {
+            return denseDepth > 0 && lexicalDepth > 0;
+        }
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -255,6 +256,11 @@ public final class NeuralSearch implements AutoCloseable {
         return Optional.ofNullable(reranker).map(Reranker::id);
     }
 
+    /** Whether the index has a lexical route, so queries may ask for {@code .lexical(depth)}. */
+    public boolean supportsLexical() {
+        return index.supportsLexical();
+    }
+
     public boolean isClosed() {
         return closing;
     }
@@ -264,7 +270,8 @@ public final class NeuralSearch implements AutoCloseable {
     List<SearchResult> run(List<String> texts, AbstractQuery.Plan plan) {
         return guarded(() -> {
             long start = System.nanoTime();
-            List<float[]> vectors = texts.size() == 1
+            List<float[]> vectors = plan.denseDepth() == 0 ? java.util.Collections.nCopies(texts.size(), null)
+                    : texts.size() == 1
                     ? List.of(encoder.encodeQuery(texts.get(0)))
                     : encoder.encodeQueries(texts);
             long encodeShare = (System.nanoTime() - start) / texts.size();
@@ -278,9 +285,37 @@ public final class NeuralSearch implements AutoCloseable {
 
     private SearchResult runOne(String text, float[] vector, AbstractQuery.Plan plan, long encodeNanos) {
         long t0 = System.nanoTime();
-        List<ScoredDocument> recalled = plan.exact()
-                ? index.exactSearch(vector, plan.recall(), plan.filter())
-                : index.search(vector, plan.recall(), plan.filter(), plan.options());
+        List<ScoredDocument> dense = plan.denseDepth() == 0 ? List.of() : plan.exact()
+                ? index.exactSearch(vector, plan.denseDepth(), plan.filter())
+                : index.search(vector, plan.denseDepth(), plan.filter(), plan.options());
+        List<ScoredDocument> lexical = plan.lexicalDepth() == 0 ? List.of()
+                : index.lexicalSearch(text, plan.lexicalDepth(), plan.filter());
+        List<ScoredDocument> recalled;
+        List<Map<String, Integer>> routeRanks;
+        if (plan.hybrid()) {
+            List<RankFusion.Fused<ScoredDocument>> fused = RankFusion.fuse(List.of(dense, lexical),
+                    new double[] {plan.denseWeight(), plan.lexicalWeight()}, plan.fusionK(), sd -> sd.document().id());
+            recalled = new ArrayList<>(fused.size());
+            routeRanks = new ArrayList<>(fused.size());
+            for (RankFusion.Fused<ScoredDocument> f : fused) {
+                recalled.add(new ScoredDocument(f.item().document(), (float) f.score()));
+                Map<String, Integer> ranks = new java.util.LinkedHashMap<>();
+                if (f.ranks()[0] > 0) {
+                    ranks.put(Route.DENSE.key(), f.ranks()[0]);
+                }
+                if (f.ranks()[1] > 0) {
+                    ranks.put(Route.LEXICAL.key(), f.ranks()[1]);
+                }
+                routeRanks.add(ranks);
+            }
+        } else {
+            recalled = plan.denseDepth() > 0 ? dense : lexical;
+            String key = (plan.denseDepth() > 0 ? Route.DENSE : Route.LEXICAL).key();
+            routeRanks = new ArrayList<>(recalled.size());
+            for (int i = 0; i < recalled.size(); i++) {
+                routeRanks.add(Map.of(key, i + 1));
+            }
+        }
         long t1 = System.nanoTime();
         int rerankDepth = Math.min(plan.rerank(), recalled.size());
         List<Hit> hits = new ArrayList<>(Math.min(plan.limit(), recalled.size()));
@@ -302,21 +337,22 @@ public final class NeuralSearch implements AutoCloseable {
             Arrays.sort(order, (a, b) -> Float.compare(scores[b], scores[a]));
             for (int r = 0; r < rerankDepth && hits.size() < plan.limit(); r++) {
                 int i = order[r];
-                hits.add(hit(recalled.get(i), i + 1, scores[i], r + 1));
+                hits.add(hit(recalled.get(i), i + 1, scores[i], r + 1, routeRanks.get(i)));
             }
         }
         long t2 = System.nanoTime();
         for (int i = rerankDepth; i < recalled.size() && hits.size() < plan.limit(); i++) {
-            hits.add(hit(recalled.get(i), i + 1, null, null));
+            hits.add(hit(recalled.get(i), i + 1, null, null, routeRanks.get(i)));
         }
         long end = System.nanoTime();
         return new SearchResult(text, hits, recalled.size(), rerankDepth,
                 new SearchTimings(encodeNanos, t1 - t0, rerankDepth > 0 ? t2 - t1 : 0, encodeNanos + end - t0));
     }
 
-    private static Hit hit(ScoredDocument sd, int recallRank, Float rerankScore, Integer rerankRank) {
+    private static Hit hit(ScoredDocument sd, int recallRank, Float rerankScore, Integer rerankRank,
+                           Map<String, Integer> routeRanks) {
         Document d = sd.document();
-        return new Hit(d.id(), d.text(), d.metadata(), sd.score(), recallRank, rerankScore, rerankRank);
+        return new Hit(d.id(), d.text(), d.metadata(), sd.score(), recallRank, rerankScore, rerankRank, routeRanks);
     }
 
     /** @param position index in a batch, or -1 for a single query */

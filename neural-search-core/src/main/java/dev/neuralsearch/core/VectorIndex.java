@@ -43,6 +43,20 @@ public interface VectorIndex extends AutoCloseable {
     /** Exact (brute-force) top-k over the stored full-precision vectors; the reference for ANN recall. */
     List<ScoredDocument> exactSearch(float[] query, int k, Filter filter);
 
+    /** Whether {@link #lexicalSearch} is available (a lexical route is kept beside the vectors). */
+    default boolean supportsLexical() {
+        return false;
+    }
+
+    /**
+     * Top-k by a lexical (term-matching, e.g. BM25) score of {@code query} against the documents' text, among
+     * documents matching {@code filter}, best first. Sees the same documents as {@link #search} (uncommitted ones
+     * included). Implementations without a lexical route throw {@link UnsupportedOperationException}.
+     */
+    default List<ScoredDocument> lexicalSearch(String query, int k, Filter filter) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no lexical route");
+    }
+
     Optional<Document> get(String id);
 
     /** The stored vector of a document, if present. */

@@ -5,6 +5,7 @@ import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.IndexFactory;
 import dev.neuralsearch.core.IndexSchema;
 import dev.neuralsearch.core.ProgressListener;
+import dev.neuralsearch.core.RankFusion;
 import dev.neuralsearch.core.Reranker;
 import dev.neuralsearch.core.ScoredDocument;
 import dev.neuralsearch.core.Similarity;
@@ -219,6 +220,40 @@ public final class BeirEvaluator {
                     sum += hit / 10.0;
                 }
                 overlap = nq == 0 ? 0.0 : sum / nq;
+
+                if (index.supportsLexical()) {
+                    // the lexical route of the same index (BM25 over the same passages), then its RRF with ann
+                    for (int i = 0; i < Math.min(opts.warmupQueries(), nq); i++) {
+                        index.lexicalSearch(ds.queries().get(qids.get(i)), depth, Filter.ALL);
+                    }
+                    List<List<String>> bm25 = new ArrayList<>(nq);
+                    double[] bm25Ms = new double[nq];
+                    ProgressListener bp = ls.beginStep("bm25 search", nq);
+                    for (int i = 0; i < nq; i++) {
+                        long t0 = System.nanoTime();
+                        List<ScoredDocument> hits = index.lexicalSearch(ds.queries().get(qids.get(i)), depth,
+                                Filter.ALL);
+                        bm25Ms[i] = (System.nanoTime() - t0) / 1e6;
+                        bm25.add(ranking(hits));
+                        bp.onProgress(i + 1, nq);
+                    }
+                    ls.endStep("bm25 search");
+                    pipelines.add(pipeline("bm25", ds, qids, bm25, new double[nq], bm25Ms));
+                    List<List<String>> hybrid = new ArrayList<>(nq);
+                    double[] hybridMs = new double[nq];
+                    for (int i = 0; i < nq; i++) {
+                        long t0 = System.nanoTime();
+                        List<RankFusion.Fused<String>> fused = RankFusion.fuse(List.of(ann.get(i), bm25.get(i)), null,
+                                RankFusion.DEFAULT_K, x -> x);
+                        List<String> ids2 = new ArrayList<>(fused.size());
+                        for (RankFusion.Fused<String> f : fused) {
+                            ids2.add(f.id());
+                        }
+                        hybrid.add(ids2);
+                        hybridMs[i] = annMs[i] + bm25Ms[i] + (System.nanoTime() - t0) / 1e6;
+                    }
+                    pipelines.add(pipeline("ann+bm25 rrf", ds, qids, hybrid, encodeMs, hybridMs));
+                }
 
                 if (reranker != null) {
                     List<List<String>> rr = new ArrayList<>(nq);

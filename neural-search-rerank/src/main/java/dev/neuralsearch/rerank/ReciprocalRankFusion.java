@@ -1,12 +1,9 @@
 package dev.neuralsearch.rerank;
 
+import dev.neuralsearch.core.RankFusion;
 import dev.neuralsearch.core.ScoredDocument;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -24,6 +21,8 @@ import java.util.function.Function;
  *   <li>A route of weight 0 adds no score and no items of its own, but its ranks are still reported for
  *       the items other routes found (handy for ablations).</li>
  * </ul>
+ *
+ * <p>The arithmetic is {@link RankFusion}'s (core), which the hybrid query pipeline uses too.
  *
  * <p>Immutable and thread-safe.
  */
@@ -81,50 +80,12 @@ public final class ReciprocalRankFusion {
      */
     public <T> List<FusedResult<T>> fuse(List<? extends List<? extends T>> routes, double[] weights,
                                          Function<? super T, String> idOf) {
-        Objects.requireNonNull(routes, "routes");
-        Objects.requireNonNull(idOf, "idOf");
-        int n = routes.size();
-        double[] w = checkWeights(weights, n);
-
-        record Acc<T>(T item, int[] ranks) {
+        List<RankFusion.Fused<T>> fused = RankFusion.fuse(routes, weights, k, idOf);
+        List<FusedResult<T>> out = new ArrayList<>(fused.size());
+        for (RankFusion.Fused<T> f : fused) {
+            out.add(new FusedResult<>(f.id(), f.item(), f.score(), f.ranks()));
         }
-        Map<String, Acc<T>> byId = new HashMap<>();
-        for (int r = 0; r < n; r++) {
-            List<? extends T> route = Objects.requireNonNull(routes.get(r), () -> "route is null");
-            int rank = 0;
-            for (T item : route) {
-                rank++;
-                Objects.requireNonNull(item, "route contains a null item");
-                String id = Objects.requireNonNull(idOf.apply(item), "an item has a null id");
-                Acc<T> acc = byId.get(id);
-                if (acc == null) {
-                    acc = new Acc<>(item, new int[n]);
-                    byId.put(id, acc);
-                }
-                if (acc.ranks[r] == 0) {
-                    acc.ranks[r] = rank;
-                }
-            }
-        }
-
-        List<FusedResult<T>> fused = new ArrayList<>(byId.size());
-        for (Map.Entry<String, Acc<T>> e : byId.entrySet()) {
-            int[] ranks = e.getValue().ranks;
-            double score = 0;
-            boolean counted = false;
-            // Summed in route order so the same input always gives the same double.
-            for (int r = 0; r < n; r++) {
-                if (ranks[r] > 0 && w[r] > 0) {
-                    score += w[r] / (k + (double) ranks[r]);
-                    counted = true;
-                }
-            }
-            if (counted) {
-                fused.add(new FusedResult<>(e.getKey(), e.getValue().item, score, ranks));
-            }
-        }
-        fused.sort(ORDER);
-        return fused;
+        return out;
     }
 
     /** Turns fused documents back into {@link ScoredDocument}s whose score is the fused score. */
@@ -136,31 +97,7 @@ public final class ReciprocalRankFusion {
         return out;
     }
 
-    private static final Comparator<FusedResult<?>> ORDER =
-            Comparator.<FusedResult<?>>comparingDouble(FusedResult::score).reversed()
-                    .thenComparingInt(FusedResult::bestRank)
-                    .thenComparing(FusedResult::id);
-
     private static String documentId(ScoredDocument d) {
         return d.document().id();
-    }
-
-    private static double[] checkWeights(double[] weights, int routes) {
-        if (weights == null) {
-            double[] ones = new double[routes];
-            Arrays.fill(ones, 1.0);
-            return ones;
-        }
-        if (weights.length != routes) {
-            throw new IllegalArgumentException(
-                    weights.length + " weights given for " + routes + " routes; give one weight per route");
-        }
-        for (int r = 0; r < routes; r++) {
-            if (!Double.isFinite(weights[r]) || weights[r] < 0) {
-                throw new IllegalArgumentException(
-                        "weight of route " + r + " must be finite and >= 0, was " + weights[r]);
-            }
-        }
-        return weights.clone();
     }
 }

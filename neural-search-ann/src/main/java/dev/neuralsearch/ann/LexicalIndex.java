@@ -1,0 +1,451 @@
+package dev.neuralsearch.ann;
+
+import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.Filter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.DoublePoint;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.StringField;
+import org.apache.lucene.document.TextField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexCommit;
+import org.apache.lucene.index.IndexDeletionPolicy;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.BoostQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.MatchAllDocsQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherFactory;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.Directory;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * The lexical route of a {@link JVectorIndex}: a Lucene index in {@code <home>/lexical/} with one Lucene document
+ * per live document (id, analysed text, metadata as indexed fields). Written by the index's single writer under its
+ * lock, committed by {@link JVectorIndex} just before each manifest swap; the manifest records which Lucene commit
+ * belongs to it (see docs/hybrid.md).
+ *
+ * <p>Not thread-safe for writers (the owning index serialises them); {@link #search} may run on any thread.
+ */
+final class LexicalIndex implements AutoCloseable {
+    static final String DIR = "lexical";
+    static final String ID = "_id";
+    static final String TEXT = "text";
+    /** Live commit data key: the manifest generation a Lucene commit was made for. */
+    static final String GENERATION_KEY = "nsgen";
+    /** Lucene refuses terms above 32766 bytes; longer metadata strings are not indexed (and so never match). */
+    private static final int MAX_TERM_BYTES = 32_766;
+
+    private final Directory dir;
+    private final LexicalAnalyzer analyzerKind;
+    private final Analyzer analyzer;
+    private final KeepRecordedCommit policy;
+    private final IndexWriter writer;
+    private final SearcherManager searchers;
+    private final AtomicLong writes = new AtomicLong();
+    private volatile long refreshedWrites;
+    private boolean dirty;
+
+    /**
+     * Keeps the Lucene commit the current manifest records (so that a crash between a Lucene commit and the manifest
+     * swap can go back to it) and the newest one; deletes every other commit.
+     */
+    static final class KeepRecordedCommit extends IndexDeletionPolicy {
+        volatile String recorded;
+
+        KeepRecordedCommit(String recorded) {
+            this.recorded = recorded;
+        }
+
+        @Override
+        public void onInit(List<? extends IndexCommit> commits) {
+            // at open only the recorded commit is wanted; newer ones were never acknowledged by a manifest
+            for (IndexCommit c : commits) {
+                if (!c.getSegmentsFileName().equals(recorded)) {
+                    c.delete();
+                }
+            }
+        }
+
+        @Override
+        public void onCommit(List<? extends IndexCommit> commits) {
+            for (int i = 0; i < commits.size() - 1; i++) {
+                IndexCommit c = commits.get(i);
+                if (!c.getSegmentsFileName().equals(recorded)) {
+                    c.delete();
+                }
+            }
+        }
+    }
+
+    private LexicalIndex(Directory dir, LexicalAnalyzer kind, Analyzer analyzer, KeepRecordedCommit policy,
+                         IndexWriter writer, SearcherManager searchers) {
+        this.dir = dir;
+        this.analyzerKind = kind;
+        this.analyzer = analyzer;
+        this.policy = policy;
+        this.writer = writer;
+        this.searchers = searchers;
+    }
+
+    /**
+     * Opens the Lucene index of a home at the commit {@code recorded} names (rolling back any newer commit, which a
+     * crash left before its manifest swap), or creates an empty one when {@code recorded} is null.
+     */
+    static LexicalIndex open(Path home, Manifest.LexicalEntry recorded, LexicalAnalyzer kind, LexicalOptions o,
+                             boolean verifyChecksums) throws IOException {
+        Path path = home.resolve(DIR);
+        Files.createDirectories(path);
+        Directory dir = FSDirectory.open(path);
+        Analyzer analyzer = kind.create();
+        try {
+            String recordedName = recorded == null ? null : recorded.segmentsFile();
+            KeepRecordedCommit policy = new KeepRecordedCommit(recordedName);
+            BM25Similarity sim = new BM25Similarity(o.k1(), o.b());
+            IndexWriterConfig cfg = new IndexWriterConfig(analyzer)
+                    .setSimilarity(sim)
+                    .setIndexDeletionPolicy(policy)
+                    .setCommitOnClose(false);
+            if (recordedName == null) {
+                cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
+            } else {
+                IndexCommit commit = null;
+                if (DirectoryReader.indexExists(dir)) {
+                    for (IndexCommit c : DirectoryReader.listCommits(dir)) {
+                        if (c.getSegmentsFileName().equals(recordedName)) {
+                            commit = c;
+                        }
+                    }
+                }
+                if (commit == null) {
+                    throw new CorruptIndexException(path.resolve(recordedName),
+                            "the lexical index commit recorded in the manifest is missing");
+                }
+                cfg.setOpenMode(IndexWriterConfig.OpenMode.APPEND).setIndexCommit(commit);
+            }
+            IndexWriter writer = new IndexWriter(dir, cfg);
+            SearcherManager searchers;
+            try {
+                searchers = new SearcherManager(writer, true, false, new SearcherFactory() {
+                    @Override
+                    public IndexSearcher newSearcher(org.apache.lucene.index.IndexReader reader,
+                                                     org.apache.lucene.index.IndexReader previous) {
+                        IndexSearcher s = new IndexSearcher(reader);
+                        s.setSimilarity(sim);
+                        return s;
+                    }
+                });
+                if (verifyChecksums) {
+                    IndexSearcher s = searchers.acquire();
+                    try {
+                        for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
+                            leaf.reader().checkIntegrity();
+                        }
+                    } finally {
+                        searchers.release(s);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                writer.rollback();
+                throw e;
+            }
+            return new LexicalIndex(dir, kind, analyzer, policy, writer, searchers);
+        } catch (org.apache.lucene.index.CorruptIndexException e) {
+            analyzer.close();
+            dir.close();
+            throw new CorruptIndexException(path, "lexical index is corrupted: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            analyzer.close();
+            dir.close();
+            throw e;
+        }
+    }
+
+    LexicalAnalyzer analyzer() {
+        return analyzerKind;
+    }
+
+    /** Adds or replaces documents (by id). */
+    void update(List<Document> docs) {
+        try {
+            for (Document d : docs) {
+                writer.updateDocument(new Term(ID, d.id()), toLucene(d));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("lexical index: " + e.getMessage(), e);
+        }
+        dirty = true;
+        writes.incrementAndGet();
+    }
+
+    void delete(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        Term[] terms = ids.stream().map(id -> new Term(ID, id)).toArray(Term[]::new);
+        try {
+            writer.deleteDocuments(terms);
+        } catch (IOException e) {
+            throw new UncheckedIOException("lexical index: " + e.getMessage(), e);
+        }
+        dirty = true;
+        writes.incrementAndGet();
+    }
+
+    /** Whether there are changes since the last commit. */
+    boolean dirty() {
+        return dirty;
+    }
+
+    /**
+     * Commits the Lucene index for manifest generation {@code generation} (first half of a two-phase commit): after
+     * this the commit is durable but not yet the one the index opens at; {@link #recorded} makes it so once the
+     * manifest that names it has been swapped in.
+     */
+    Manifest.LexicalEntry commit(long generation) throws IOException {
+        writer.setLiveCommitData(Map.of(GENERATION_KEY, Long.toString(generation)).entrySet());
+        writer.commit();
+        dirty = false;
+        IndexCommit c = latestCommit();
+        long docs;
+        try (DirectoryReader r = DirectoryReader.open(c)) {
+            docs = r.numDocs();
+        }
+        return new Manifest.LexicalEntry(analyzerKind.name(), c.getSegmentsFileName(), c.getGeneration(), docs);
+    }
+
+    private IndexCommit latestCommit() throws IOException {
+        List<IndexCommit> commits = DirectoryReader.listCommits(dir);
+        return commits.get(commits.size() - 1);
+    }
+
+    /** The manifest naming {@code e} is now the commit point: older Lucene commits may go at the next commit. */
+    void recorded(Manifest.LexicalEntry e) {
+        policy.recorded = e.segmentsFile();
+    }
+
+    /** The ids of the k best documents for {@code text} among those matching {@code filter}, with BM25 scores. */
+    List<Map.Entry<String, Float>> search(String text, int k, Filter filter) {
+        Query q = buildQuery(text, filter);
+        if (q == null) {
+            return List.of();
+        }
+        try {
+            long w = writes.get();
+            if (w != refreshedWrites) {
+                searchers.maybeRefreshBlocking();
+                refreshedWrites = w;
+            }
+            IndexSearcher s = searchers.acquire();
+            try {
+                TopDocs top = s.search(q, k);
+                List<Map.Entry<String, Float>> out = new ArrayList<>(top.scoreDocs.length);
+                var stored = s.storedFields();
+                for (ScoreDoc sd : top.scoreDocs) {
+                    out.add(Map.entry(stored.document(sd.doc).get(ID), sd.score));
+                }
+                return out;
+            } finally {
+                searchers.release(s);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("lexical search failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Number of live documents the searcher sees (for tests). */
+    int liveDocuments() throws IOException {
+        searchers.maybeRefreshBlocking();
+        IndexSearcher s = searchers.acquire();
+        try {
+            return s.getIndexReader().numDocs();
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    /** Ids of all live documents (for tests and consistency checks). */
+    java.util.Set<String> ids() throws IOException {
+        searchers.maybeRefreshBlocking();
+        IndexSearcher s = searchers.acquire();
+        try {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            TopDocs all = s.search(new MatchAllDocsQuery(), Math.max(1, s.getIndexReader().numDocs()));
+            var stored = s.storedFields();
+            for (ScoreDoc sd : all.scoreDocs) {
+                ids.add(stored.document(sd.doc).get(ID));
+            }
+            return ids;
+        } finally {
+            searchers.release(s);
+        }
+    }
+
+    Query buildQuery(String text, Filter filter) {
+        Map<String, Integer> terms = new LinkedHashMap<>();
+        try (TokenStream ts = analyzer.tokenStream(TEXT, text)) {
+            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+            ts.reset();
+            while (ts.incrementToken()) {
+                terms.merge(term.toString(), 1, Integer::sum);
+            }
+            ts.end();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (terms.isEmpty()) {
+            return null;
+        }
+        BooleanQuery.Builder any = new BooleanQuery.Builder();
+        int n = 0;
+        for (Map.Entry<String, Integer> t : terms.entrySet()) {
+            if (n++ == IndexSearcher.getMaxClauseCount() - 1) {
+                break; // very long queries: the first terms decide
+            }
+            Query tq = new TermQuery(new Term(TEXT, t.getKey()));
+            // a term repeated in the query counts as often as it occurs (as Lucene's query parser does)
+            any.add(t.getValue() == 1 ? tq : new BoostQuery(tq, t.getValue()), BooleanClause.Occur.SHOULD);
+        }
+        Query textQuery = any.build();
+        if (filter == null || filter.matchesAll()) {
+            return textQuery;
+        }
+        return new BooleanQuery.Builder()
+                .add(textQuery, BooleanClause.Occur.MUST)
+                .add(toLucene(filter), BooleanClause.Occur.FILTER)
+                .build();
+    }
+
+    // ------------------------------------------------------------------------------------------------ mapping
+
+    private static String stringField(String key) {
+        return "s." + key;
+    }
+
+    private static String boolField(String key) {
+        return "b." + key;
+    }
+
+    private static String numberField(String key) {
+        return "n." + key;
+    }
+
+    static org.apache.lucene.document.Document toLucene(Document d) {
+        org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
+        doc.add(new StringField(ID, d.id(), Field.Store.YES));
+        doc.add(new TextField(TEXT, d.text() == null ? "" : d.text(), Field.Store.NO));
+        for (Map.Entry<String, Object> e : d.metadata().entrySet()) {
+            Object v = e.getValue();
+            if (v instanceof String s) {
+                if (s.getBytes(StandardCharsets.UTF_8).length <= MAX_TERM_BYTES) {
+                    doc.add(new StringField(stringField(e.getKey()), s, Field.Store.NO));
+                }
+            } else if (v instanceof Boolean b) {
+                doc.add(new StringField(boolField(e.getKey()), b.toString(), Field.Store.NO));
+            } else if (v instanceof Number num) {
+                doc.add(new DoublePoint(numberField(e.getKey()), num.doubleValue()));
+            }
+        }
+        return doc;
+    }
+
+    /** The Lucene query matching exactly the documents {@link Filter#matches} accepts. */
+    static Query toLucene(Filter f) {
+        if (f instanceof Filter.All) {
+            return new MatchAllDocsQuery();
+        } else if (f instanceof Filter.Eq eq) {
+            return valueQuery(eq.field(), eq.value());
+        } else if (f instanceof Filter.In in) {
+            BooleanQuery.Builder b = new BooleanQuery.Builder();
+            for (Object v : in.values()) {
+                b.add(valueQuery(in.field(), v), BooleanClause.Occur.SHOULD);
+            }
+            return b.build();
+        } else if (f instanceof Filter.Range r) {
+            double lo = r.minInclusive() ? r.min() : Math.nextUp(r.min());
+            double hi = r.maxInclusive() ? r.max() : Math.nextDown(r.max());
+            if (lo > hi) {
+                return new MatchNoDocsQuery();
+            }
+            return DoublePoint.newRangeQuery(numberField(r.field()), lo, hi);
+        } else if (f instanceof Filter.And and) {
+            BooleanQuery.Builder b = new BooleanQuery.Builder();
+            b.add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER);
+            for (Filter c : and.filters()) {
+                b.add(toLucene(c), BooleanClause.Occur.FILTER);
+            }
+            return b.build();
+        } else if (f instanceof Filter.Or or) {
+            if (or.filters().isEmpty()) {
+                return new MatchNoDocsQuery();
+            }
+            BooleanQuery.Builder b = new BooleanQuery.Builder();
+            for (Filter c : or.filters()) {
+                b.add(toLucene(c), BooleanClause.Occur.SHOULD);
+            }
+            return b.build();
+        } else if (f instanceof Filter.Not not) {
+            return new BooleanQuery.Builder()
+                    .add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
+                    .add(toLucene(not.filter()), BooleanClause.Occur.MUST_NOT)
+                    .build();
+        }
+        throw new IllegalArgumentException("unsupported filter " + f);
+    }
+
+    private static Query valueQuery(String field, Object v) {
+        if (v instanceof String s) {
+            return new TermQuery(new Term(stringField(field), s));
+        } else if (v instanceof Boolean b) {
+            return new TermQuery(new Term(boolField(field), b.toString()));
+        } else if (v instanceof Number n) {
+            return DoublePoint.newExactQuery(numberField(field), n.doubleValue());
+        }
+        throw new IllegalArgumentException("unsupported filter value " + v);
+    }
+
+    /** Discards uncommitted changes and closes (the index never commits on close). */
+    @Override
+    public void close() {
+        try {
+            searchers.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        try {
+            writer.rollback();
+        } catch (IOException ignored) {
+            // the next open rolls back to the recorded commit anyway
+        }
+        analyzer.close();
+        try {
+            dir.close();
+        } catch (IOException ignored) {
+            // nothing left to do
+        }
+    }
+}
