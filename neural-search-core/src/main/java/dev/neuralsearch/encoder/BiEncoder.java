@@ -110,14 +110,17 @@ public final class BiEncoder implements TextEncoder {
             throw new ModelNotFoundException("cannot load the tokenizer of model " + spec.id() + ": " + e.getMessage(), e);
         }
         this.tokenizer = tok;
-        List<OrtSession> created = new ArrayList<>();
+        List<OrtSession> created = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(options.sessions(), daemonThreads("neural-search-encoder-" + spec.id()));
         try {
             byte[] bytes = spec.model() instanceof ModelSource.File ? null : spec.model().readAllBytes();
-            for (int i = 0; i < options.sessions(); i++) {
-                created.add(bytes == null
-                        ? OnnxEnvironment.createSession(((ModelSource.File) spec.model()).path(), options.session())
-                        : OnnxEnvironment.createSession(bytes, spec.model().describe(), options.session()));
+            // The first session alone (a bad file fails once, clearly), the others in parallel.
+            created.add(newSession(bytes));
+            List<Future<?>> more = new ArrayList<>();
+            for (int i = 1; i < options.sessions(); i++) {
+                more.add(pool.submit(() -> created.add(newSession(bytes))));
             }
+            await(more);
             OrtSession first = created.get(0);
             Map<String, NodeInfo> inputs = first.getInputInfo();
             this.idsName = requireInput(inputs, "input_ids");
@@ -140,6 +143,7 @@ public final class BiEncoder implements TextEncoder {
                         + Arrays.toString(ti.getShape()) + "; expected [batch, tokens, hidden] or [batch, hidden]");
             }
         } catch (RuntimeException | OrtException e) {
+            pool.shutdownNow();
             created.forEach(BiEncoder::closeQuietly);
             tok.close();
             if (e instanceof RuntimeException re) {
@@ -149,7 +153,7 @@ public final class BiEncoder implements TextEncoder {
         }
         this.sessions = List.copyOf(created);
         this.idle = new ArrayBlockingQueue<>(sessions.size(), false, sessions);
-        this.workers = Executors.newFixedThreadPool(sessions.size(), daemonThreads("neural-search-encoder-" + spec.id()));
+        this.workers = pool;
         try {
             this.dimension = probeVocabularyAndDimension();
             this.batchInvariant = !options.deterministic() || probeBatchInvariance();
@@ -161,6 +165,12 @@ public final class BiEncoder implements TextEncoder {
                 spec.pooling(), spec.maxTokens(), sessions.size(),
                 options.deterministic() && !batchInvariant ? ", one text per run for deterministic output" : "",
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private OrtSession newSession(byte[] bytes) {
+        return bytes == null
+                ? OnnxEnvironment.createSession(((ModelSource.File) spec.model()).path(), options.session())
+                : OnnxEnvironment.createSession(bytes, spec.model().describe(), options.session());
     }
 
     private String requireInput(Map<String, NodeInfo> inputs, String name) {

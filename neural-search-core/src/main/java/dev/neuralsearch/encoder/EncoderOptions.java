@@ -9,14 +9,18 @@ import java.util.Objects;
  * @param sessions       parallel ONNX sessions (and worker threads) for bulk encoding; each holds its own
  *                       copy of the weights. Default: the number of cores.
  * @param maxBatchSize   most texts in one model run (default 16)
- * @param maxBatchTokens most padded tokens (texts x longest) in one model run (default 8192)
+ * @param maxBatchTokens most padded tokens (texts x longest) in one model run (default 1024). On CPU a
+ *                       long text runs as fast alone as in a batch (attention memory grows with
+ *                       texts x length², and big batches fall out of cache), while short texts gain from
+ *                       batching: 1024 batches 16 queries but only 2-3 abstracts. Measured in docs/encoders.md.
  * @param deterministic  when true (default), every text's vector is the one it gets when encoded alone,
  *                       whatever else is in the call. Float models are batch-invariant anyway (batched vs
  *                       alone: cosine &gt;= 0.99999), so they are batched as usual. For models whose outputs
  *                       depend on their batch companions — int8 models with dynamic activation quantization,
  *                       whose scale spans the whole padded batch (cosine 0.990-0.996 otherwise) — it means
  *                       one text per run. This is detected when the model loads. {@code false} batches
- *                       them too: faster, but a text's vector then varies slightly with its companions.
+ *                       them too: a text's vector then varies slightly with its companions (and on CPU
+ *                       it was measured no faster).
  * @param session        per-session ONNX Runtime settings (intra-op threads 1 by default: measured fastest
  *                       with one session per core)
  */
@@ -36,9 +40,9 @@ public record EncoderOptions(int sessions, int maxBatchSize, int maxBatchTokens,
         Objects.requireNonNull(session, "session");
     }
 
-    /** Sessions = cores, 16 texts / 8192 tokens per batch, deterministic, CPU with one thread per session. */
+    /** Sessions = cores, 16 texts / 1024 tokens per batch, deterministic, CPU with one thread per session. */
     public static EncoderOptions defaults() {
-        return new EncoderOptions(Runtime.getRuntime().availableProcessors(), 16, 8192, true, SessionConfig.DEFAULT);
+        return new EncoderOptions(Runtime.getRuntime().availableProcessors(), 16, 1024, true, SessionConfig.DEFAULT);
     }
 
     public EncoderOptions withSessions(int n) {

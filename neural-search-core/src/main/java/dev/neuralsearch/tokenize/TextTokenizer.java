@@ -2,6 +2,7 @@ package dev.neuralsearch.tokenize;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.util.PairList;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
@@ -195,6 +196,47 @@ public final class TextTokenizer implements AutoCloseable {
                 throw new IllegalArgumentException("cannot fit the pair into " + maxTokens + " tokens by truncating "
                         + "the second text only (is the first text too long?): " + e.getMessage(), e);
             }
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /**
+     * Tokenizes one first text against many second texts (e.g. a query and its candidate passages); only
+     * the second texts are truncated. Results in input order.
+     */
+    public List<TokenizedText> encodePairs(String first, List<String> seconds) {
+        Objects.requireNonNull(first, "first text of the pairs must not be null");
+        Objects.requireNonNull(seconds, "second texts must not be null");
+        String a = sanitize(first);
+        List<String> firsts = new ArrayList<>(seconds.size());
+        List<String> clean = new ArrayList<>(seconds.size());
+        for (int i = 0; i < seconds.size(); i++) {
+            String t = seconds.get(i);
+            if (t == null) {
+                throw new NullPointerException("second text " + i + " must not be null");
+            }
+            firsts.add(a);
+            clean.add(sanitize(t));
+        }
+        if (clean.isEmpty()) {
+            return List.of();
+        }
+        lock.readLock().lock();
+        try {
+            ensureOpen();
+            Encoding[] encodings;
+            try {
+                encodings = pair.batchEncode(new PairList<>(firsts, clean));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("cannot fit the pairs into " + maxTokens + " tokens by truncating "
+                        + "the second texts only (is the first text too long?): " + e.getMessage(), e);
+            }
+            List<TokenizedText> out = new ArrayList<>(encodings.length);
+            for (Encoding e : encodings) {
+                out.add(convert(e));
+            }
+            return out;
         } finally {
             lock.readLock().unlock();
         }

@@ -22,7 +22,6 @@ import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The fp32 encoders on real packaged models: semantics, pooling, batching, truncation, bad input. */
@@ -59,7 +58,6 @@ class BiEncoderTest {
     }
 
     @Test
-    @Tag("smoke")
     void similarEnglishSentencesScoreHigherThanUnrelatedOnes() {
         assertThat(minilm.modelId()).isEqualTo("all-minilm-l6-v2");
         assertThat(minilm.dimension()).isEqualTo(384);

@@ -98,6 +98,23 @@ class TextTokenizerTest {
     }
 
     @Test
+    void batchPairsEqualSinglePairs() {
+        List<String> passages = List.of("an answer", "", String.join(" ", Collections.nCopies(1000, "paris")));
+        List<TokenizedText> batch = bge512.encodePairs("what is the capital of france", passages);
+        assertThat(batch).hasSize(3);
+        for (int i = 0; i < passages.size(); i++) {
+            assertThat(batch.get(i)).isEqualTo(bge512.encodePair("what is the capital of france", passages.get(i)));
+        }
+        assertThat(batch.get(2).truncated()).isTrue();
+        assertThat(batch.get(2).tokenCount()).isEqualTo(512);
+        assertThat(bge512.encodePairs("q", List.of())).isEmpty();
+        List<String> withNull = new ArrayList<>(List.of("a"));
+        withNull.add(null);
+        assertThatThrownBy(() -> bge512.encodePairs("q", withNull)).isInstanceOf(NullPointerException.class)
+                .hasMessageContaining("second text 1");
+    }
+
+    @Test
     void emptyAndBlankTextGiveOnlySpecialTokens() {
         assertThat(minilm.encode("").ids()).containsExactly(CLS, SEP);
         assertThat(minilm.encode("   \t\n ").ids()).containsExactly(CLS, SEP);
