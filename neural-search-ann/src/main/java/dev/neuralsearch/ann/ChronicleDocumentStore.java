@@ -30,6 +30,7 @@ public final class ChronicleDocumentStore implements DocumentStore {
     }
 
     private static final Pattern FILE = Pattern.compile("docs-(\\d+)\\.cmap");
+    private static final String TOO_LARGE = "";
     private static final ThreadLocal<StringBuilder> BUF = ThreadLocal.withInitial(() -> new StringBuilder(1024));
 
     private final Path dir;
@@ -85,11 +86,22 @@ public final class ChronicleDocumentStore implements DocumentStore {
         String json = DocCodec.toJson(document);
         Map last = maps.get(maps.size() - 1);
         try {
-            last.map().put(key, json);
-        } catch (IllegalStateException | IllegalArgumentException full) {
-            // Chronicle Map signals a full map (or an entry too large for its chunk layout) this way: roll.
-            Map next = roll(last, json.length());
-            next.map().put(key, json);
+            putOrMarkTooLarge(last, key, json);
+        } catch (IllegalStateException full) {
+            // Chronicle Map signals a full map this way: roll to a new, bigger one
+            putOrMarkTooLarge(roll(last, json.length()), key, json);
+        }
+    }
+
+    /**
+     * A document far larger than the configured average does not fit Chronicle's chunk layout; it is then stored
+     * as an empty marker and {@link #get} answers null, so the index reads it from the segment's doc file.
+     */
+    private static void putOrMarkTooLarge(Map m, long key, String json) {
+        try {
+            m.map().put(key, json);
+        } catch (IllegalArgumentException tooLarge) {
+            m.map().put(key, TOO_LARGE);
         }
     }
 
@@ -112,7 +124,7 @@ public final class ChronicleDocumentStore implements DocumentStore {
             sb.setLength(0);
             CharSequence cs = snapshot.get(i).map().getUsing(key, sb);
             if (cs != null) {
-                return DocCodec.fromJson(cs);
+                return cs.length() == 0 ? null : DocCodec.fromJson(cs);
             }
         }
         return null;

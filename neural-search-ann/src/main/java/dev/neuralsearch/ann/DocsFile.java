@@ -54,7 +54,7 @@ final class DocsFile {
         out.write(b);
     }
 
-    @SuppressWarnings("unchecked")
+    @SuppressWarnings({"unchecked", "rawtypes"})
     static Loaded readIndex(Path file, int expectedCount) throws IOException {
         try (InputStream is = Files.newInputStream(file);
              DataInputStream in = new DataInputStream(new BufferedInputStream(is, 1 << 16))) {

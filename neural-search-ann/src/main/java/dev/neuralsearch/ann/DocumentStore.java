@@ -23,7 +23,7 @@ public interface DocumentStore extends AutoCloseable {
 
     void put(long key, Document document);
 
-    /** The document, or null when absent. */
+    /** The document, or null when absent or not kept by this store (callers then read the segment doc file). */
     Document get(long key);
 
     void remove(long key);

@@ -78,6 +78,12 @@ public final class JVectorIndex implements VectorIndex {
     private Manifest manifest;
     private volatile boolean closed;
     private int pendingDeletes;
+    /** Next segment id; ids are never reused within a process (leftovers of failed writes are not overwritten). */
+    private int nextSegmentId;
+    /** Segment ids referenced by the last committed manifest. */
+    private volatile Set<Integer> committedIds = new HashSet<>();
+    /** Merged-away segments that searches may still read: their files and store entries wait for them. */
+    private final Set<Integer> retiredOpen = ConcurrentHashMap.newKeySet();
 
     /** An immutable view for readers: segments and the current write buffer, reference counted. */
     private static final class State {
@@ -137,6 +143,10 @@ public final class JVectorIndex implements VectorIndex {
         this.store = store;
         this.pool = new ForkJoinPool(options.effectiveBuildThreads());
         this.state = new State(segments, new WriteBuffer());
+        this.nextSegmentId = manifest.nextSegmentId();
+        for (Manifest.SegmentEntry e : manifest.segments()) {
+            committedIds.add(e.id());
+        }
         for (Segment s : segments) {
             s.release(); // the state now holds them
         }
@@ -361,6 +371,25 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
+    /** Cleanup of a merged-away segment once no search uses it any more. */
+    private void retire(Segment v) {
+        if (!closed) {
+            for (int i = 0; i < v.count; i++) {
+                store.remove(DocumentStore.key(v.id, i));
+            }
+        }
+        // only this segment's own files: a commit may be writing new ones right now
+        String prefix = String.format("seg-%08d", v.id);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(home, prefix + "*")) {
+            for (Path p : ds) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException ignored) {
+            // deleted at the next open
+        }
+        retiredOpen.remove(v.id);
+    }
+
     private void deleteUnreferencedFiles() {
         Set<String> referenced = new HashSet<>();
         for (Manifest.SegmentEntry e : manifest.segments()) {
@@ -373,7 +402,7 @@ public final class JVectorIndex implements VectorIndex {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(home)) {
             for (Path p : ds) {
                 String name = p.getFileName().toString();
-                if (OWN_FILE.matcher(name).matches() && !referenced.contains(name)) {
+                if (OWN_FILE.matcher(name).matches() && !referenced.contains(name) && !retired(name)) {
                     try {
                         Files.deleteIfExists(p);
                     } catch (IOException ignored) {
@@ -384,6 +413,13 @@ public final class JVectorIndex implements VectorIndex {
         } catch (IOException ignored) {
             // best effort
         }
+    }
+
+    private boolean retired(String fileName) {
+        if (retiredOpen.isEmpty() || !fileName.startsWith("seg-")) {
+            return false;
+        }
+        return retiredOpen.contains(Integer.parseInt(fileName.substring(4, 12)));
     }
 
     static VectorSimilarityFunction toJVector(Similarity s) {
@@ -448,9 +484,40 @@ public final class JVectorIndex implements VectorIndex {
                     kill(old, s);
                 }
             }
+            if (s.buffer.size() >= options.maxBufferedDocs()) {
+                flush();
+            }
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Writes the buffered documents as a graph segment that searches use at once but that only the next commit
+     * makes durable (a crash drops it; its files are then unreferenced and deleted at open).
+     */
+    private void flush() {
+        State s = state;
+        List<WriteBuffer.Entry> live = s.buffer.live();
+        if (live.isEmpty()) {
+            publish(new State(s.segments, new WriteBuffer()));
+            return;
+        }
+        Segment newSeg;
+        try {
+            newSeg = writeSegment(nextSegmentId++, live.stream().map(x -> x.doc).toList(),
+                    live.stream().<VectorFloat<?>>map(x -> x.vector).toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException("flushing buffered documents failed; they stay buffered: "
+                    + e.getMessage(), e);
+        }
+        for (int i = 0; i < live.size(); i++) {
+            locations.put(live.get(i).doc.id(), DocumentStore.key(newSeg.id, i));
+        }
+        List<Segment> segs = new ArrayList<>(s.segments);
+        segs.add(newSeg);
+        publish(new State(segs, new WriteBuffer()));
+        newSeg.release();
     }
 
     /** Adds or replaces one document. */
@@ -564,41 +631,43 @@ public final class JVectorIndex implements VectorIndex {
     private void doCommit(Map<String, String> userData) {
         State s = state;
         List<WriteBuffer.Entry> live = s.buffer.live();
-        boolean tombstonesChanged = false;
+        boolean changed = false;
         for (Segment seg : s.segments) {
-            tombstonesChanged |= seg.deleted.cardinality() != seg.persistedTombstones;
+            changed |= seg.deleted.cardinality() != seg.persistedTombstones || !committedIds.contains(seg.id);
         }
-        if (live.isEmpty() && !tombstonesChanged && s.buffer.size() == 0
+        if (live.isEmpty() && !changed && s.buffer.size() == 0
                 && (userData == null || userData.equals(manifest.userData()))) {
             return;
         }
         long gen = manifest.generation() + 1;
         List<Manifest.SegmentEntry> entries = new ArrayList<>();
-        Map<Segment, Integer> newTombstones = new HashMap<>();
+        Map<Segment, Manifest.SegmentEntry> newEntries = new HashMap<>();
         Segment newSeg = null;
-        int nextId = manifest.nextSegmentId();
         try {
             for (Segment seg : s.segments) {
-                Manifest.SegmentEntry e = entryOf(seg.id);
+                Manifest.SegmentEntry e = seg.entry;
                 int card = seg.deleted.cardinality();
                 if (card != seg.persistedTombstones) {
                     String name = String.format("seg-%08d-g%d.del", seg.id, gen);
                     Path file = home.resolve(name);
                     Segment.writeTombstones(file, seg.deleted.snapshotWords(), seg.count);
                     e = e.withTombstones(name, Files.size(file), FileUtil.crc32(file), card);
-                    newTombstones.put(seg, card);
+                    newEntries.put(seg, e);
                 }
                 entries.add(e);
             }
             if (!live.isEmpty()) {
-                int segId = nextId++;
-                newSeg = writeSegment(segId, live.stream().map(x -> x.doc).toList(),
+                newSeg = writeSegment(nextSegmentId++, live.stream().map(x -> x.doc).toList(),
                         live.stream().<VectorFloat<?>>map(x -> x.vector).toList());
                 entries.add(newSeg.entry);
             }
-            Manifest m = manifest.next(entries, nextId, userData == null ? manifest.userData() : userData);
+            Manifest m = manifest.next(entries, nextSegmentId, userData == null ? manifest.userData() : userData);
             m.write(home); // the commit point
             manifest = m;
+            committedIds = new HashSet<>();
+            for (Manifest.SegmentEntry e : entries) {
+                committedIds.add(e.id());
+            }
         } catch (IOException | RuntimeException e) {
             if (newSeg != null) {
                 newSeg.release();
@@ -607,7 +676,10 @@ public final class JVectorIndex implements VectorIndex {
                     + "changes, which a later commit may retry: " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
         }
-        newTombstones.forEach((seg, card) -> seg.persistedTombstones = card);
+        newEntries.forEach((seg, e) -> {
+            seg.entry = e;
+            seg.persistedTombstones = e.tombstones();
+        });
         pendingDeletes = 0;
         List<Segment> segs = new ArrayList<>(s.segments);
         if (newSeg != null) {
@@ -627,19 +699,17 @@ public final class JVectorIndex implements VectorIndex {
     private Segment writeSegment(int segId, List<Document> docs, List<VectorFloat<?>> vectors) throws IOException {
         Manifest.SegmentEntry e = SegmentWriter.write(home, segId, docs, vectors, schema.dimension(), vsf, options,
                 pool);
-        for (int i = 0; i < docs.size(); i++) {
-            store.put(DocumentStore.key(segId, i), docs.get(i));
-        }
-        return Segment.open(home, e, false);
-    }
-
-    private Manifest.SegmentEntry entryOf(int segId) {
-        for (Manifest.SegmentEntry e : manifest.segments()) {
-            if (e.id() == segId) {
-                return e;
+        try {
+            for (int i = 0; i < docs.size(); i++) {
+                store.put(DocumentStore.key(segId, i), docs.get(i));
             }
+            return Segment.open(home, e, false);
+        } catch (RuntimeException ex) {
+            for (int i = 0; i < docs.size(); i++) {
+                store.remove(DocumentStore.key(segId, i));
+            }
+            throw ex;
         }
-        throw new IllegalStateException("segment " + segId + " not in manifest");
     }
 
     private void publish(State next) {
@@ -660,19 +730,28 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
+    /**
+     * Tiered policy: when a commit leaves more than {@code maxSegments} segments, the smallest half of them are
+     * merged (so big segments are not rewritten at every trigger); a segment whose dead fraction exceeds
+     * {@code maxTombstoneRatio} is rewritten (merged with the others picked) to drop its dead entries.
+     */
     private void maybeCompact() {
-        List<Segment> segs = state.segments;
-        long total = 0;
-        long dead = 0;
-        for (Segment s : segs) {
-            total += s.count;
-            dead += s.persistedTombstones;
+        List<Segment> segs = new ArrayList<>(state.segments);
+        Set<Segment> victims = new java.util.LinkedHashSet<>();
+        if (options.maxTombstoneRatio() > 0) {
+            for (Segment s : segs) {
+                if (s.persistedTombstones > 0 && (double) s.persistedTombstones / s.count > options.maxTombstoneRatio()) {
+                    victims.add(s);
+                }
+            }
         }
-        boolean tooMany = options.maxSegments() > 0 && segs.size() > options.maxSegments();
-        boolean tooDead = options.maxTombstoneRatio() > 0 && total > 0 && dead > 0
-                && (double) dead / total > options.maxTombstoneRatio();
-        if (tooMany || tooDead) {
-            doCompact(segs);
+        if (options.maxSegments() > 0 && segs.size() > options.maxSegments()) {
+            segs.sort(java.util.Comparator.comparingInt(Segment::liveCount));
+            int merge = Math.max(2, segs.size() - options.maxSegments() / 2);
+            victims.addAll(segs.subList(0, Math.min(merge, segs.size())));
+        }
+        if (!victims.isEmpty()) {
+            doCompact(new ArrayList<>(victims));
         }
     }
 
@@ -685,31 +764,32 @@ public final class JVectorIndex implements VectorIndex {
         List<VectorFloat<?>> vectors = new ArrayList<>();
         for (Segment s : victims) {
             victimIds.add(s.id);
-            for (int i = 0; i < s.count; i++) {
-                if (s.deleted.get(i)) {
-                    continue;
-                }
+            s.forEachLive((i, v) -> {
                 Document d = store.get(DocumentStore.key(s.id, i));
                 docs.add(d != null ? d : s.readDocument(i));
-                vectors.add(VTS.createFloatVector(s.vector(i)));
-            }
+                vectors.add(v);
+            });
         }
-        int nextId = manifest.nextSegmentId();
         Segment newSeg = null;
         try {
+            // called right after a commit: every segment of the snapshot is committed
             List<Manifest.SegmentEntry> entries = new ArrayList<>();
-            for (Manifest.SegmentEntry e : manifest.segments()) {
-                if (!victimIds.contains(e.id())) {
-                    entries.add(e);
+            for (Segment seg : state.segments) {
+                if (!victimIds.contains(seg.id)) {
+                    entries.add(seg.entry);
                 }
             }
             if (!docs.isEmpty()) {
-                newSeg = writeSegment(nextId++, docs, vectors);
+                newSeg = writeSegment(nextSegmentId++, docs, vectors);
                 entries.add(newSeg.entry);
             }
-            Manifest m = manifest.next(entries, nextId, manifest.userData());
+            Manifest m = manifest.next(entries, nextSegmentId, manifest.userData());
             m.write(home);
             manifest = m;
+            committedIds = new HashSet<>();
+            for (Manifest.SegmentEntry e : entries) {
+                committedIds.add(e.id());
+            }
         } catch (IOException | RuntimeException e) {
             if (newSeg != null) {
                 newSeg.release();
@@ -730,14 +810,13 @@ public final class JVectorIndex implements VectorIndex {
             }
             segs.add(newSeg);
         }
+        for (Segment v : victims) {
+            retiredOpen.add(v.id);
+            v.onClose = () -> retire(v);
+        }
         publish(new State(segs, s.buffer));
         if (newSeg != null) {
             newSeg.release();
-        }
-        for (Segment v : victims) {
-            for (int i = 0; i < v.count; i++) {
-                store.remove(DocumentStore.key(v.id, i));
-            }
         }
         deleteUnreferencedFiles();
     }
@@ -802,7 +881,7 @@ public final class JVectorIndex implements VectorIndex {
             List<Candidates.Candidate> all = new ArrayList<>();
             for (Segment seg : s.segments) {
                 Candidates c = new Candidates(k);
-                FixedBitSet accept = f.matchesAll() ? null : seg.matching(f);
+                FixedBitSet accept = f.matchesAll() ? null : seg.match(f).bits();
                 seg.exact(q, k, accept, vsf, c);
                 all.addAll(c.toList());
             }
@@ -892,8 +971,16 @@ public final class JVectorIndex implements VectorIndex {
         State s = acquire();
         try {
             long tomb = 0;
+            long flushed = 0;
+            int committedSegments = 0;
+            Set<Integer> committed = committedIds;
             for (Segment seg : s.segments) {
                 tomb += seg.deleted.cardinality();
+                if (!committed.contains(seg.id)) {
+                    flushed += seg.liveCount();
+                } else {
+                    committedSegments++;
+                }
             }
             long bytes = 0;
             try (Stream<Path> files = Files.walk(home)) {
@@ -907,7 +994,7 @@ public final class JVectorIndex implements VectorIndex {
             } catch (IOException | UncheckedIOException ignored) {
                 // files may vanish during compaction
             }
-            return new IndexStats(locations.size(), s.segments.size(), tomb, bytes, s.buffer.liveCount());
+            return new IndexStats(locations.size(), committedSegments, tomb, bytes, s.buffer.liveCount() + flushed);
         } finally {
             s.release();
         }

@@ -8,7 +8,9 @@ package dev.neuralsearch.ann;
  * @param overquery default rerank factor: the approximate pass gathers {@code k * overquery} candidates that are
  *                  rescored exactly (also the search beam), default 10
  * @param pqThreshold segments with at least this many vectors get FusedPQ codes for the approximate pass;
- *                    smaller ones are searched with exact inline vectors only, default 2048
+ *                    smaller ones are traversed with exact scores from their inline vectors, default 1,000,000
+ *                    (measured: while the vectors fit in the page cache, exact traversal gives better recall at
+ *                    the same speed and half the disk; see docs/index.md)
  * @param pqSubspaces PQ subspaces (bytes per vector); 0 = dimension / 8
  * @param filterBruteForceLimit when a filter matches at most this many documents of a segment, that segment is
  *                              scanned exactly instead of searched through the graph, default 2048
@@ -18,14 +20,17 @@ package dev.neuralsearch.ann;
  * @param maxTombstoneRatio automatic compaction when this fraction of stored entries is dead (0 = never), default 0.3
  * @param buildThreads threads for graph construction and PQ encoding; 0 = available processors
  * @param verifyChecksums verify the CRC32 of every segment file when opening, default true
+ * @param maxBufferedDocs when this many documents are buffered (searched by brute force) since the last commit or
+ *                        flush, they are written as a graph segment that is searchable but not yet committed (it
+ *                        becomes part of the next commit; a crash drops it), default 20,000
  */
 public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery, int pqThreshold, int pqSubspaces,
                                   int filterBruteForceLimit, long expectedDocuments, int averageDocumentBytes,
                                   int maxSegments, double maxTombstoneRatio, int buildThreads,
-                                  boolean verifyChecksums) {
+                                  boolean verifyChecksums, int maxBufferedDocs) {
 
     public static final JVectorIndexOptions DEFAULT =
-            new JVectorIndexOptions(32, 100, 10f, 2048, 0, 2048, 100_000, 512, 8, 0.3, 0, true);
+            new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 100_000, 512, 8, 0.3, 0, true, 20_000);
 
     public JVectorIndexOptions {
         if (maxDegree < 2) {
@@ -41,7 +46,8 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
             throw new IllegalArgumentException("pqThreshold must be >= 256 (PQ trains 256 centroids), was " + pqThreshold);
         }
         if (pqSubspaces < 0 || filterBruteForceLimit < 0 || expectedDocuments < 1 || averageDocumentBytes < 1
-                || maxSegments < 0 || maxTombstoneRatio < 0 || maxTombstoneRatio > 1 || buildThreads < 0) {
+                || maxSegments < 0 || maxTombstoneRatio < 0 || maxTombstoneRatio > 1 || buildThreads < 0
+                || maxBufferedDocs < 1) {
             throw new IllegalArgumentException("invalid index options: " + this);
         }
     }
@@ -52,62 +58,67 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
 
     public JVectorIndexOptions withMaxDegree(int v) {
         return new JVectorIndexOptions(v, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withBeamWidth(int v) {
         return new JVectorIndexOptions(maxDegree, v, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withOverquery(float v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, v, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withPqThreshold(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, v, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withPqSubspaces(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, v, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withFilterBruteForceLimit(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, v,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withExpectedDocuments(long v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withAverageDocumentBytes(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums);
+                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withMaxSegments(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums);
+                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withMaxTombstoneRatio(double v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums);
+                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withBuildThreads(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs);
     }
 
     public JVectorIndexOptions withVerifyChecksums(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs);
+    }
+
+    public JVectorIndexOptions withMaxBufferedDocs(int v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v);
     }
 
     public int effectiveBuildThreads() {

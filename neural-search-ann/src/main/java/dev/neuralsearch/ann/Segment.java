@@ -37,7 +37,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Segment {
     private static final byte[] DEL_MAGIC = "NSDEL001".getBytes(StandardCharsets.US_ASCII);
 
-    final Manifest.SegmentEntry entry;
+    /** The segment's manifest entry as of the last commit that included it (or as written, before that). */
+    volatile Manifest.SegmentEntry entry;
     final int id;
     final int count;
     final String[] ids;
@@ -50,6 +51,11 @@ final class Segment {
     final OnDiskGraphIndex graph;
     private final Path docsPath;
     private final AtomicInteger refs = new AtomicInteger(1);
+    /** Runs after the segment is closed (cleanup of a merged-away segment: store entries and files). */
+    volatile Runnable onClose;
+    /** Reusable searchers (each owns a view/reader); borrowed per query, closed with the segment. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<GraphSearcher> searchers =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
                     OnDiskGraphIndex graph, Path docsPath) {
@@ -175,12 +181,24 @@ final class Segment {
 
     void release() {
         if (refs.decrementAndGet() == 0) {
+            GraphSearcher gs;
+            while ((gs = searchers.poll()) != null) {
+                closeQuietly(gs);
+            }
             try {
                 graph.close();
             } catch (IOException ignored) {
                 // nothing useful to do
             }
             closeQuietly(readers);
+            Runnable r = onClose;
+            if (r != null) {
+                try {
+                    r.run();
+                } catch (RuntimeException ignored) {
+                    // leftovers are removed at the next open
+                }
+            }
         }
     }
 
@@ -198,15 +216,29 @@ final class Segment {
         return count - deleted.cardinality();
     }
 
-    /** Accepted ordinals for a filter: live and matching. Null filter bitset = no filter. */
-    FixedBitSet matching(Filter filter) {
-        FixedBitSet bits = new FixedBitSet(count);
-        for (int i = 0; i < count; i++) {
-            if (!deleted.get(i) && filter.matches(metadata[i])) {
-                bits.set(i);
+    /** Ordinals whose (immutable) metadata match a filter, dead or alive; cached per segment by filter value. */
+    record Match(FixedBitSet bits, int cardinality) {
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<Filter, Match> filterCache =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    Match match(Filter filter) {
+        Match m = filterCache.get(filter);
+        if (m == null) {
+            FixedBitSet bits = new FixedBitSet(count);
+            for (int i = 0; i < count; i++) {
+                if (filter.matches(metadata[i])) {
+                    bits.set(i);
+                }
             }
+            m = new Match(bits, bits.cardinality());
+            if (filterCache.size() >= 256) {
+                filterCache.clear(); // crude bound; a hot filter is recomputed once
+            }
+            filterCache.put(filter, m);
         }
-        return bits;
+        return m;
     }
 
     /** Collects up to k candidates of this segment into {@code out}. */
@@ -216,18 +248,21 @@ final class Segment {
         if (filter.matchesAll()) {
             accept = deleted.isEmpty() ? Bits.ALL : (Bits) ord -> !deleted.get(ord);
         } else {
-            FixedBitSet m = matching(filter);
-            int c = m.cardinality();
-            if (c == 0) {
+            Match m = match(filter);
+            if (m.cardinality() == 0) {
                 return;
             }
-            if (c <= bruteForceLimit) {
-                exact(q, k, m, vsf, out);
+            if (m.cardinality() <= bruteForceLimit) {
+                exact(q, k, m.bits(), vsf, out);
                 return;
             }
-            accept = m;
+            FixedBitSet bits = m.bits();
+            accept = deleted.isEmpty() ? bits : (Bits) ord -> bits.get(ord) && !deleted.get(ord);
         }
-        try (GraphSearcher searcher = new GraphSearcher(graph)) {
+        GraphSearcher pooled = searchers.poll();
+        GraphSearcher searcher = pooled != null ? pooled : new GraphSearcher(graph);
+        boolean ok = false;
+        try {
             var view = (ImmutableGraphIndex.ScoringView) searcher.getView();
             ScoreFunction.ExactScoreFunction reranker = view.rerankerFor(q, vsf);
             DefaultSearchScoreProvider ssp = entry.pq()
@@ -237,12 +272,17 @@ final class Segment {
             for (SearchResult.NodeScore ns : r.getNodes()) {
                 out.offer(ns.score, id, ns.node, ids[ns.node], null);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            ok = true;
+        } finally {
+            if (ok && searchers.size() < 64) {
+                searchers.offer(searcher);
+            } else {
+                closeQuietly(searcher);
+            }
         }
     }
 
-    /** Exact scan over accepted ordinals (all live ones when {@code accept} is null). */
+    /** Exact scan over live ordinals, restricted to {@code accept} unless it is null. */
     void exact(VectorFloat<?> q, int k, FixedBitSet accept, VectorSimilarityFunction vsf, Candidates out) {
         try (var view = graph.getView()) {
             ScoreFunction.ExactScoreFunction sf = ((ImmutableGraphIndex.ScoringView) view).rerankerFor(q, vsf);
@@ -255,7 +295,9 @@ final class Segment {
                 }
             } else {
                 for (int i = accept.nextSetBit(0); i >= 0 && i < count; i = i + 1 < count ? accept.nextSetBit(i + 1) : -1) {
-                    local.offer(sf.similarityTo(i), id, i, ids[i], null);
+                    if (!deleted.get(i)) {
+                        local.offer(sf.similarityTo(i), id, i, ids[i], null);
+                    }
                 }
             }
             local.drainTo(out);
@@ -264,9 +306,23 @@ final class Segment {
         }
     }
 
+    /** Visits live ordinals with a heap copy of their vector (compaction). */
+    void forEachLive(java.util.function.BiConsumer<Integer, VectorFloat<?>> action) {
+        try (var view = graph.getView()) {
+            OnDiskGraphIndex.View v = view;
+            for (int i = 0; i < count; i++) {
+                if (!deleted.get(i)) {
+                    action.accept(i, v.getVector(i).copy());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     float[] vector(int ord) {
         try (var view = graph.getView()) {
-            VectorFloat<?> v = ((OnDiskGraphIndex.View) view).getVector(ord);
+            VectorFloat<?> v = view.getVector(ord);
             float[] f = new float[v.length()];
             for (int i = 0; i < f.length; i++) {
                 f[i] = v.get(i);

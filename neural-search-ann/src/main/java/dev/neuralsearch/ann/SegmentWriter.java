@@ -44,6 +44,9 @@ final class SegmentWriter {
 
     static volatile BuildTimes lastTimes;
 
+    // The explicit GraphIndexBuilder constructor is deprecated in JVector 4 in favour of a builder that cannot set
+    // addHierarchy/refineFinalGraph; we keep the explicit, measured settings.
+    @SuppressWarnings("deprecation")
     static Manifest.SegmentEntry write(Path home, int id, List<Document> docs, List<VectorFloat<?>> vectors,
                                        int dim, VectorSimilarityFunction vsf, JVectorIndexOptions o,
                                        ForkJoinPool pool) throws IOException {
@@ -70,7 +73,7 @@ final class SegmentWriter {
                 int m = o.pqSubspaces() > 0 ? o.pqSubspaces() : Math.max(1, dim / 8);
                 ProductQuantization pqz = ProductQuantization.compute(ravv, Math.min(m, dim), 256,
                         vsf == VectorSimilarityFunction.EUCLIDEAN);
-                pqv = (PQVectors) pqz.encodeAll(ravv, pool);
+                pqv = pqz.encodeAll(ravv, pool);
                 b.with(new FusedPQ(graph.maxDegree(), pqz));
                 tPq = System.nanoTime() - p0;
             }

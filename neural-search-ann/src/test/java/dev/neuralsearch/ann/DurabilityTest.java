@@ -132,7 +132,8 @@ class DurabilityTest {
                 index.add(docs("p" + s + "-", 20), vectors(tv, 20));
                 index.commit();
             }
-            assertThat(index.stats().segments()).isEqualTo(1);
+            // 4 segments > 3: the 3 smallest are merged
+            assertThat(index.stats().segments()).isEqualTo(2);
             assertThat(index.stats().documents()).isEqualTo(80);
         }
     }
@@ -170,6 +171,28 @@ class DurabilityTest {
         try (ChronicleDocumentStore store = new ChronicleDocumentStore(home.resolve("store"), 1024, 64)) {
             assertThat(store.size()).isEqualTo(20_000);
             assertThat(store.get(DocumentStore.key(1, 12_345)).id()).isEqualTo("id12345");
+        }
+    }
+
+    @Test
+    void storeTakesDocumentsFarLargerThanTheAverage() {
+        try (ChronicleDocumentStore store = new ChronicleDocumentStore(home.resolve("store"), 1024, 256)) {
+            String big = "y".repeat(1_000_000);
+            store.put(DocumentStore.key(1, 0), new Document("big", big));
+            store.put(DocumentStore.key(1, 1), new Document("small", "s"));
+            assertThat(store.get(DocumentStore.key(1, 0))).isNull(); // not kept: read from the segment file
+            assertThat(store.get(DocumentStore.key(1, 1)).text()).isEqualTo("s");
+            assertThat(store.size()).isEqualTo(2);
+        }
+        TestVectors tv = new TestVectors(JVectorIndexTest.DIM, 13);
+        Path h = home.resolve("index");
+        float[] v = tv.next();
+        try (JVectorIndex index = JVectorIndex.open(h, SCHEMA)) {
+            index.add(new Document("big", "z".repeat(2_000_000)), v);
+            index.add(new Document("small", "s"), tv.next());
+            index.commit();
+            assertThat(index.get("big").orElseThrow().text()).hasSize(2_000_000);
+            assertThat(index.search(v, 1, Filter.ALL).get(0).document().text()).hasSize(2_000_000);
         }
     }
 

@@ -204,7 +204,7 @@ class JVectorIndexTest {
         var factory = JVectorIndex.at(home).maxDegree(16).overquery(5);
         try (var index = factory.open(SCHEMA)) {
             assertThat(index.schema()).isEqualTo(SCHEMA);
-            assertThat(((JVectorIndex) index).options().maxDegree()).isEqualTo(16);
+            assertThat(index.options().maxDegree()).isEqualTo(16);
         }
     }
 
@@ -226,6 +226,49 @@ class JVectorIndexTest {
                             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("zeros");
                 }
             }
+        }
+    }
+
+    @Test
+    void largeBuffersAreFlushedToUncommittedSegments() throws Exception {
+        TestVectors tv = new TestVectors(DIM, 8);
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withMaxBufferedDocs(100);
+        List<float[]> vecs = vectors(tv, 250);
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, o)) {
+            index.add(docs("a", 10), vecs.subList(0, 10));
+            index.commit();
+            for (int b = 0; b < 4; b++) {
+                index.add(docs("b" + b + "-", 60), vecs.subList(10 + b * 60, 70 + b * 60));
+            }
+            // 240 uncommitted: two flushed segments of 120 and a buffer of 0 (flush at >= 100)
+            assertThat(index.stats().uncommitted()).isEqualTo(240);
+            assertThat(index.stats().segments()).isEqualTo(1); // committed ones
+            try (var files = java.nio.file.Files.list(home)) {
+                assertThat(files.filter(p -> p.toString().endsWith(".graph"))).hasSize(3);
+            }
+            assertThat(index.search(vecs.get(100), 1, Filter.ALL).get(0).document().id()).isEqualTo("b1-30");
+            index.delete(List.of("b0-0"));
+            index.add(Document.of("b0-1", "updated", Map.of()), vecs.get(11));
+        }
+        // closed without commit: flushed segments are dropped, their files deleted
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, o)) {
+            assertThat(index.stats().documents()).isEqualTo(10);
+            try (var files = java.nio.file.Files.list(home)) {
+                assertThat(files.filter(p -> p.toString().endsWith(".graph"))).hasSize(1);
+            }
+            for (int b = 0; b < 4; b++) {
+                index.add(docs("b" + b + "-", 60), vecs.subList(10 + b * 60, 70 + b * 60));
+            }
+            index.delete(List.of("b0-0"));
+            index.add(Document.of("b0-1", "updated", Map.of()), vecs.get(11));
+            index.commit();
+        }
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, o)) {
+            assertThat(index.stats().documents()).isEqualTo(249);
+            assertThat(index.stats().uncommitted()).isZero();
+            assertThat(index.get("b0-0")).isEmpty();
+            assertThat(index.get("b0-1").orElseThrow().text()).isEqualTo("updated");
+            assertThat(ids(index.exactSearch(vecs.get(11), 300, Filter.ALL))).hasSize(249).doesNotHaveDuplicates();
         }
     }
 

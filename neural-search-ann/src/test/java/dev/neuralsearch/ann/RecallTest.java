@@ -49,4 +49,32 @@ class RecallTest {
             assertThat(sumFiltered / queries).isGreaterThanOrEqualTo(0.95);
         }
     }
+
+    /** The FusedPQ path (approximate traversal + exact rerank) on 5k vectors: guards it against regressions. */
+    @Test
+    void recallWithFusedPq() {
+        int n = 5_000;
+        int dim = 384;
+        TestVectors tv = new TestVectors(dim, 64, 0.06f, 9);
+        IndexSchema schema = new IndexSchema("synthetic", dim, Similarity.DOT_PRODUCT);
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withOverquery(20);
+        try (JVectorIndex index = JVectorIndex.open(home, schema, o)) {
+            List<Document> docs = new ArrayList<>(n);
+            List<float[]> vecs = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                docs.add(new Document("v" + i, ""));
+                vecs.add(tv.next());
+            }
+            index.add(docs, vecs);
+            index.commit();
+            double sum = 0;
+            int queries = 100;
+            for (int q = 0; q < queries; q++) {
+                float[] query = tv.next();
+                sum += TestVectors.recall(index.search(query, 10, Filter.ALL), index.exactSearch(query, 10, Filter.ALL));
+            }
+            System.out.printf("FusedPQ (48 B) rerank k 200 recall@10 %.4f%n", sum / queries);
+            assertThat(sum / queries).isGreaterThanOrEqualTo(0.95);
+        }
+    }
 }

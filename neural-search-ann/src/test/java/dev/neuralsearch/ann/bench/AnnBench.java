@@ -49,11 +49,12 @@ public final class AnnBench {
         TestVectors tv = new TestVectors(dim, clusters, spread, 42);
         IndexSchema schema = new IndexSchema("bench", dim, Similarity.DOT_PRODUCT);
         JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withBuildThreads(threads).withExpectedDocuments(n)
-                .withMaxSegments(0).withAverageDocumentBytes(64)
+                .withMaxSegments(0).withAverageDocumentBytes(64).withMaxBufferedDocs(Integer.MAX_VALUE)
                 .withPqSubspaces(Integer.parseInt(a.getOrDefault("pq", "0")))
+                .withPqThreshold(Integer.parseInt(a.getOrDefault("pqmin", String.valueOf(JVectorIndexOptions.DEFAULT.pqThreshold()))))
                 .withMaxDegree(Integer.parseInt(a.getOrDefault("degree", "32")));
-        System.out.printf("AnnBench n=%d dim=%d clusters=%d spread=%.3f pq=%d degree=%d threads=%d batch=%d java=%s cores=%d%n", n, dim,
-                clusters, spread, o.pqSubspaces(), o.maxDegree(), o.effectiveBuildThreads(), batch, Runtime.version(),
+        System.out.printf("AnnBench n=%d dim=%d clusters=%d spread=%.3f pq=%d pqmin=%d degree=%d threads=%d batch=%d java=%s cores=%d%n", n, dim,
+                clusters, spread, o.pqSubspaces(), o.pqThreshold(), o.maxDegree(), o.effectiveBuildThreads(), batch, Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
         long t0 = System.nanoTime();
         try (JVectorIndex index = JVectorIndex.open(dir, schema, o)) {
@@ -65,7 +66,23 @@ public final class AnnBench {
                     docs.add(Document.of("v" + i, "document " + i, Map.of("bucket", i % 10)));
                     vecs.add(tv.next());
                 }
-                index.add(docs, vecs);
+                if (start == 0) {
+                    int first = Math.min(docs.size(), 20_000);
+                    index.add(docs.subList(0, first), vecs.subList(0, first));
+                    for (int i = 0; i < 10; i++) {
+                        index.search(tv.next(), 10, Filter.ALL); // warm-up
+                    }
+                    int bq = 50;
+                    long b0 = System.nanoTime();
+                    for (int i = 0; i < bq; i++) {
+                        index.search(tv.next(), 10, Filter.ALL);
+                    }
+                    System.out.printf("uncommitted buffer of %d (brute force): %.0f QPS%n", first,
+                            bq / ((System.nanoTime() - b0) / 1e9));
+                    index.add(docs.subList(first, docs.size()), vecs.subList(first, vecs.size()));
+                } else {
+                    index.add(docs, vecs);
+                }
                 long c0 = System.nanoTime();
                 index.commit();
                 System.out.printf("commit of %d vectors: %.1f s (%s)%n", end - start, (System.nanoTime() - c0) / 1e9,
@@ -101,14 +118,46 @@ public final class AnnBench {
                 System.out.printf("overquery %-4s (rerank k %d): recall@10 %.4f, %.0f QPS single-thread%n", ov,
                         (int) Math.ceil(10 * over), recall / queries, queries / secs);
             }
+            Filter f = Filter.eq("bucket", 3);
+            List<List<ScoredDocument>> ftruth = new ArrayList<>();
+            for (float[] q : qs) {
+                ftruth.add(index.exactSearch(q, 10, f));
+            }
             double fr = 0;
             long f0 = System.nanoTime();
-            Filter f = Filter.eq("bucket", 3);
             for (int i = 0; i < queries; i++) {
-                fr += TestVectors.recall(index.search(qs.get(i), 10, f), index.exactSearch(qs.get(i), 10, f));
+                fr += TestVectors.recall(index.search(qs.get(i), 10, f), ftruth.get(i));
             }
-            System.out.printf("filtered (10%% selectivity) recall@10 %.4f (incl. exact reference) %.0f QPS%n",
-                    fr / queries, queries / ((System.nanoTime() - f0) / 1e9));
+            System.out.printf("filtered (10%% selectivity, graph + Bits) recall@10 %.4f, %.0f QPS%n", fr / queries,
+                    queries / ((System.nanoTime() - f0) / 1e9));
+            Filter rare = Filter.and(Filter.eq("bucket", 3), Filter.lt("n", 0));
+            fr = 0;
+            f0 = System.nanoTime();
+            for (int i = 0; i < queries; i++) {
+                index.search(qs.get(i), 10, rare);
+            }
+            System.out.printf("filter matching nothing: %.0f QPS%n", queries / ((System.nanoTime() - f0) / 1e9));
+            // multi-threaded QPS at the default overquery
+            int qthreads = Runtime.getRuntime().availableProcessors();
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            long m0 = System.nanoTime();
+            List<Thread> ts = new ArrayList<>();
+            int total = queries * 4;
+            for (int t = 0; t < qthreads; t++) {
+                Thread th = new Thread(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < total) {
+                        index.search(qs.get(i % queries), 10, Filter.ALL);
+                    }
+                });
+                th.start();
+                ts.add(th);
+            }
+            for (Thread th : ts) {
+                th.join();
+            }
+            System.out.printf("%d search threads, default overquery: %.0f QPS%n", qthreads,
+                    total / ((System.nanoTime() - m0) / 1e9));
             System.gc();
             Runtime rt = Runtime.getRuntime();
             System.out.printf("resident memory (VmRSS) %s, heap used %d MB%n", rss(),
