@@ -221,13 +221,13 @@ public final class CrossEncoderReranker implements Reranker {
             }
         }
         float[] scores = new float[passages.size()];
-        if (passages.isEmpty()) {
-            return scores;
-        }
         lock.readLock().lock();
         try {
             if (closed) {
                 throw new IllegalStateException("cross-encoder " + id + " is closed");
+            }
+            if (passages.isEmpty()) {
+                return scores;
             }
             TokenizedText[] pairs = new TokenizedText[passages.size()];
             for (int i = 0; i < pairs.length; i++) {

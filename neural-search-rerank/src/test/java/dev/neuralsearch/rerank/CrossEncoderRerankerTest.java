@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.neuralsearch.encoder.ModelMismatchException;
+import dev.neuralsearch.onnx.ExecutionProvider;
+import dev.neuralsearch.onnx.GpuUnavailableException;
+import dev.neuralsearch.onnx.OnnxEnvironment;
 import dev.neuralsearch.onnx.OnnxException;
 import dev.neuralsearch.rerank.fixtures.TinyCrossEncoder;
 import dev.neuralsearch.rerank.fixtures.TinyCrossEncoder.Variant;
@@ -219,6 +222,7 @@ class CrossEncoderRerankerTest {
         r.close(); // idempotent
         assertThatThrownBy(() -> r.score("q", List.of("p"))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
+        assertThatThrownBy(() -> r.score("q", List.of())).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
@@ -343,6 +347,14 @@ class CrossEncoderRerankerTest {
         }
         assertThatThrownBy(() -> CrossEncoderReranker.builder(dir).maxLength(300).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("accepts (256 tokens");
+    }
+
+    @Test
+    void cudaOnTheCpuBuildIsAClearError() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(OnnxEnvironment.cudaBuildPresent(), "GPU build on the class path");
+        assertThatThrownBy(() -> CrossEncoderReranker.builder(tmp.resolve("bert-1"))
+                .executionProvider(ExecutionProvider.CUDA).build())
+                .isInstanceOf(GpuUnavailableException.class).hasMessageContaining("onnxruntime_gpu");
     }
 
     @Test
