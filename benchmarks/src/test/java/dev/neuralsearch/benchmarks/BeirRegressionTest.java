@@ -26,7 +26,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * Pinned retrieval quality: every {@code src/test/resources/regression/*.json} (see {@link RegressionSpec}).
  * Files that need the same encoding (dataset, split, model, query instruction, max length) share one run.
- * Run with {@code ./mvnw -Pregression -pl benchmarks -am verify}; {@code -Dregression.only=<substring>}
+ * Run with {@code ./mvnw -Pregression -pl benchmarks -am verify}; {@code -Dregression.only=<substring>[,<substring>...]}
  * limits the files. Corpus embeddings are cached in {@code <project>/target/eval-cache}, the folder
  * {@code nsearch eval} uses when started from the project root, so a figure measured with the command is
  * not encoded again (the cache key follows the encoder's actual output, see {@code EmbeddingCache}).
@@ -48,10 +48,11 @@ class BeirRegressionTest {
 
     @TestFactory
     Stream<DynamicNode> regressions() {
-        String only = System.getProperty("regression.only", "");
+        List<String> only = List.of(System.getProperty("regression.only", "").split(","));
         Map<String, List<Map.Entry<Path, RegressionSpec>>> groups = new LinkedHashMap<>();
         for (Path f : RegressionSpec.files(DIR)) {
-            if (!f.getFileName().toString().contains(only)) {
+            String name = f.getFileName().toString();
+            if (only.stream().noneMatch(name::contains)) {
                 continue;
             }
             RegressionSpec s = RegressionSpec.read(f);

@@ -150,7 +150,9 @@ public final class EvalCommand implements Callable<Integer> {
              Reranker rr = rerankerDir == null ? null : EvalModels.openReranker(rerankerDir)) {
             BeirEvaluator.Options opts = BeirEvaluator.Options.defaults(EvalModels.cacheName(model, maxLength))
                     .withDepths(recall, rerank)
-                    .withCacheDir(cacheDir);
+                    .withCacheDir(cacheDir)
+                    // The corpus vectors do not depend on the query instruction: share them.
+                    .withPassageModelId(EvalModels.spec(model, false, maxLength).id());
             if (encoder instanceof BiEncoder bi) {
                 String prefix = bi.spec().passagePrefix();
                 opts = opts.withTokenCounter(text -> bi.tokenizer().encode(prefix + text).tokenCount());

@@ -52,9 +52,13 @@ public final class BeirEvaluator {
      * @param cacheDir     where corpus embeddings are cached; null disables the cache
      * @param tokenCounter counts a passage's tokens for the tokens/s figure; null when unknown
      * @param warmupQueries queries encoded and searched before latency is measured
+     * @param passageModelId what identifies the passage side of the encoder in the cache key; null =
+     *                     {@code encoder.modelId()}. Give the id without query-only settings (such as
+     *                     "no instruction") so that runs differing only in query handling share the
+     *                     corpus vectors.
      */
     public record Options(String model, int recallDepth, int rerankDepth, Path cacheDir,
-                          ToIntFunction<String> tokenCounter, int warmupQueries) {
+                          ToIntFunction<String> tokenCounter, int warmupQueries, String passageModelId) {
         public Options {
             Objects.requireNonNull(model, "model");
             if (recallDepth < 100) {
@@ -70,19 +74,23 @@ public final class BeirEvaluator {
         }
 
         public static Options defaults(String model) {
-            return new Options(model, 1000, 100, null, null, 10);
+            return new Options(model, 1000, 100, null, null, 10, null);
         }
 
         public Options withCacheDir(Path dir) {
-            return new Options(model, recallDepth, rerankDepth, dir, tokenCounter, warmupQueries);
+            return new Options(model, recallDepth, rerankDepth, dir, tokenCounter, warmupQueries, passageModelId);
         }
 
         public Options withDepths(int recall, int rerank) {
-            return new Options(model, recall, rerank, cacheDir, tokenCounter, warmupQueries);
+            return new Options(model, recall, rerank, cacheDir, tokenCounter, warmupQueries, passageModelId);
         }
 
         public Options withTokenCounter(ToIntFunction<String> counter) {
-            return new Options(model, recallDepth, rerankDepth, cacheDir, counter, warmupQueries);
+            return new Options(model, recallDepth, rerankDepth, cacheDir, counter, warmupQueries, passageModelId);
+        }
+
+        public Options withPassageModelId(String id) {
+            return new Options(model, recallDepth, rerankDepth, cacheDir, tokenCounter, warmupQueries, id);
         }
     }
 
@@ -299,7 +307,8 @@ public final class BeirEvaluator {
                 }
             }
             float[] probe = encoder.encodePassages(List.of(passages.get(longest))).get(0);
-            String key = EmbeddingCache.key(opts.model(), encoder.modelId(), ids, passages, probe);
+            String key = EmbeddingCache.key(opts.model(),
+                    opts.passageModelId() != null ? opts.passageModelId() : encoder.modelId(), ids, passages, probe);
             cacheFile = EmbeddingCache.file(opts.cacheDir(), ds.name(), opts.model(), key);
             sidecar = cacheFile.resolveSibling(cacheFile.getFileName() + ".json");
             var cached = EmbeddingCache.read(cacheFile, ids.size(), encoder.dimension());

@@ -23,7 +23,7 @@ import java.util.Optional;
  * Corpus embeddings on disk, so that repeated evaluations skip the (slow) corpus encoding.
  *
  * <p>File: {@code <dir>/<dataset>-<model>-<key>.f32} where {@code key} is the first 16 hex digits of a
- * SHA-256 over the model name, the encoder's {@code modelId()}, every (id, passage) of the corpus in order,
+ * SHA-256 over the model name, the passage-side model id (default {@code modelId()}), every (id, passage) of the corpus in order,
  * and a <em>probe</em>: the encoder's vector for the corpus's longest passage, rounded to 3 decimals. The
  * probe makes the key follow the encoder's actual behaviour (pooling, prefixes, max length, a fixed bug)
  * rather than only its name. Layout: magic {@code NSEV}, version 1, count, dimension (big-endian ints),
