@@ -11,6 +11,7 @@ import dev.neuralsearch.core.Similarity;
 import dev.neuralsearch.core.TextEncoder;
 import dev.neuralsearch.onnx.OnnxEnvironment;
 import dev.neuralsearch.onnx.OnnxException;
+import dev.neuralsearch.tokenize.LengthBatches;
 import dev.neuralsearch.tokenize.TextTokenizer;
 import dev.neuralsearch.tokenize.TokenizedText;
 import dev.neuralsearch.tokenize.TokenizerException;
@@ -356,31 +357,7 @@ public final class BiEncoder implements TextEncoder {
 
     /** Groups text indices into batches: longest first, under the text and padded-token budgets. */
     List<int[]> plan(List<TokenizedText> tokens) {
-        Integer[] order = new Integer[tokens.size()];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Integer.compare(tokens.get(y).tokenCount(), tokens.get(x).tokenCount()));
-        int maxTexts = batchInvariant ? options.maxBatchSize() : 1;
-        List<int[]> batches = new ArrayList<>();
-        List<Integer> current = new ArrayList<>();
-        int longest = 0;
-        for (int idx : order) {
-            int len = tokens.get(idx).tokenCount();
-            int newLongest = Math.max(longest, len);
-            if (!current.isEmpty() && (current.size() >= maxTexts
-                    || (long) newLongest * (current.size() + 1) > options.maxBatchTokens())) {
-                batches.add(current.stream().mapToInt(Integer::intValue).toArray());
-                current.clear();
-                newLongest = len;
-            }
-            current.add(idx);
-            longest = newLongest;
-        }
-        if (!current.isEmpty()) {
-            batches.add(current.stream().mapToInt(Integer::intValue).toArray());
-        }
-        return batches;
+        return LengthBatches.plan(tokens, batchInvariant ? options.maxBatchSize() : 1, options.maxBatchTokens());
     }
 
     /** Runs one padded batch and returns pooled (and normalized) vectors in batch order. */

@@ -14,6 +14,7 @@ import dev.neuralsearch.onnx.ExecutionProvider;
 import dev.neuralsearch.onnx.OnnxEnvironment;
 import dev.neuralsearch.onnx.OnnxException;
 import dev.neuralsearch.onnx.SessionConfig;
+import dev.neuralsearch.tokenize.LengthBatches;
 import dev.neuralsearch.tokenize.TextTokenizer;
 import dev.neuralsearch.tokenize.TokenizedText;
 import java.nio.IntBuffer;
@@ -233,22 +234,15 @@ public final class CrossEncoderReranker implements Reranker {
             for (int i = 0; i < pairs.length; i++) {
                 pairs[i] = encode(query, passages.get(i));
             }
-            // Longest first, so each batch's first pair sets its padded length. Ties keep input order.
-            Integer[] order = new Integer[pairs.length];
-            Arrays.setAll(order, i -> i);
-            Arrays.sort(order, (x, y) -> Integer.compare(pairs[y].tokenCount(), pairs[x].tokenCount()));
-            for (int start = 0; start < order.length; ) {
-                int width = pairs[order[start]].tokenCount();
-                int rows = Math.min(order.length - start, Math.min(rowsPerBatch, Math.max(1, maxBatchTokens / width)));
-                TokenizedText[] batch = new TokenizedText[rows];
-                for (int r = 0; r < rows; r++) {
-                    batch[r] = pairs[order[start + r]];
+            for (int[] batchOrder : LengthBatches.plan(Arrays.asList(pairs), rowsPerBatch, maxBatchTokens)) {
+                TokenizedText[] batch = new TokenizedText[batchOrder.length];
+                for (int r = 0; r < batch.length; r++) {
+                    batch[r] = pairs[batchOrder[r]];
                 }
                 float[] batchScores = run(batch);
-                for (int r = 0; r < rows; r++) {
-                    scores[order[start + r]] = batchScores[r];
+                for (int r = 0; r < batch.length; r++) {
+                    scores[batchOrder[r]] = batchScores[r];
                 }
-                start += rows;
             }
             return scores;
         } finally {
