@@ -3,12 +3,15 @@ package dev.neuralsearch.benchmarks;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuralsearch.ann.LexicalAnalyzer;
+import dev.neuralsearch.ann.LexicalOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
@@ -21,31 +24,64 @@ import java.util.stream.Stream;
  * @param model        preset name or model folder, as {@code nsearch eval --model} takes it
  * @param instruction  whether the model's query instruction/prefix is used (false = --no-instruction)
  * @param maxLength    token limit override, or null for the model's default
- * @param pipeline     exact, ann or ann+rerank
+ * @param pipeline     exact, ann, ann+rerank, bm25 or "ann+bm25 rrf" (the rows of {@code nsearch eval})
  * @param checks       the pinned metrics
  * @param command      the command line that reproduces the figures
  * @param notes        free text: provenance, known deviations
+ * @param analyzer     optional: analyzer of the index's lexical route, as {@code nsearch eval --analyzer} takes
+ *                     it (standard, english, chinese, cjk); null = standard
+ * @param bm25         optional: BM25 {@code "k1,b"}, as {@code nsearch eval --bm25} takes it; null = 1.2,0.75
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record RegressionSpec(String dataset, String split, String model, Boolean instruction, Integer maxLength,
-                             String pipeline, List<Check> checks, String command, String notes) {
+                             String pipeline, List<Check> checks, String command, String notes,
+                             String analyzer, String bm25) {
+
+    /** The rows an evaluation run produces (see {@code BeirEvaluator}). */
+    static final List<String> PIPELINES = List.of("exact", "ann", "ann+rerank", "bm25", "ann+bm25 rrf");
 
     /**
      * Either {@code expected ± tolerance}, or (for the ann pipeline) {@code maxLossVsExact}: the metric may
-     * be at most that much below the exact pipeline's value in the same run.
+     * be at most that much below the exact pipeline's value in the same run. Optionally (alone or with
+     * either) a floor {@code min}: the metric must be at least that.
      *
      * @param source where {@code expected} comes from (published reference or "measured here on ...")
      */
-    public record Check(String metric, Double expected, Double tolerance, Double maxLossVsExact, String source) {
+    public record Check(String metric, Double expected, Double tolerance, Double maxLossVsExact, Double min,
+                        String source) {
     }
 
     public boolean useInstruction() {
         return instruction == null || instruction;
     }
 
-    /** What has to be encoded: specs sharing it share one evaluation run. */
+    /** The lexical route's settings: {@code analyzer} (default standard) and {@code bm25} (default 1.2,0.75). */
+    public LexicalOptions lexicalOptions() {
+        LexicalOptions o = LexicalOptions.DEFAULT.withAnalyzer(lexicalAnalyzer());
+        if (bm25 != null) {
+            String[] kb = bm25.split(",");
+            if (kb.length != 2) {
+                throw new IllegalArgumentException("bm25 wants \"k1,b\", e.g. \"0.9,0.4\", was " + bm25);
+            }
+            o = o.withBm25(Float.parseFloat(kb[0].trim()), Float.parseFloat(kb[1].trim()));
+        }
+        return o;
+    }
+
+    private LexicalAnalyzer lexicalAnalyzer() {
+        return analyzer == null ? LexicalAnalyzer.STANDARD
+                : LexicalAnalyzer.valueOf(analyzer.trim().toUpperCase(Locale.ROOT));
+    }
+
+    /**
+     * What has to be run: specs sharing it share one evaluation run. Encoding (dataset, split, model,
+     * instruction, max length) plus the lexical route (analyzer, k1, b), normalised so that an explicit
+     * default and an absent field share the run.
+     */
     public String runKey() {
-        return dataset + "|" + split + "|" + model + "|" + useInstruction() + "|" + maxLength;
+        LexicalOptions lex = lexicalOptions();
+        return dataset + "|" + split + "|" + model + "|" + useInstruction() + "|" + maxLength + "|"
+                + lex.analyzer().name().toLowerCase(Locale.ROOT) + "|" + lex.k1() + "," + lex.b();
     }
 
     public boolean needsAnn() {
@@ -57,8 +93,14 @@ public record RegressionSpec(String dataset, String split, String model, Boolean
         if (dataset == null || split == null || model == null || pipeline == null || command == null) {
             problems.add("dataset, split, model, pipeline and command are required");
         }
-        if (pipeline != null && !List.of("exact", "ann", "ann+rerank").contains(pipeline)) {
-            problems.add("pipeline must be exact, ann or ann+rerank");
+        if (pipeline != null && !PIPELINES.contains(pipeline)) {
+            problems.add("pipeline must be one of " + PIPELINES);
+        }
+        try {
+            lexicalOptions();
+        } catch (IllegalArgumentException e) {
+            problems.add("analyzer/bm25: " + e.getMessage() + " (analyzer: standard, english, chinese or cjk;"
+                    + " bm25: \"k1,b\")");
         }
         if (checks == null || checks.isEmpty()) {
             problems.add("no checks");
@@ -66,8 +108,11 @@ public record RegressionSpec(String dataset, String split, String model, Boolean
             for (Check c : checks) {
                 boolean pinned = c.expected() != null && c.tolerance() != null;
                 boolean relative = c.maxLossVsExact() != null;
-                if (c.metric() == null || pinned == relative) {
-                    problems.add("check " + c + ": give a metric and either expected+tolerance or maxLossVsExact");
+                boolean floor = c.min() != null;
+                if (c.metric() == null || (pinned && relative) || !(pinned || relative || floor)
+                        || (c.expected() == null) != (c.tolerance() == null)) {
+                    problems.add("check " + c + ": give a metric and either expected+tolerance or maxLossVsExact"
+                            + " (and/or a floor min)");
                 }
             }
         }
