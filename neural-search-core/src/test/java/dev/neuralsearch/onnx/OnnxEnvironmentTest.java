@@ -2,11 +2,14 @@ package dev.neuralsearch.onnx;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.onnxruntime.OrtSession;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,12 +37,42 @@ class OnnxEnvironmentTest {
 
     @Test
     void cudaOnTheCpuBuildGivesAClearError() {
-        assertThat(OnnxEnvironment.cudaBuildPresent()).isFalse();
+        assumeFalse(OnnxEnvironment.cudaBuildPresent(), "the GPU build of ONNX Runtime is on the classpath (-Pgpu)");
         assertThatThrownBy(() -> OnnxEnvironment.options(SessionConfig.DEFAULT.withCuda(0)))
                 .isInstanceOf(GpuUnavailableException.class)
                 .hasMessageContaining("onnxruntime_gpu")
                 .hasMessageContaining("CUDA 12")
                 .hasMessageContaining("cuDNN 9");
+    }
+
+    /** Runs in the -Pgpu build on a machine without CUDA (like this project's): the missing libraries are named. */
+    @Test
+    void cudaOnTheGpuBuildWithoutCudaLibrariesNamesThem() throws Exception {
+        assumeTrue(OnnxEnvironment.cudaBuildPresent(), "the CPU build of ONNX Runtime is on the classpath");
+        assumeFalse(cudaRuntimeInstalled(), "a CUDA runtime is installed here: nothing is missing");
+        // Session creation, not only the options: ORT may load the CUDA provider library lazily.
+        byte[] model = modelBytes();
+        assertThatThrownBy(() -> OnnxEnvironment.createSession(model, "all-minilm-l6-v2-q.onnx",
+                SessionConfig.DEFAULT.withCuda(0)).close())
+                .isInstanceOf(GpuUnavailableException.class)
+                .hasMessageContaining("libcudart.so.12")
+                .hasMessageContaining("cuDNN 9")
+                .hasMessageContaining("LD_LIBRARY_PATH");
+    }
+
+    private static boolean cudaRuntimeInstalled() {
+        for (String dir : List.of("/usr/lib/x86_64-linux-gnu", "/usr/local/cuda/lib64", "/usr/lib64")) {
+            if (Files.exists(Path.of(dir, "libcudart.so.12"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private byte[] modelBytes() throws Exception {
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream("all-minilm-l6-v2-q.onnx")) {
+            return in.readAllBytes();
+        }
     }
 
     @Test
