@@ -244,15 +244,22 @@ final class Segment {
     /** Collects up to k candidates of this segment into {@code out}. */
     void search(VectorFloat<?> q, int k, int rerankK, Filter filter, VectorSimilarityFunction vsf,
                 int bruteForceLimit, Candidates out) {
+        // When the graph search would consider as many candidates as the segment holds, an exact scan costs the
+        // same and cannot miss a node that the graph fails to reach.
+        int candidates = Math.max(k, rerankK);
         Bits accept;
         if (filter.matchesAll()) {
+            if (count <= candidates) {
+                exact(q, k, null, vsf, out);
+                return;
+            }
             accept = deleted.isEmpty() ? Bits.ALL : (Bits) ord -> !deleted.get(ord);
         } else {
             Match m = match(filter);
             if (m.cardinality() == 0) {
                 return;
             }
-            if (m.cardinality() <= bruteForceLimit) {
+            if (m.cardinality() <= Math.max(bruteForceLimit, candidates)) {
                 exact(q, k, m.bits(), vsf, out);
                 return;
             }
