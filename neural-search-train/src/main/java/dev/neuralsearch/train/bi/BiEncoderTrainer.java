@@ -158,7 +158,7 @@ public final class BiEncoderTrainer {
 
     /** Learning rate at step {@code s} (0-based) of a stage of {@code total} steps: linear warm-up, linear decay. */
     static float learningRate(float peak, float warmupFraction, int s, int total) {
-        int warmup = (int) Math.ceil(total * (double) warmupFraction);
+        int warmup = (int) Math.ceil(total * (double) warmupFraction - 1e-6); // 10 x 0.2f is 2.0000000298
         if (s < warmup) {
             return peak * (s + 1) / warmup;
         }

@@ -152,9 +152,10 @@ public final class BiEncoderTrainCommand implements Callable<Integer> {
         } catch (CommandLine.ParameterException e) {
             throw e;
         } catch (IllegalArgumentException | UnsupportedModelException | IllegalStateException e) {
+            // a refusal or a user error: one line, no stack trace (exit codes as in docs/cli.md)
             err.println("error: " + e.getMessage());
             err.flush();
-            return 2;
+            return 1;
         }
     }
 

@@ -30,7 +30,14 @@ public final class TrainCommand implements Runnable {
 
     /** The configured command line (also for tests). */
     public static CommandLine commandLine() {
-        return new CommandLine(new TrainCommand());
+        CommandLine cl = new CommandLine(new TrainCommand());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            // not a user error: a bug or an environment failure; the trace helps
+            e.printStackTrace(line.getErr());
+            line.getErr().flush();
+            return 70;
+        });
+        return cl;
     }
 
     private static void setIfAbsent(String key, String value) {
