@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What a training step costs: bge-small-en-v1.5 fp32, in-batch negatives over 16 SciFact train (query, positive)
- * pairs at up to 256 tokens, dropout on, Adam 2e-5. Prints seconds per step and the process's peak resident
+ * pairs at up to 256 tokens, dropout on, AdamW 2e-5. Prints seconds per step and the process's peak resident
  * memory (VmHWM); run it with and without jemalloc ({@code LD_PRELOAD}), see docs/train.md. Needs ../shared.
  */
 @Tag("heavy")
@@ -62,7 +62,7 @@ class TrainingStepCostTest {
              BertWeights weights = BertWeights.load(onnx, root)) {
             BertModel model = new BertModel(config, weights);
             weights.setTrainable(true);
-            ParameterUpdater updater = new ParameterUpdater(weights, ParameterUpdater.adam(2e-5f));
+            AdamW updater = new AdamW(weights, 2e-5f, 0f);
             double measured = 0;
             for (int s = 0; s <= STEPS; s++) {
                 int from = s * BATCH;

@@ -16,7 +16,7 @@ import dev.neuralsearch.train.onnx.OnnxModelFile;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** One Adam step on in-batch negatives lowers the loss of that batch: a real gradient through the whole model. */
+/** One AdamW step on in-batch negatives lowers the loss of that batch: a real gradient through the whole model. */
 class TrainingStepTest {
     static final List<String> QUERIES = List.of(
             "what causes the seasons on earth",
@@ -30,7 +30,7 @@ class TrainingStepTest {
             "When a massive star collapses, its core can be crushed into an object made mostly of neutrons.");
 
     @Test
-    void oneAdamStepLowersTheInBatchNegativesLoss() {
+    void oneAdamWStepLowersTheInBatchNegativesLoss() {
         ModelSpec spec = Presets.ALL_MINILM_L6_V2;
         OnnxModelFile onnx = OnnxModelFile.read(spec.model());
         BertConfig config = BertConfig.from(onnx);
@@ -42,7 +42,7 @@ class TrainingStepTest {
             TokenBatch p = TokenBatch.of(tok.encodeAll(POSITIVES));
             BertModel model = new BertModel(config, weights);
             weights.setTrainable(true);
-            ParameterUpdater updater = new ParameterUpdater(weights, ParameterUpdater.adam(2e-5f));
+            AdamW updater = new AdamW(weights, 2e-5f, 0f);
             float before = lossOf(model, loss, root, q, p, spec);
             float[] firstQuery = weights.get("encoder.layer.0.attention.self.query.weight").toFloatArray();
             try (NDManager m = root.newSubManager(); GradientCollector gc = Torch.engine().newGradientCollector()) {
@@ -63,7 +63,7 @@ class TrainingStepTest {
             }
             assertThat(weights.get("encoder.layer.0.attention.self.query.weight").toFloatArray()).isNotEqualTo(firstQuery);
             float after = lossOf(model, loss, root, q, p, spec);
-            System.out.printf("in-batch negatives loss on the fixed batch: %.5f -> %.5f after one Adam step (lr 2e-5)%n",
+            System.out.printf("in-batch negatives loss on the fixed batch: %.5f -> %.5f after one AdamW step (lr 2e-5)%n",
                     before, after);
             assertThat(after).isLessThan(before);
         }
