@@ -319,8 +319,10 @@ public final class BiEncoderTrainer {
                         BiEncoderTrainingResult.Epoch done = new BiEncoderTrainingResult.Epoch(e + 1, trainLoss, val,
                                 batches.size(), (System.nanoTime() - te) / 1e9);
                         epochs.add(done);
-                        LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.4f, validation loss %.4f (%d pairs), %d steps, %.1f s",
-                                e + 1, trainLoss, val, split.validation().size(), batches.size(), done.seconds()));
+                        LOG.info(String.format(Locale.ROOT, "epoch %d: train loss %.4f, %s, %d steps, %.1f s", e + 1,
+                                trainLoss, Double.isNaN(val) ? "no validation pairs"
+                                        : String.format(Locale.ROOT, "validation loss %.4f (%d pairs)", val,
+                                        split.validation().size()), batches.size(), done.seconds()));
                         maybeCheckpoint(checkpointDir, step, adam, weights, stepLosses, epochs, earlierSeconds, t0, true);
                     } else {
                         maybeCheckpoint(checkpointDir, step, adam, weights, stepLosses, epochs, earlierSeconds, t0, true);

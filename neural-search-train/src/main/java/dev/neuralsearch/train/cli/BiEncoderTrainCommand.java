@@ -183,8 +183,9 @@ public final class BiEncoderTrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "SimCSE mean loss: %.4f%n", r.simcseLoss());
         }
         for (BiEncoderTrainingResult.Epoch e : r.epochs()) {
-            out.printf(Locale.ROOT, "epoch %d: train loss %.4f, validation loss %.4f, %d steps, %.1f s%n", e.epoch(),
-                    e.trainLoss(), e.validationLoss(), e.steps(), e.seconds());
+            out.printf(Locale.ROOT, "epoch %d: train loss %.4f, %s, %d steps, %.1f s%n", e.epoch(), e.trainLoss(),
+                    Double.isNaN(e.validationLoss()) ? "no validation pairs"
+                            : String.format(Locale.ROOT, "validation loss %.4f", e.validationLoss()), e.steps(), e.seconds());
         }
         out.flush();
     }
