@@ -194,6 +194,7 @@ public final class BiEncoderTrainer {
         }
         Path out = output.toAbsolutePath().normalize();
         checkOutput(out);
+        lastCheckpointStep = -1;
         long t0 = System.nanoTime();
         OnnxModelFile onnx = OnnxModelFile.read(source.model());
         BertConfig config = source.model() instanceof ModelSource.File f && f.path().getParent() != null
