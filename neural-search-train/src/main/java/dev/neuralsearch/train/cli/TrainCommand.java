@@ -10,14 +10,14 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "nsearch train", mixinStandardHelpOptions = true,
         description = "Fine-tune encoders in Java (DJL PyTorch) and write them back as ONNX model directories.",
-        subcommands = {BiEncoderTrainCommand.class})
+        subcommands = {BiEncoderTrainCommand.class, CrossEncoderTrainCommand.class})
 public final class TrainCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: bi-encoder");
+        throw new CommandLine.ParameterException(spec.commandLine(), "name a subcommand: bi-encoder or cross-encoder");
     }
 
     public static void main(String[] args) {

@@ -1,0 +1,392 @@
+package dev.neuralsearch.train.crossencoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuralsearch.encoder.ModelSpec;
+import dev.neuralsearch.tokenize.TextTokenizer;
+import dev.neuralsearch.tokenize.TokenizedText;
+import dev.neuralsearch.train.Torch;
+import dev.neuralsearch.train.bert.BertConfig;
+import dev.neuralsearch.train.bert.BertModel;
+import dev.neuralsearch.train.bert.BertWeights;
+import dev.neuralsearch.train.bert.TokenBatch;
+import dev.neuralsearch.train.onnx.OnnxModelFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains a {@link CrossEncoderModel} on (query, positive, negatives) examples and exports it with
+ * {@link CrossEncoderExporter}.
+ *
+ * <p>A step takes {@link Options#queriesPerBatch()} examples; each contributes its positive and
+ * {@link Options#negativesPerPositive()} negatives sampled (seeded, without replacement) from its pool, so a step
+ * scores {@code queriesPerBatch * (1 + negatives)} pairs in one padded batch. Adam (DJL; betas 0.9/0.999, no weight
+ * decay) with a learning rate that rises linearly over the warm-up steps and then falls linearly to zero at the last
+ * step. Validation: a seeded fraction of the query ids (all their examples) is held out; after each epoch the
+ * trainer reports their loss (no dropout, fixed negatives: the first of each pool) and the share of groups where the
+ * positive outscores every negative. The model directory is written after each epoch (and every
+ * {@link Options#saveEverySteps()} steps when set), so an interrupted run leaves its last export.
+ */
+public final class CrossEncoderTrainer {
+    private static final Logger LOG = LoggerFactory.getLogger(CrossEncoderTrainer.class);
+
+    /**
+     * Training options.
+     *
+     * @param epochs              passes over the training examples
+     * @param queriesPerBatch     examples (query + positive) per step
+     * @param negativesPerPositive negatives scored next to each positive
+     * @param learningRate        peak learning rate (2e-5)
+     * @param warmupFraction      share of the steps spent warming up (0.1)
+     * @param maxLength           pair length in tokens (query kept, passage cut)
+     * @param seed                seeds the head, the sampling, the split and dropout
+     * @param validationFraction  share of query ids held out (0 for none)
+     * @param loss                loss kind
+     * @param margin              pairwise margin on sigmoid scores
+     * @param maxSteps            stop after this many steps (0: all epochs)
+     * @param saveEverySteps      also export every this many steps (0: only after each epoch)
+     */
+    public record Options(int epochs, int queriesPerBatch, int negativesPerPositive, float learningRate,
+                          float warmupFraction, int maxLength, long seed, double validationFraction,
+                          CrossEncoderLoss.Kind loss, float margin, int maxSteps, int saveEverySteps) {
+        public Options {
+            if (epochs < 1 || queriesPerBatch < 1 || negativesPerPositive < 1) {
+                throw new IllegalArgumentException("epochs, queries per batch and negatives must be >= 1");
+            }
+            if (!(learningRate > 0) || !(warmupFraction >= 0 && warmupFraction < 1)) {
+                throw new IllegalArgumentException("learning rate must be > 0 and warm-up fraction in [0, 1)");
+            }
+            if (maxLength < 8) {
+                throw new IllegalArgumentException("max length must be >= 8, was " + maxLength);
+            }
+            if (!(validationFraction >= 0 && validationFraction < 1)) {
+                throw new IllegalArgumentException("validation fraction must be in [0, 1), was " + validationFraction);
+            }
+            Objects.requireNonNull(loss, "loss");
+            if (maxSteps < 0 || saveEverySteps < 0) {
+                throw new IllegalArgumentException("maxSteps and saveEverySteps must be >= 0");
+            }
+        }
+
+        /** 1 epoch, 4 queries x (1 + 3 negatives), lr 2e-5, 10% warm-up, 256 tokens, seed 42, 10% validation, pairwise. */
+        public static Options defaults() {
+            return new Options(1, 4, 3, 2e-5f, 0.1f, 256, 42, 0.1, CrossEncoderLoss.Kind.PAIRWISE,
+                    CrossEncoderLoss.DEFAULT_MARGIN, 0, 0);
+        }
+
+        public Options withEpochs(int e) {
+            return new Options(e, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, maxLength, seed,
+                    validationFraction, loss, margin, maxSteps, saveEverySteps);
+        }
+
+        public Options withBatch(int queries, int negatives) {
+            return new Options(epochs, queries, negatives, learningRate, warmupFraction, maxLength, seed,
+                    validationFraction, loss, margin, maxSteps, saveEverySteps);
+        }
+
+        public Options withLearningRate(float lr, float warmup) {
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, lr, warmup, maxLength, seed,
+                    validationFraction, loss, margin, maxSteps, saveEverySteps);
+        }
+
+        public Options withMaxLength(int tokens) {
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, tokens, seed,
+                    validationFraction, loss, margin, maxSteps, saveEverySteps);
+        }
+
+        public Options withSeed(long s) {
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, maxLength, s,
+                    validationFraction, loss, margin, maxSteps, saveEverySteps);
+        }
+
+        public Options withValidation(double fraction) {
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, maxLength,
+                    seed, fraction, loss, margin, maxSteps, saveEverySteps);
+        }
+
+        public Options withLoss(CrossEncoderLoss.Kind kind, float m) {
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, maxLength,
+                    seed, validationFraction, kind, m, maxSteps, saveEverySteps);
+        }
+
+        public Options withSteps(int max, int saveEvery) {
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, maxLength,
+                    seed, validationFraction, loss, margin, max, saveEvery);
+        }
+    }
+
+    /** Hears about steps and epochs (progress bars, logs). */
+    public interface Listener {
+        Listener NONE = new Listener() {
+        };
+
+        /** Before the first step. */
+        default void start(int totalSteps, int trainExamples, int validationExamples) {
+        }
+
+        /** After each step: its loss and scored pairs per second. */
+        default void step(int step, int totalSteps, float loss, double pairsPerSecond, float learningRate) {
+        }
+
+        /** After each epoch's validation (NaN without a validation set). */
+        default void epoch(int epoch, double trainLoss, double validationLoss, double validationAccuracy) {
+        }
+
+        /** After an export. */
+        default void saved(Path dir, int step) {
+        }
+    }
+
+    /** Validation figures: mean loss and the share of groups whose positive outscores every negative. */
+    public record Validation(double loss, double accuracy, int groups) {
+    }
+
+    /** What a run did. */
+    public record Result(Path output, int steps, double seconds, List<Float> stepLosses, List<Validation> validations,
+                         Validation initialValidation) {
+    }
+
+    private CrossEncoderTrainer() {
+    }
+
+    /**
+     * Trains a cross-encoder on {@code backbone} (an fp32 BERT bi-encoder) and writes it to {@code output}.
+     */
+    public static Result train(ModelSpec backbone, List<CrossEncoderExample> examples, Options o, Path output,
+                               Listener listener) {
+        Objects.requireNonNull(backbone, "backbone");
+        Objects.requireNonNull(output, "output");
+        Listener ls = listener == null ? Listener.NONE : listener;
+        if (examples.isEmpty()) {
+            throw new IllegalArgumentException("no training examples");
+        }
+        OnnxModelFile onnx = OnnxModelFile.read(backbone.model());
+        BertConfig config = BertConfig.from(onnx);
+        if (o.maxLength() > config.maxPositions()) {
+            throw new IllegalArgumentException("max length " + o.maxLength() + " exceeds the backbone's "
+                    + config.maxPositions() + " positions");
+        }
+        byte[] tokenizerJson = backbone.tokenizer().readAllBytes();
+
+        // Validation split by query id, seeded.
+        List<String> queryIds = new ArrayList<>(new LinkedHashSet<>(examples.stream().map(CrossEncoderExample::queryId)
+                .toList()));
+        Collections.shuffle(queryIds, new Random(o.seed()));
+        int nVal = (int) Math.floor(queryIds.size() * o.validationFraction());
+        Set<String> valIds = Set.copyOf(queryIds.subList(0, nVal));
+        List<CrossEncoderExample> train = new ArrayList<>();
+        List<CrossEncoderExample> val = new ArrayList<>();
+        for (CrossEncoderExample e : examples) {
+            (valIds.contains(e.queryId()) ? val : train).add(e);
+        }
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException("no training examples left after holding out " + nVal + " queries");
+        }
+        int perEpoch = (train.size() + o.queriesPerBatch() - 1) / o.queriesPerBatch();
+        int total = o.epochs() * perEpoch;
+        if (o.maxSteps() > 0) {
+            total = Math.min(total, o.maxSteps());
+        }
+        final int totalSteps = total;
+        int warmup = Math.round(o.warmupFraction() * totalSteps);
+        Tracker schedule = step -> learningRate(o.learningRate(), warmup, totalSteps, step);
+        LOG.info("cross-encoder training on {}: {} train examples ({} queries), {} validation examples ({} queries), "
+                + "{} steps of {} x (1 + {}) pairs at {} tokens, {} loss", backbone.id(), train.size(),
+                queryIds.size() - nVal, val.size(), nVal, totalSteps, o.queriesPerBatch(), o.negativesPerPositive(),
+                o.maxLength(), o.loss());
+
+        CrossEncoderLoss loss = new CrossEncoderLoss(o.loss(), o.margin());
+        int group = 1 + o.negativesPerPositive();
+        long t0 = System.nanoTime();
+        List<Float> stepLosses = new ArrayList<>();
+        List<Validation> validations = new ArrayList<>();
+        Torch.seed((int) o.seed());
+        try (TextTokenizer tokenizer = TextTokenizer.fromBytes(tokenizerJson, backbone.id(), o.maxLength());
+             NDManager root = Torch.engine().newBaseManager();
+             BertWeights weights = BertWeights.load(onnx, root)) {
+            CrossEncoderModel model = CrossEncoderModel.withNewHead(new BertModel(config, weights), o.seed());
+            model.setTrainable(true);
+            Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule).build();
+            Validation initial = val.isEmpty() ? null : validate(model, tokenizer, val, loss, group, o);
+            if (initial != null) {
+                LOG.info("validation before training: loss {}, accuracy {}", String.format("%.4f", initial.loss()),
+                        String.format("%.3f", initial.accuracy()));
+            }
+            ls.start(totalSteps, train.size(), val.size());
+            Random sampler = new Random(o.seed() + 1);
+            int step = 0;
+            boolean stoppedEarly = false;
+            outer:
+            for (int epoch = 1; epoch <= o.epochs() && step < totalSteps; epoch++) {
+                List<CrossEncoderExample> order = new ArrayList<>(train);
+                Collections.shuffle(order, new Random(o.seed() * 31 + epoch));
+                double epochLoss = 0;
+                int epochSteps = 0;
+                for (int from = 0; from < order.size(); from += o.queriesPerBatch()) {
+                    if (step >= totalSteps) {
+                        stoppedEarly = true;
+                        break outer;
+                    }
+                    List<CrossEncoderExample> batch = order.subList(from, Math.min(order.size(), from + o.queriesPerBatch()));
+                    long s0 = System.nanoTime();
+                    float l = step(model, tokenizer, batch, loss, group, sampler, adam);
+                    step++;
+                    epochLoss += l;
+                    epochSteps++;
+                    stepLosses.add(l);
+                    double secs = (System.nanoTime() - s0) / 1e9;
+                    ls.step(step, totalSteps, l, batch.size() * group / secs, schedule.getNewValue(step));
+                    if (o.saveEverySteps() > 0 && step % o.saveEverySteps() == 0 && step < totalSteps) {
+                        export(model, onnx, config, tokenizerJson, o, output, step, stepLosses, validations, t0);
+                        ls.saved(output, step);
+                    }
+                }
+                Validation v = val.isEmpty() ? null : validate(model, tokenizer, val, loss, group, o);
+                if (v != null) {
+                    validations.add(v);
+                }
+                ls.epoch(epoch, epochLoss / Math.max(1, epochSteps), v == null ? Double.NaN : v.loss(),
+                        v == null ? Double.NaN : v.accuracy());
+                export(model, onnx, config, tokenizerJson, o, output, step, stepLosses, validations, t0);
+                ls.saved(output, step);
+            }
+            if (stoppedEarly) { // --max-steps ended an epoch early
+                Validation v = val.isEmpty() ? null : validate(model, tokenizer, val, loss, group, o);
+                if (v != null) {
+                    validations.add(v);
+                }
+                ls.epoch(validations.size(), Double.NaN, v == null ? Double.NaN : v.loss(),
+                        v == null ? Double.NaN : v.accuracy());
+                export(model, onnx, config, tokenizerJson, o, output, step, stepLosses, validations, t0);
+                ls.saved(output, step);
+            }
+            return new Result(output.toAbsolutePath().normalize(), step, (System.nanoTime() - t0) / 1e9, stepLosses,
+                    validations, initial);
+        }
+    }
+
+    /** Warm-up from 0 to {@code peak} over {@code warmup} steps, then linear decay to 0 at {@code total}. Steps are 1-based. */
+    static float learningRate(float peak, int warmup, int total, int step) {
+        if (warmup > 0 && step <= warmup) {
+            return peak * step / warmup;
+        }
+        int decay = Math.max(1, total - warmup);
+        return peak * Math.max(0f, (float) (total - step + 1) / decay);
+    }
+
+    /** One optimizer step on a batch of examples; returns the loss before the update. */
+    static float step(CrossEncoderModel model, TextTokenizer tokenizer, List<CrossEncoderExample> batch,
+                      CrossEncoderLoss loss, int group, Random sampler, Optimizer optimizer) {
+        TokenBatch tokens = TokenBatch.of(pairs(tokenizer, batch, group, sampler));
+        float value;
+        NDManager root = model.weights().manager().getParentManager();
+        try (NDManager bm = root.newSubManager(); GradientCollector gc = Torch.engine().newGradientCollector()) {
+            NDArray logits = model.scores(bm, tokens, true);
+            NDArray l = loss.compute(logits, group);
+            gc.backward(l);
+            value = l.getFloat();
+        }
+        if (!Float.isFinite(value)) {
+            throw new IllegalStateException("non-finite training loss " + value + "; stopping before the update");
+        }
+        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+            NDArray p = e.getValue();
+            try (NDArray g = p.getGradient()) {
+                optimizer.update(e.getKey(), p, g);
+            }
+        }
+        model.zeroGradients();
+        return value;
+    }
+
+    /** Tokenized groups: per example its positive, then negatives (sampled when {@code sampler} is set, else the first ones). */
+    static List<TokenizedText> pairs(TextTokenizer tokenizer, List<CrossEncoderExample> batch, int group, Random sampler) {
+        List<String> queries = new ArrayList<>();
+        List<String> passages = new ArrayList<>();
+        for (CrossEncoderExample e : batch) {
+            queries.add(e.query());
+            passages.add(e.positive());
+            List<String> pool = e.negatives();
+            List<Integer> idx = new ArrayList<>();
+            for (int i = 0; i < pool.size(); i++) {
+                idx.add(i);
+            }
+            if (sampler != null) {
+                Collections.shuffle(idx, sampler);
+            }
+            for (int k = 0; k < group - 1; k++) {
+                queries.add(e.query());
+                passages.add(pool.get(idx.get(k % idx.size()))); // a pool smaller than k repeats
+            }
+        }
+        return CrossEncoderModel.tokenizePairs(tokenizer, queries, passages);
+    }
+
+    /** Loss and accuracy of held-out examples, no dropout, the first negatives of each pool. */
+    public static Validation validate(CrossEncoderModel model, TextTokenizer tokenizer, List<CrossEncoderExample> val,
+                                      CrossEncoderLoss loss, int group, Options o) {
+        double sum = 0;
+        int correct = 0;
+        int groups = 0;
+        NDManager root = model.weights().manager().getParentManager();
+        int chunk = Math.max(1, o.queriesPerBatch());
+        for (int from = 0; from < val.size(); from += chunk) {
+            List<CrossEncoderExample> b = val.subList(from, Math.min(val.size(), from + chunk));
+            TokenBatch tokens = TokenBatch.of(pairs(tokenizer, b, group, null));
+            try (NDManager bm = root.newSubManager()) {
+                NDArray logits = model.scores(bm, tokens, false);
+                sum += loss.compute(logits, group).getFloat() * b.size();
+                float[] s = logits.toFloatArray();
+                for (int g = 0; g < b.size(); g++) {
+                    boolean best = true;
+                    for (int k = 1; k < group; k++) {
+                        best &= s[g * group] > s[g * group + k];
+                    }
+                    correct += best ? 1 : 0;
+                }
+                groups += b.size();
+            }
+        }
+        return new Validation(sum / groups, (double) correct / groups, groups);
+    }
+
+    private static void export(CrossEncoderModel model, OnnxModelFile onnx, BertConfig config, byte[] tokenizer,
+                               Options o, Path output, int step, List<Float> losses, List<Validation> vals, long t0) {
+        ObjectNode info = new ObjectMapper().createObjectNode();
+        info.put("backbone", onnx.name());
+        info.put("steps", step);
+        info.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+        info.put("loss", o.loss().name().toLowerCase(java.util.Locale.ROOT));
+        info.put("margin", o.margin());
+        info.put("queriesPerBatch", o.queriesPerBatch());
+        info.put("negativesPerPositive", o.negativesPerPositive());
+        info.put("learningRate", o.learningRate());
+        info.put("warmupFraction", o.warmupFraction());
+        info.put("maxLength", o.maxLength());
+        info.put("seed", o.seed());
+        info.put("validationFraction", o.validationFraction());
+        var l = info.putArray("stepLosses");
+        losses.forEach(l::add);
+        var v = info.putArray("validation");
+        for (Validation x : vals) {
+            v.addObject().put("loss", x.loss()).put("accuracy", x.accuracy()).put("groups", x.groups());
+        }
+        CrossEncoderExporter.write(onnx, model.weights().toInitializers(), model.headWeight(), model.headBias(), config,
+                tokenizer, o.maxLength(), info, output);
+        LOG.info("cross-encoder written to {} after {} steps", output, step);
+    }
+}
