@@ -69,6 +69,11 @@ final class ReferenceEncoder implements TextEncoder {
     final AtomicLong tokensSeen = new AtomicLong();
 
     ReferenceEncoder(Recipe recipe, int threads) {
+        this(recipe, threads, SessionConfig.DEFAULT);
+    }
+
+    /** With explicit ONNX Runtime session settings (graph optimization level, intra-op threads). */
+    ReferenceEncoder(Recipe recipe, int threads, SessionConfig session) {
         this.recipe = recipe;
         this.tokenizer = TextTokenizer.fromClasspath(recipe.resource() + "-tokenizer.json", recipe.maxLength());
         byte[] model;
@@ -82,7 +87,7 @@ final class ReferenceEncoder implements TextEncoder {
         }
         sessions = new OrtSession[threads];
         for (int i = 0; i < threads; i++) {
-            sessions[i] = OnnxEnvironment.createSession(model, recipe.resource(), SessionConfig.DEFAULT);
+            sessions[i] = OnnxEnvironment.createSession(model, recipe.resource(), session);
         }
         typeIds = sessions[0].getInputNames().contains("token_type_ids");
         dimension = encode(List.of("probe"), "", ProgressListener.NONE).get(0).length;
