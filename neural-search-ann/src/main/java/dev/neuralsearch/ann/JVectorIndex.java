@@ -935,7 +935,7 @@ public final class JVectorIndex implements VectorIndex {
             List<Candidates.Candidate> all = new ArrayList<>();
             for (Segment seg : s.segments) {
                 Candidates c = new Candidates(k);
-                seg.search(q, k, rerankK, f, vsf, options.filterBruteForceLimit(), c);
+                seg.search(q, k, rerankK, f, vsf, options.filterBruteForceLimit(), options.pqSearch(), c);
                 all.addAll(c.toList());
             }
             Candidates b = new Candidates(k);

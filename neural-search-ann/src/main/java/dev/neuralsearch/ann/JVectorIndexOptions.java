@@ -9,8 +9,9 @@ package dev.neuralsearch.ann;
  *                  rescored exactly (also the search beam), default 10
  * @param pqThreshold segments with at least this many vectors get FusedPQ codes for the approximate pass;
  *                    smaller ones are traversed with exact scores from their inline vectors, default 1,000,000
- *                    (measured: while the vectors fit in the page cache, exact traversal gives better recall at
- *                    the same speed and half the disk; see docs/index.md)
+ *                    (measured: at the same overquery PQ traversal loses recall, and its file is 1.8x larger,
+ *                    as the neighbours' codes are stored with each node; it reads far fewer pages per query,
+ *                    which pays once the index outgrows the page cache; see docs/index.md)
  * @param pqSubspaces PQ subspaces (bytes per vector); 0 = dimension / 8
  * @param filterBruteForceLimit when a filter matches at most this many documents of a segment, that segment is
  *                              scanned exactly instead of searched through the graph, default 2048
@@ -24,15 +25,19 @@ package dev.neuralsearch.ann;
  *                        flush, they are written as a graph segment that is searchable but not yet committed (it
  *                        becomes part of the next commit; a crash drops it), default 20,000
  * @param lexical analyzer and BM25 parameters of the lexical route (see docs/hybrid.md)
+ * @param pqSearch search segments that carry FusedPQ codes with them (approximate traversal, exact rerank of the
+ *                 {@code k * overquery} best); false traverses every segment with exact scores from its inline
+ *                 vectors (no rebuild needed, e.g. to compare both on one index), default true
  */
 public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery, int pqThreshold, int pqSubspaces,
                                   int filterBruteForceLimit, long expectedDocuments, int averageDocumentBytes,
                                   int maxSegments, double maxTombstoneRatio, int buildThreads,
-                                  boolean verifyChecksums, int maxBufferedDocs, LexicalOptions lexical) {
+                                  boolean verifyChecksums, int maxBufferedDocs, LexicalOptions lexical,
+                                  boolean pqSearch) {
 
     public static final JVectorIndexOptions DEFAULT =
             new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 100_000, 512, 8, 0.3, 0, true, 20_000,
-                    LexicalOptions.DEFAULT);
+                    LexicalOptions.DEFAULT, true);
 
     public JVectorIndexOptions {
         if (maxDegree < 2) {
@@ -60,73 +65,79 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
 
     public JVectorIndexOptions withMaxDegree(int v) {
         return new JVectorIndexOptions(v, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withBeamWidth(int v) {
         return new JVectorIndexOptions(maxDegree, v, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withOverquery(float v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, v, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withPqThreshold(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, v, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withPqSubspaces(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, v, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withFilterBruteForceLimit(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, v,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withExpectedDocuments(long v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
+                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withAverageDocumentBytes(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
+                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withMaxSegments(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
+                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withMaxTombstoneRatio(double v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs, lexical);
+                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withBuildThreads(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs, lexical);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withVerifyChecksums(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs, lexical);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withMaxBufferedDocs(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v, lexical);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v, lexical, pqSearch);
     }
 
     public JVectorIndexOptions withLexical(LexicalOptions v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, v);
+                maxBufferedDocs, v, pqSearch);
+    }
+
+    public JVectorIndexOptions withPqSearch(boolean v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
+                maxBufferedDocs, lexical, v);
     }
 
     /** The analyzer of a new index home (an existing home keeps the one it was made with). */

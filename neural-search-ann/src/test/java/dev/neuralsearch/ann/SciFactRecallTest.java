@@ -27,11 +27,24 @@ class SciFactRecallTest {
 
     @Test
     void recallOnRealEmbeddings() throws Exception {
+        recall(JVectorIndexOptions.DEFAULT, "inline vectors", 0.98);
+    }
+
+    /**
+     * The same corpus with FusedPQ codes (48 bytes per vector) for the approximate pass. Measured 0.9956 with
+     * all-minilm-l6-v2-q; a PQ trained on centred vectors (wrong for dot product) gave 0.9816, hence 0.99.
+     */
+    @Test
+    void recallOnRealEmbeddingsWithFusedPq() throws Exception {
+        recall(JVectorIndexOptions.DEFAULT.withPqThreshold(1000), "FusedPQ", 0.99);
+    }
+
+    private void recall(JVectorIndexOptions options, String label, double min) throws Exception {
         Path file = Path.of(System.getProperty("ann.vectors", "target/scifact-vectors.bin"));
         assumeTrue(Files.exists(file), () -> "no cached embeddings at " + file.toAbsolutePath() + " (skipping)");
         VectorsFile vf = VectorsFile.read(file);
         IndexSchema schema = new IndexSchema(vf.modelId(), vf.dimension(), Similarity.DOT_PRODUCT);
-        try (JVectorIndex index = JVectorIndex.open(home, schema)) {
+        try (JVectorIndex index = JVectorIndex.open(home, schema, options)) {
             List<Document> docs = new ArrayList<>();
             for (String id : vf.docIds()) {
                 docs.add(new Document(id, ""));
@@ -46,8 +59,9 @@ class SciFactRecallTest {
                 sum += TestVectors.recall(index.search(q, 10, Filter.ALL), index.exactSearch(q, 10, Filter.ALL));
             }
             double recall = sum / vf.queryVectors().size();
-            System.out.printf("SciFact recall@10 ANN vs exact over %d queries: %.4f%n", vf.queryVectors().size(), recall);
-            assertThat(recall).isGreaterThanOrEqualTo(0.98);
+            System.out.printf("SciFact (%s) recall@10 ANN vs exact over %d queries: %.4f%n", label,
+                    vf.queryVectors().size(), recall);
+            assertThat(recall).isGreaterThanOrEqualTo(min);
         }
     }
 }

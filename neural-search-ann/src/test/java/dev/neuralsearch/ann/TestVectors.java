@@ -7,7 +7,7 @@ import java.util.Random;
 import java.util.Set;
 
 /** Synthetic data: Gaussian clusters on the unit sphere (uniform random 384-d vectors are pathological for ANN). */
-public final class TestVectors {
+public final class TestVectors implements VectorSource {
     private final float[][] centers;
     private final Random random;
     private final int dim;
@@ -31,6 +31,7 @@ public final class TestVectors {
         this(dim, Math.max(8, dim / 4), 0.12f, seed);
     }
 
+    @Override
     public float[] next() {
         float[] c = centers[random.nextInt(centers.length)];
         float[] v = new float[dim];

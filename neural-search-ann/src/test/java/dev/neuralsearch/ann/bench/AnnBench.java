@@ -2,7 +2,9 @@ package dev.neuralsearch.ann.bench;
 
 import dev.neuralsearch.ann.JVectorIndex;
 import dev.neuralsearch.ann.JVectorIndexOptions;
+import dev.neuralsearch.ann.SpectralVectors;
 import dev.neuralsearch.ann.TestVectors;
+import dev.neuralsearch.ann.VectorSource;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.IndexSchema;
@@ -14,19 +16,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * Benchmark of the ANN index on Gaussian-clustered unit vectors (not a unit test).
+ * Benchmark of the ANN index on Gaussian-clustered or embedding-like ("spectral") unit vectors (not a unit test).
  *
  * <pre>
- * java [jvm flags] -cp ... dev.neuralsearch.ann.bench.AnnBench n=100000 dim=384 clusters=256 spread=0.03 \
- *      queries=200 threads=2 overquery=2,5,10,20 dir=target/bench-index
+ * java [jvm flags] -cp ... dev.neuralsearch.ann.bench.AnnBench [data=clustered|spectral] n=100000 dim=384 \
+ *      clusters=256 spread=0.03 queries=200 threads=2 overquery=2,5,10,20 [pqmin=..] [usepq=true|false] \
+ *      [reuse=true] dir=target/bench-index
  * </pre>
  * Prints build time (graph, PQ, write), commit time, reopen time, single-thread QPS and recall@10 (vs exact brute
- * force) per overquery, brute-force QPS, resident memory and on-disk size.
+ * force) per overquery, filtered recall and QPS, 2-thread QPS, resident memory (VmRSS split into anonymous and
+ * file-backed pages), on-disk size and the load average. {@code reuse=true} searches an existing index without
+ * rebuilding (exact results cached next to {@code dir}). See docs/index.md ("Benchmark").
  */
 public final class AnnBench {
     public static void main(String[] args) throws Exception {
@@ -44,52 +51,38 @@ public final class AnnBench {
         int batch = Integer.parseInt(a.getOrDefault("batch", String.valueOf(n)));
         Path dir = Path.of(a.getOrDefault("dir", "target/bench-index"));
         String[] overqueries = a.getOrDefault("overquery", "2,5,10,20").split(",");
-        deleteRecursively(dir);
 
-        TestVectors tv = new TestVectors(dim, clusters, spread, 42);
+        String data = a.getOrDefault("data", "clustered");
+        VectorSource tv = switch (data) {
+            case "clustered" -> new TestVectors(dim, clusters, spread, 42);
+            case "spectral" -> new SpectralVectors(dim, Double.parseDouble(a.getOrDefault("alpha", "1.0")),
+                    Double.parseDouble(a.getOrDefault("mean", "0.4")), 42);
+            default -> throw new IllegalArgumentException("data=clustered|spectral");
+        };
+        int chunk = Integer.parseInt(a.getOrDefault("chunk", "50000"));
+        boolean reuse = Boolean.parseBoolean(a.getOrDefault("reuse", "false"));
         IndexSchema schema = new IndexSchema("bench", dim, Similarity.DOT_PRODUCT);
         JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withBuildThreads(threads).withExpectedDocuments(n)
                 .withMaxSegments(0).withAverageDocumentBytes(64).withMaxBufferedDocs(Integer.MAX_VALUE)
                 .withPqSubspaces(Integer.parseInt(a.getOrDefault("pq", "0")))
                 .withPqThreshold(Integer.parseInt(a.getOrDefault("pqmin", String.valueOf(JVectorIndexOptions.DEFAULT.pqThreshold()))))
-                .withMaxDegree(Integer.parseInt(a.getOrDefault("degree", "32")));
-        System.out.printf("AnnBench n=%d dim=%d clusters=%d spread=%.3f pq=%d pqmin=%d degree=%d threads=%d batch=%d java=%s cores=%d%n", n, dim,
-                clusters, spread, o.pqSubspaces(), o.pqThreshold(), o.maxDegree(), o.effectiveBuildThreads(), batch, Runtime.version(),
-                Runtime.getRuntime().availableProcessors());
-        long t0 = System.nanoTime();
-        try (JVectorIndex index = JVectorIndex.open(dir, schema, o)) {
-            for (int start = 0; start < n; start += batch) {
-                int end = Math.min(n, start + batch);
-                List<Document> docs = new ArrayList<>(end - start);
-                List<float[]> vecs = new ArrayList<>(end - start);
-                for (int i = start; i < end; i++) {
-                    docs.add(Document.of("v" + i, "document " + i, Map.of("bucket", i % 10)));
-                    vecs.add(tv.next());
-                }
-                if (start == 0) {
-                    int first = Math.min(docs.size(), 20_000);
-                    index.add(docs.subList(0, first), vecs.subList(0, first));
-                    for (int i = 0; i < 10; i++) {
-                        index.search(tv.next(), 10, Filter.ALL); // warm-up
-                    }
-                    int bq = 50;
-                    long b0 = System.nanoTime();
-                    for (int i = 0; i < bq; i++) {
-                        index.search(tv.next(), 10, Filter.ALL);
-                    }
-                    System.out.printf("uncommitted buffer of %d (brute force): %.0f QPS%n", first,
-                            bq / ((System.nanoTime() - b0) / 1e9));
-                    index.add(docs.subList(first, docs.size()), vecs.subList(first, vecs.size()));
-                } else {
-                    index.add(docs, vecs);
-                }
-                long c0 = System.nanoTime();
-                index.commit();
-                System.out.printf("commit of %d vectors: %.1f s (%s)%n", end - start, (System.nanoTime() - c0) / 1e9,
-                        lastTimes());
+                .withMaxDegree(Integer.parseInt(a.getOrDefault("degree", "32")))
+                .withPqSearch(Boolean.parseBoolean(a.getOrDefault("usepq", "true")))
+                .withFilterBruteForceLimit(Integer.parseInt(a.getOrDefault("bflimit",
+                        String.valueOf(JVectorIndexOptions.DEFAULT.filterBruteForceLimit()))));
+        System.out.printf("AnnBench data=%s n=%d dim=%d clusters=%d spread=%.3f pq=%d pqmin=%d usepq=%s degree=%d threads=%d batch=%d java=%s cores=%d%n",
+                data, n, dim, clusters, spread, o.pqSubspaces(), o.pqThreshold(), o.pqSearch(), o.maxDegree(),
+                o.effectiveBuildThreads(), batch, Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.println("load: " + loadAverage());
+        if (reuse && Files.exists(dir.resolve("manifest.json"))) {
+            System.out.println("reusing the index in " + dir + " (no build)");
+            for (int i = 0; i < n; i++) {
+                tv.next(); // same query stream as a fresh run
             }
+        } else {
+            deleteRecursively(dir);
+            build(dir, schema, o, tv, n, batch, chunk);
         }
-        System.out.printf("total ingest: %.1f s%n", (System.nanoTime() - t0) / 1e9);
         long r0 = System.nanoTime();
         try (JVectorIndex index = JVectorIndex.open(dir, schema, o)) {
             System.out.printf("reopen (with CRC verification): %.2f s%n", (System.nanoTime() - r0) / 1e9);
@@ -97,12 +90,35 @@ public final class AnnBench {
             for (int i = 0; i < queries; i++) {
                 qs.add(tv.next());
             }
-            List<List<ScoredDocument>> truth = new ArrayList<>();
-            long e0 = System.nanoTime();
-            for (float[] q : qs) {
-                truth.add(index.exactSearch(q, 10, Filter.ALL));
+            Filter f = Filter.eq("bucket", 3);
+            Path truthFile = dir.resolveSibling(dir.getFileName() + ".truth-q" + queries);
+            List<Set<String>> truth = new ArrayList<>();
+            List<Set<String>> ftruth = new ArrayList<>();
+            if (reuse && Files.exists(truthFile)) {
+                List<String> lines = Files.readAllLines(truthFile);
+                for (int i = 0; i < queries; i++) {
+                    truth.add(Set.of(lines.get(i).split(",")));
+                    ftruth.add(Set.of(lines.get(queries + i).split(",")));
+                }
+                System.out.println("exact results read from " + truthFile);
+            } else {
+                long e0 = System.nanoTime();
+                for (float[] q : qs) {
+                    truth.add(ids(index.exactSearch(q, 10, Filter.ALL)));
+                }
+                System.out.printf("brute force (exact, from disk): %.0f QPS%n", queries / ((System.nanoTime() - e0) / 1e9));
+                for (float[] q : qs) {
+                    ftruth.add(ids(index.exactSearch(q, 10, f)));
+                }
+                List<String> lines = new ArrayList<>();
+                for (Set<String> t : truth) {
+                    lines.add(String.join(",", t));
+                }
+                for (Set<String> t : ftruth) {
+                    lines.add(String.join(",", t));
+                }
+                Files.write(truthFile, lines);
             }
-            System.out.printf("brute force (exact, from disk): %.0f QPS%n", queries / ((System.nanoTime() - e0) / 1e9));
             for (String ov : overqueries) {
                 float over = Float.parseFloat(ov);
                 SearchOptions so = new SearchOptions(over);
@@ -112,21 +128,19 @@ public final class AnnBench {
                 double recall = 0;
                 long s0 = System.nanoTime();
                 for (int i = 0; i < queries; i++) {
-                    recall += TestVectors.recall(index.search(qs.get(i), 10, Filter.ALL, so), truth.get(i));
+                    recall += recall(index.search(qs.get(i), 10, Filter.ALL, so), truth.get(i));
                 }
                 double secs = (System.nanoTime() - s0) / 1e9;
                 System.out.printf("overquery %-4s (rerank k %d): recall@10 %.4f, %.0f QPS single-thread%n", ov,
                         (int) Math.ceil(10 * over), recall / queries, queries / secs);
             }
-            Filter f = Filter.eq("bucket", 3);
-            List<List<ScoredDocument>> ftruth = new ArrayList<>();
-            for (float[] q : qs) {
-                ftruth.add(index.exactSearch(q, 10, f));
+            for (int w = 0; w < Math.min(queries, 20); w++) {
+                index.search(qs.get(w), 10, f); // warm-up (the first one also builds the segment's filter bitset)
             }
             double fr = 0;
             long f0 = System.nanoTime();
             for (int i = 0; i < queries; i++) {
-                fr += TestVectors.recall(index.search(qs.get(i), 10, f), ftruth.get(i));
+                fr += recall(index.search(qs.get(i), 10, f), ftruth.get(i));
             }
             System.out.printf("filtered (10%% selectivity, graph + Bits) recall@10 %.4f, %.0f QPS%n", fr / queries,
                     queries / ((System.nanoTime() - f0) / 1e9));
@@ -160,8 +174,8 @@ public final class AnnBench {
                     total / ((System.nanoTime() - m0) / 1e9));
             System.gc();
             Runtime rt = Runtime.getRuntime();
-            System.out.printf("resident memory (VmRSS) %s, heap used %d MB%n", rss(),
-                    (rt.totalMemory() - rt.freeMemory()) >> 20);
+            System.out.printf("resident memory: %s; heap used %d MB; load %s%n", rss(),
+                    (rt.totalMemory() - rt.freeMemory()) >> 20, loadAverage());
             System.out.printf("on disk: %d MB total%n", index.stats().bytesOnDisk() >> 20);
             try (Stream<Path> files = Files.walk(dir)) {
                 files.filter(Files::isRegularFile).sorted(Comparator.comparing(Path::toString)).forEach(p -> {
@@ -172,6 +186,75 @@ public final class AnnBench {
                     }
                 });
             }
+        }
+    }
+
+    private static Set<String> ids(List<ScoredDocument> docs) {
+        Set<String> out = new HashSet<>();
+        for (ScoredDocument d : docs) {
+            out.add(d.document().id());
+        }
+        return out;
+    }
+
+    private static double recall(List<ScoredDocument> approx, Set<String> truth) {
+        int hit = 0;
+        for (ScoredDocument d : approx) {
+            if (truth.contains(d.document().id())) {
+                hit++;
+            }
+        }
+        return truth.isEmpty() ? 1.0 : (double) hit / truth.size();
+    }
+
+    private static void build(Path dir, IndexSchema schema, JVectorIndexOptions o, VectorSource tv, int n, int batch,
+                              int chunk) {
+        long t0 = System.nanoTime();
+        try (JVectorIndex index = JVectorIndex.open(dir, schema, o)) {
+            int sinceCommit = 0;
+            for (int start = 0; start < n; start += chunk) {
+                int end = Math.min(n, start + chunk);
+                List<Document> docs = new ArrayList<>(end - start);
+                List<float[]> vecs = new ArrayList<>(end - start);
+                for (int i = start; i < end; i++) {
+                    docs.add(Document.of("v" + i, "document " + i, Map.of("bucket", i % 10)));
+                    vecs.add(tv.next());
+                }
+                if (start == 0) {
+                    int first = Math.min(docs.size(), 20_000);
+                    index.add(docs.subList(0, first), vecs.subList(0, first));
+                    for (int i = 0; i < 10; i++) {
+                        index.search(vecs.get(i), 10, Filter.ALL); // warm-up
+                    }
+                    int bq = 50;
+                    long b0 = System.nanoTime();
+                    for (int i = 0; i < bq; i++) {
+                        index.search(vecs.get(i), 10, Filter.ALL);
+                    }
+                    System.out.printf("uncommitted buffer of %d (brute force): %.0f QPS%n", first,
+                            bq / ((System.nanoTime() - b0) / 1e9));
+                    index.add(docs.subList(first, docs.size()), vecs.subList(first, vecs.size()));
+                } else {
+                    index.add(docs, vecs);
+                }
+                sinceCommit += end - start;
+                if (sinceCommit >= batch || end == n) {
+                    long c0 = System.nanoTime();
+                    index.commit();
+                    System.out.printf("commit of %d vectors: %.1f s (%s), load %s%n", sinceCommit,
+                            (System.nanoTime() - c0) / 1e9, lastTimes(), loadAverage());
+                    sinceCommit = 0;
+                }
+            }
+        }
+        System.out.printf("total ingest: %.1f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "?";
         }
     }
 
@@ -186,13 +269,18 @@ public final class AnnBench {
         }
     }
 
+    /** VmRSS = RssAnon (heap, native) + RssFile (mapped index pages) + RssShmem; VmHWM is the peak. */
     private static String rss() throws IOException {
+        StringBuilder sb = new StringBuilder();
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("VmRSS")) {
-                return line.substring(6).trim();
+            if (line.startsWith("VmRSS") || line.startsWith("RssAnon") || line.startsWith("RssFile")
+                    || line.startsWith("VmHWM")) {
+                String[] kv = line.split(":\\s+");
+                long kb = Long.parseLong(kv[1].replace(" kB", "").trim());
+                sb.append(kv[0]).append(' ').append(kb >> 10).append(" MB, ");
             }
         }
-        return "?";
+        return sb.length() == 0 ? "?" : sb.substring(0, sb.length() - 2);
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
