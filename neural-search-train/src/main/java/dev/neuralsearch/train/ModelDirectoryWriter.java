@@ -15,10 +15,8 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Writes a trained encoder as a model directory that {@link ModelSpec#fromDirectory(Path)} (and so
@@ -78,7 +76,7 @@ public final class ModelDirectoryWriter {
                 tmp = null;
             } finally {
                 if (tmp != null) {
-                    deleteTree(tmp);
+                    TrainFiles.deleteTree(tmp);
                 }
             }
             return target;
@@ -90,7 +88,7 @@ public final class ModelDirectoryWriter {
     private static void writeFiles(OnnxModelFile source, Map<String, float[]> initializers, BertConfig config,
                                    ModelSpec spec, byte[] tokenizer, Path d) throws IOException {
         source.write(d.resolve("model.onnx"), initializers);
-        writeAtomically(d.resolve("tokenizer.json"), tokenizer);
+        TrainFiles.writeAtomically(d.resolve("tokenizer.json"), tokenizer);
 
         ArrayNode modules = JSON.createArrayNode();
         modules.addObject().put("idx", 0).put("name", "0").put("path", "")
@@ -125,8 +123,13 @@ public final class ModelDirectoryWriter {
         st.put("similarity_fn_name", "cosine");
         writeJson(d.resolve("config_sentence_transformers.json"), st);
 
+        writeJson(d.resolve("config.json"), bertConfigJson(config, "BertModel"));
+    }
+
+    /** A Hugging Face BERT {@code config.json} describing {@code config}, for the given architecture name. */
+    public static ObjectNode bertConfigJson(BertConfig config, String architecture) {
         ObjectNode bert = JSON.createObjectNode();
-        bert.putArray("architectures").add("BertModel");
+        bert.putArray("architectures").add(architecture);
         bert.put("model_type", "bert");
         bert.put("vocab_size", config.vocabSize());
         bert.put("hidden_size", config.hidden());
@@ -139,38 +142,10 @@ public final class ModelDirectoryWriter {
         bert.put("layer_norm_eps", (double) config.layerNormEps());
         bert.put("hidden_dropout_prob", (double) config.hiddenDropout());
         bert.put("attention_probs_dropout_prob", (double) config.attentionDropout());
-        writeJson(d.resolve("config.json"), bert);
+        return bert;
     }
 
     private static void writeJson(Path file, Object node) throws IOException {
-        writeAtomically(file, JSON.writeValueAsBytes(node));
-    }
-
-    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
+        TrainFiles.writeAtomically(file, JSON.writeValueAsBytes(node));
     }
 }

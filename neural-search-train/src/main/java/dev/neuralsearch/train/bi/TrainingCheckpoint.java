@@ -2,6 +2,7 @@ package dev.neuralsearch.train.bi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.neuralsearch.train.TrainFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -15,12 +16,10 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * A resumable training state in a directory: {@code weights.bin} (every parameter), {@code optimizer.bin} (AdamW
@@ -72,11 +71,11 @@ public final class TrainingCheckpoint {
                 move(tmp, target);
                 tmp = null;
                 if (old != null) {
-                    deleteTree(old);
+                    TrainFiles.deleteTree(old);
                 }
             } finally {
                 if (tmp != null) {
-                    deleteTree(tmp);
+                    TrainFiles.deleteTree(tmp);
                 }
             }
         } catch (IOException e) {
@@ -142,19 +141,5 @@ public final class TrainingCheckpoint {
             throw new IOException(file + " is truncated", e);
         }
         return out;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 }

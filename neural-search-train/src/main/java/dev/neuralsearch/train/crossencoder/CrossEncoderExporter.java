@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
+import dev.neuralsearch.train.ModelDirectoryWriter;
+import dev.neuralsearch.train.TrainFiles;
 import dev.neuralsearch.train.bert.BertConfig;
 import dev.neuralsearch.train.onnx.OnnxModelFile;
 import dev.neuralsearch.train.onnx.UnsupportedModelException;
@@ -25,7 +27,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Writes a trained cross-encoder as a model directory that the rerank module's
@@ -271,7 +271,7 @@ public final class CrossEncoderExporter {
                 tmp = null;
             } finally {
                 if (tmp != null) {
-                    deleteTree(tmp);
+                    TrainFiles.deleteTree(tmp);
                 }
             }
             return target;
@@ -283,62 +283,21 @@ public final class CrossEncoderExporter {
     private static void writeFiles(ModelProto model, BertConfig config, byte[] tokenizer, int maxLength,
                                    ObjectNode training, Path d) throws IOException {
         OnnxModelFile.writeAtomically(model, d.resolve("model.onnx"));
-        writeAtomically(d.resolve("tokenizer.json"), tokenizer);
+        TrainFiles.writeAtomically(d.resolve("tokenizer.json"), tokenizer);
 
-        ObjectNode bert = JSON.createObjectNode();
-        bert.putArray("architectures").add("BertForSequenceClassification");
-        bert.put("model_type", "bert");
+        ObjectNode bert = ModelDirectoryWriter.bertConfigJson(config, "BertForSequenceClassification");
         bert.put("num_labels", 1);
         bert.putObject("id2label").put("0", "LABEL_0");
         bert.putObject("label2id").put("LABEL_0", 0);
-        bert.put("vocab_size", config.vocabSize());
-        bert.put("hidden_size", config.hidden());
-        bert.put("num_hidden_layers", config.layers());
-        bert.put("num_attention_heads", config.heads());
-        bert.put("intermediate_size", config.intermediate());
-        bert.put("hidden_act", "gelu");
-        bert.put("max_position_embeddings", config.maxPositions());
-        bert.put("type_vocab_size", config.typeVocabSize());
-        bert.put("layer_norm_eps", (double) config.layerNormEps());
-        bert.put("hidden_dropout_prob", (double) config.hiddenDropout());
-        bert.put("attention_probs_dropout_prob", (double) config.attentionDropout());
         bert.put("classifier_input", "last_hidden_state[:, 0] (no pooler)");
-        writeAtomically(d.resolve("config.json"), JSON.writeValueAsBytes(bert));
+        TrainFiles.writeAtomically(d.resolve("config.json"), JSON.writeValueAsBytes(bert));
 
         ObjectNode tok = JSON.createObjectNode();
         tok.put("model_max_length", maxLength);
-        writeAtomically(d.resolve("tokenizer_config.json"), JSON.writeValueAsBytes(tok));
+        TrainFiles.writeAtomically(d.resolve("tokenizer_config.json"), JSON.writeValueAsBytes(tok));
 
         if (training != null) {
-            writeAtomically(d.resolve("training.json"), JSON.writeValueAsBytes(training));
-        }
-    }
-
-    private static void writeAtomically(Path file, byte[] bytes) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName() + ".", ".tmp");
-        try {
-            Files.write(tmp, bytes);
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // best effort
-                }
-            });
-        } catch (IOException ignored) {
-            // best effort
+            TrainFiles.writeAtomically(d.resolve("training.json"), JSON.writeValueAsBytes(training));
         }
     }
 }
