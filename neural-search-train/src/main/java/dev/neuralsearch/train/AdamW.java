@@ -2,14 +2,13 @@ package dev.neuralsearch.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import dev.neuralsearch.train.bert.BertWeights;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * Adam with decoupled weight decay (AdamW, as {@code torch.optim.AdamW} and sentence-transformers train) over
- * every parameter of a {@link BertWeights}, with state that can be saved and restored (for resumable training).
+ * every parameter of a {@link TrainableParameters} (BERT weights, a cross-encoder), with state that can be saved and restored (for resumable training).
  *
  * <p>After a backward pass, {@link #step()} updates each parameter from its gradient and then sets the gradients
  * to zero. Per parameter p with gradient g, at step t (from 1):
@@ -26,7 +25,7 @@ public final class AdamW {
     public static final float DEFAULT_BETA2 = 0.999f;
     public static final float DEFAULT_EPSILON = 1e-8f;
 
-    private final BertWeights weights;
+    private final TrainableParameters weights;
     private final float beta1;
     private final float beta2;
     private final float epsilon;
@@ -37,11 +36,11 @@ public final class AdamW {
     private long steps;
 
     /** Betas 0.9 / 0.999, epsilon 1e-8. */
-    public AdamW(BertWeights weights, float learningRate, float weightDecay) {
+    public AdamW(TrainableParameters weights, float learningRate, float weightDecay) {
         this(weights, learningRate, weightDecay, DEFAULT_BETA1, DEFAULT_BETA2, DEFAULT_EPSILON);
     }
 
-    public AdamW(BertWeights weights, float learningRate, float weightDecay, float beta1, float beta2, float epsilon) {
+    public AdamW(TrainableParameters weights, float learningRate, float weightDecay, float beta1, float beta2, float epsilon) {
         this.weights = Objects.requireNonNull(weights, "weights");
         learningRate(learningRate);
         if (!(weightDecay >= 0) || !(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0)) {
@@ -142,7 +141,10 @@ public final class AdamW {
                 throw new IllegalArgumentException("unknown AdamW state entry " + key);
             }
             String name = key.substring(2);
-            NDArray p = weights.get(name);
+            NDArray p = weights.parameters().get(name);
+            if (p == null) {
+                throw new IllegalArgumentException("AdamW state " + key + " names no parameter of this model");
+            }
             if (e.getValue().length != p.size()) {
                 throw new IllegalArgumentException("state " + key + " has " + e.getValue().length + " values, parameter has "
                         + p.size());

@@ -33,6 +33,16 @@ public final class Torch {
         engine().setRandomSeed(seed);
     }
 
+    /**
+     * The seed of one training step: a function of the run's seed and the step number only, so a run resumed at
+     * step n draws the same dropout masks (and samples) as an uninterrupted one.
+     */
+    public static int stepSeed(long seed, long step) {
+        long h = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L;
+        h ^= h >>> 31;
+        return (int) (h ^ (h >>> 32)) & 0x7FFFFFFF;
+    }
+
     private static void setIfAbsent(String key, String value) {
         if (System.getProperty(key) == null) {
             System.setProperty(key, value);

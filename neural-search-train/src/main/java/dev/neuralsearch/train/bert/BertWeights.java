@@ -3,6 +3,7 @@ package dev.neuralsearch.train.bert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.neuralsearch.train.TrainableParameters;
 import dev.neuralsearch.train.onnx.BertParameterMap;
 import dev.neuralsearch.train.onnx.OnnxModelFile;
 import java.util.Collections;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * {@link #toInitializers()} gives the current values keyed by the ONNX initializer that holds each parameter,
  * ready for {@link OnnxModelFile#write}. Not thread-safe.
  */
-public final class BertWeights implements AutoCloseable {
+public final class BertWeights implements TrainableParameters, AutoCloseable {
     private final NDManager manager;
     private final BertParameterMap map;
     private final Map<String, NDArray> parameters;
@@ -56,11 +57,13 @@ public final class BertWeights implements AutoCloseable {
     }
 
     /** The manager holding the parameters (and their optimizer state, when an optimizer creates it from them). */
+    @Override
     public NDManager manager() {
         return manager;
     }
 
     /** All parameters, embeddings first, then layer by layer, then the pooler when present. */
+    @Override
     public Map<String, NDArray> parameters() {
         return parameters;
     }
@@ -97,6 +100,7 @@ public final class BertWeights implements AutoCloseable {
     }
 
     /** Whether gradients are attached. */
+    @Override
     public boolean trainable() {
         return trainable;
     }
@@ -115,6 +119,7 @@ public final class BertWeights implements AutoCloseable {
     }
 
     /** Sets every parameter's gradient to zero. */
+    @Override
     public void zeroGradients() {
         if (!trainable) {
             return;
@@ -142,15 +147,6 @@ public final class BertWeights implements AutoCloseable {
             out.put(map.initializer(e.getKey()), e.getValue().toFloatArray());
         }
         return out;
-    }
-
-    /** Replaces a parameter's values in place (same element count; gradients stay attached). */
-    public void set(String parameter, float[] values) {
-        NDArray a = get(parameter);
-        if (values.length != a.size()) {
-            throw new IllegalArgumentException(parameter + " has " + a.size() + " values, got " + values.length);
-        }
-        a.set(values);
     }
 
     @Override

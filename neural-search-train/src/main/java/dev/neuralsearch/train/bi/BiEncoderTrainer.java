@@ -12,6 +12,7 @@ import dev.neuralsearch.train.AdamW;
 import dev.neuralsearch.train.InBatchNegativesLoss;
 import dev.neuralsearch.train.ModelDirectoryWriter;
 import dev.neuralsearch.train.Torch;
+import dev.neuralsearch.train.TrainingCheckpoint;
 import dev.neuralsearch.train.bert.BertConfig;
 import dev.neuralsearch.train.bert.BertModel;
 import dev.neuralsearch.train.bert.BertWeights;
@@ -165,13 +166,6 @@ public final class BiEncoderTrainer {
         return peak * (total - s) / (float) Math.max(1, total - warmup);
     }
 
-    /** The PyTorch seed for a step: a function of the run's seed and the step number only. */
-    static int stepSeed(long seed, long step) {
-        long h = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L;
-        h ^= h >>> 31;
-        return (int) (h ^ (h >>> 32)) & 0x7FFFFFFF;
-    }
-
     /**
      * Trains and writes the model directory.
      *
@@ -243,9 +237,9 @@ public final class BiEncoderTrainer {
             AdamW adam = new AdamW(weights, options.learningRate(), options.weightDecay());
             long step = 0;
             if (resume) {
-                Optional<TrainingCheckpoint.Loaded> cp = TrainingCheckpoint.read(checkpointDir);
+                Optional<TrainingCheckpoint.Loaded<CheckpointState>> cp = TrainingCheckpoint.read(checkpointDir, CheckpointState.class);
                 if (cp.isPresent()) {
-                    TrainingCheckpoint.State s = cp.get().state();
+                    CheckpointState s = cp.get().state();
                     if (!s.sourceModel().equals(source.id()) || !options.resumableFrom(s.options())) {
                         throw new IllegalArgumentException("checkpoint " + checkpointDir + " was written by another run ("
                                 + s.sourceModel() + ", " + s.options() + "); this run: " + source.id() + ", " + options);
@@ -346,6 +340,21 @@ public final class BiEncoderTrainer {
         }
     }
 
+    /**
+     * What a {@link TrainingCheckpoint} of this trainer records besides the tensors.
+     *
+     * @param step           optimizer steps done in total (SimCSE and pairs)
+     * @param optimizerSteps AdamW's own step count (it restarts at the pair stage)
+     * @param sourceModel    id of the model training started from
+     * @param options        the run's options
+     * @param stepLosses     loss of every step done
+     * @param epochs         finished epochs of the pair stage
+     * @param seconds        training time spent so far (all processes)
+     */
+    public record CheckpointState(long step, long optimizerSteps, String sourceModel, BiEncoderTrainingOptions options,
+                                  List<Float> stepLosses, List<BiEncoderTrainingResult.Epoch> epochs, double seconds) {
+    }
+
     private long lastCheckpointStep = -1;
 
     private void maybeCheckpoint(Path dir, long step, AdamW adam, BertWeights weights, List<Float> stepLosses,
@@ -359,7 +368,7 @@ public final class BiEncoderTrainer {
             return;
         }
         long tc = System.nanoTime();
-        TrainingCheckpoint.write(dir, new TrainingCheckpoint.State(step, adam.steps(), source.id(), options,
+        TrainingCheckpoint.write(dir, new CheckpointState(step, adam.steps(), source.id(), options,
                         List.copyOf(stepLosses), List.copyOf(epochs), earlierSeconds + (System.nanoTime() - t0) / 1e9),
                 weights.toFloatArrays(), adam.state());
         lastCheckpointStep = step;
@@ -382,7 +391,7 @@ public final class BiEncoderTrainer {
         }
         TokenBatch q = TokenBatch.of(tokenizer.encodeAll(queries));
         TokenBatch c = TokenBatch.of(tokenizer.encodeAll(candidates));
-        Torch.seed(stepSeed(options.seed(), step));
+        Torch.seed(Torch.stepSeed(options.seed(), step));
         try (NDManager m = root.newSubManager(); GradientCollector gc = Torch.engine().newGradientCollector()) {
             NDArray l = loss.compute(model.encode(m, q, source.pooling(), true, true),
                     model.encode(m, c, source.pooling(), true, true));
@@ -397,7 +406,7 @@ public final class BiEncoderTrainer {
                              List<String> texts, long step) {
         List<String> prefixed = texts.stream().map(t -> source.passagePrefix() + t).toList();
         TokenBatch b = TokenBatch.of(tokenizer.encodeAll(prefixed));
-        Torch.seed(stepSeed(options.seed(), step));
+        Torch.seed(Torch.stepSeed(options.seed(), step));
         try (NDManager m = root.newSubManager(); GradientCollector gc = Torch.engine().newGradientCollector()) {
             // the same texts twice through the model in training mode: two dropout masks, two views
             NDArray a = model.encode(m, b, source.pooling(), true, true);

@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads training pairs and unlabelled texts, refusing what would make training meaningless or dishonest.
@@ -38,6 +40,7 @@ public final class TrainingData {
     public static final List<String> EVALUATION_SPLITS = List.of("test", "dev");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(TrainingData.class);
 
     private TrainingData() {
     }
@@ -58,9 +61,15 @@ public final class TrainingData {
                     + e.getMessage(), e);
         }
         checkNoEvaluationQueries(dir, split, ds.qrels().keySet());
+        Set<String> evaluationTexts = evaluationQueryTexts(dir, split);
+        List<String> leftOut = new ArrayList<>();
         List<TrainingPair> pairs = new ArrayList<>();
         for (Map.Entry<String, Map<String, Integer>> e : ds.qrels().entrySet()) {
             String query = ds.queries().get(e.getKey());
+            if (query != null && evaluationTexts.contains(query.strip())) {
+                leftOut.add(e.getKey());
+                continue;
+            }
             for (Map.Entry<String, Integer> d : e.getValue().entrySet()) {
                 if (d.getValue() > 0) {
                     BeirDataset.CorpusDoc doc = ds.corpus().get(d.getKey());
@@ -68,11 +77,52 @@ public final class TrainingData {
                 }
             }
         }
+        if (!leftOut.isEmpty()) {
+            LOG.warn("{} training quer{} of qrels/{}.tsv left out because {} text is the text of an evaluation "
+                    + "(test/dev) query under another id: {}", leftOut.size(), leftOut.size() == 1 ? "y" : "ies",
+                    split, leftOut.size() == 1 ? "its" : "their", leftOut);
+        }
         if (pairs.isEmpty()) {
             throw new TrainingDataException(dir.resolve("qrels").resolve(split + ".tsv")
                     + ": no (query, document) pair with a score > 0");
         }
         return pairs;
+    }
+
+    /**
+     * The texts (stripped) of a BEIR folder's evaluation queries (those of {@code qrels/test.tsv} and
+     * {@code qrels/dev.tsv}, other than {@code split}). A training query with the same text under another id is
+     * the same question: SciFact's train split has two ({@code 871}, {@code 1291}), each with the same relevant
+     * document as its test twin.
+     */
+    public static Set<String> evaluationQueryTexts(Path dir, String split) {
+        Set<String> ids = new LinkedHashSet<>();
+        for (String eval : EVALUATION_SPLITS) {
+            Path qrels = dir.resolve("qrels").resolve(eval + ".tsv");
+            if (!eval.equals(split) && Files.isRegularFile(qrels)) {
+                ids.addAll(qrelsQueryIds(qrels));
+            }
+        }
+        Set<String> texts = new LinkedHashSet<>();
+        if (ids.isEmpty()) {
+            return texts;
+        }
+        Path queries = dir.resolve("queries.jsonl");
+        try (BufferedReader r = Files.newBufferedReader(queries, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode node = JSON.readTree(line);
+                if (ids.contains(node.path("_id").asText()) && node.path("text").isTextual()) {
+                    texts.add(node.path("text").asText().strip());
+                }
+            }
+        } catch (IOException e) {
+            throw new TrainingDataException("cannot read " + queries + ": " + e.getMessage(), e);
+        }
+        return texts;
     }
 
     /** Refuses training query ids that are evaluation queries of the same folder. */

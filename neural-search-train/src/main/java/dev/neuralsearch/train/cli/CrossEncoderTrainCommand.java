@@ -78,6 +78,7 @@ public final class CrossEncoderTrainCommand implements Callable<Integer> {
     @Option(names = "--negatives", defaultValue = "3", description = "negatives per positive (default: ${DEFAULT-VALUE})") int negatives;
     @Option(names = "--lr", defaultValue = "2e-5") float lr;
     @Option(names = "--warmup", defaultValue = "0.1", description = "warm-up share of the steps (default: ${DEFAULT-VALUE})") float warmup;
+    @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay, not on biases and LayerNorm (default: ${DEFAULT-VALUE})") float weightDecay;
     @Option(names = "--max-length", defaultValue = "256", description = "pair length in tokens (default: ${DEFAULT-VALUE})") int maxLength;
     @Option(names = "--seed", defaultValue = "42") long seed;
     @Option(names = "--validation", defaultValue = "0.1", description = "share of queries held out (default: ${DEFAULT-VALUE})") double validation;
@@ -85,6 +86,12 @@ public final class CrossEncoderTrainCommand implements Callable<Integer> {
     @Option(names = "--margin", defaultValue = "0.1") float margin;
     @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many steps (0: all epochs)") int maxSteps;
     @Option(names = "--save-every", defaultValue = "0", description = "also export every N steps (0: after each epoch)") int saveEvery;
+    @Option(names = "--checkpoint-dir", paramLabel = "<dir>",
+            description = "write resumable checkpoints here (weights, head, optimizer state) after each epoch, when --max-steps stops the run, and every --checkpoint-every steps")
+    Path checkpointDir;
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "<steps>",
+            description = "also checkpoint every N steps (0: at epoch ends)") int checkpointEvery;
+    @Option(names = "--resume", description = "continue from the checkpoint in --checkpoint-dir (same options, same data)") boolean resume;
     @Option(names = "--write-negatives", paramLabel = "<tsv>",
             description = "with --beir: write the mined (query, positive, negatives) rows to this TSV and stop (train later with --pairs)")
     Path writeNegatives;
@@ -98,12 +105,16 @@ public final class CrossEncoderTrainCommand implements Callable<Integer> {
         if (writeNegatives != null && beir == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--write-negatives needs --beir");
         }
+        if (resume && checkpointDir == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --checkpoint-dir");
+        }
         ModelSpec backboneSpec = spec(backbone);
         CrossEncoderTrainer.Options o;
         try {
             o = CrossEncoderTrainer.Options.defaults().withEpochs(epochs).withBatch(batch, negatives)
-                    .withLearningRate(lr, warmup).withMaxLength(maxLength).withSeed(seed).withValidation(validation)
-                    .withLoss(CrossEncoderLoss.Kind.parse(loss), margin).withSteps(maxSteps, saveEvery);
+                    .withLearningRate(lr, warmup).withWeightDecay(weightDecay).withMaxLength(maxLength).withSeed(seed).withValidation(validation)
+                    .withLoss(CrossEncoderLoss.Kind.parse(loss), margin).withSteps(maxSteps, saveEvery)
+                    .withCheckpointEvery(checkpointEvery);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -130,7 +141,7 @@ public final class CrossEncoderTrainCommand implements Callable<Integer> {
             }
             LOG.info("negatives mined with {} for {} queries in {} s (ranks {}..{}, judged positives skipped)", miner,
                     mined.size(), String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9), skipTop + 1, depth);
-            examples = CrossEncoderData.fromBeir(train, testIds, mined);
+            examples = CrossEncoderData.fromBeir(train, testIds, CrossEncoderData.testQueryTexts(beir), mined);
             if (writeNegatives != null) {
                 CrossEncoderData.writeTsv(examples, writeNegatives);
                 System.out.printf(Locale.ROOT, "%d training rows written to %s%n", examples.size(), writeNegatives);
@@ -165,7 +176,7 @@ public final class CrossEncoderTrainCommand implements Callable<Integer> {
         };
         CrossEncoderTrainer.Result r;
         try {
-            r = CrossEncoderTrainer.train(backboneSpec, examples, o, output, listener);
+            r = CrossEncoderTrainer.train(backboneSpec, examples, o, output, listener, checkpointDir, resume);
         } finally {
             if (holder[0] != null) {
                 holder[0].close();

@@ -14,6 +14,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Training examples for a cross-encoder, from a BEIR folder (positives from {@code qrels/train.tsv}, negatives mined
@@ -22,6 +24,7 @@ import java.util.Set;
  * row whose query is the text of a test query, is refused.
  */
 public final class CrossEncoderData {
+    private static final Logger LOG = LoggerFactory.getLogger(CrossEncoderData.class);
     private CrossEncoderData() {
     }
 
@@ -72,16 +75,24 @@ public final class CrossEncoderData {
     }
 
     /**
-     * One example per (training query, relevant passage), with the query's mined negatives.
+     * One example per (training query, relevant passage), with the query's mined negatives. A training query whose
+     * text is the text of a test query under another id is left out (logged): it is the same question (SciFact's
+     * train split has two, each with its test twin's relevant document).
      *
+     * @param testTexts test query texts ({@link #testQueryTexts}), stripped
      * @param negatives ranked negative document ids per query id (from {@link NegativeMiner}); queries without any
      *                  are skipped
      */
-    public static List<CrossEncoderExample> fromBeir(BeirDataset train, Set<String> testIds,
+    public static List<CrossEncoderExample> fromBeir(BeirDataset train, Set<String> testIds, Set<String> testTexts,
                                                      Map<String, List<String>> negatives) {
         refuseTestQueries(train, testIds);
         List<CrossEncoderExample> out = new ArrayList<>();
+        List<String> leftOut = new ArrayList<>();
         for (Map.Entry<String, String> q : train.queries().entrySet()) {
+            if (testTexts.contains(q.getValue().strip())) {
+                leftOut.add(q.getKey());
+                continue;
+            }
             List<String> negIds = negatives.getOrDefault(q.getKey(), List.of());
             if (negIds.isEmpty()) {
                 continue;
@@ -96,6 +107,10 @@ public final class CrossEncoderData {
                             negTexts));
                 }
             }
+        }
+        if (!leftOut.isEmpty()) {
+            LOG.warn("{} training quer{} left out because {} text is the text of a test query under another id: {}",
+                    leftOut.size(), leftOut.size() == 1 ? "y" : "ies", leftOut.size() == 1 ? "its" : "their", leftOut);
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException(train.name() + " split " + train.split()

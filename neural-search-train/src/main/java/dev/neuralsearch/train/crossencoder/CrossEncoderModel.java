@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.neuralsearch.tokenize.TextTokenizer;
 import dev.neuralsearch.tokenize.TokenizedText;
+import dev.neuralsearch.train.TrainableParameters;
 import dev.neuralsearch.train.bert.BertModel;
 import dev.neuralsearch.train.bert.BertWeights;
 import dev.neuralsearch.train.bert.TokenBatch;
@@ -31,7 +32,7 @@ import java.util.Random;
  * token type ids 0 then 1, only the passage truncated, exactly as the rerank module's
  * {@code CrossEncoderReranker} tokenizes them.
  */
-public final class CrossEncoderModel {
+public final class CrossEncoderModel implements TrainableParameters {
     /** Names of the head's parameters (in {@link #parameters()} and in the exported graph's initializers). */
     public static final String HEAD_WEIGHT = "classifier.weight";
     public static final String HEAD_BIAS = "classifier.bias";
@@ -93,11 +94,13 @@ public final class CrossEncoderModel {
         headBias.setRequiresGradient(on);
     }
 
+    @Override
     public boolean trainable() {
         return backbone.weights().trainable();
     }
 
     /** Every trainable parameter: the backbone's under their canonical names, then the head's. */
+    @Override
     public Map<String, NDArray> parameters() {
         Map<String, NDArray> all = new LinkedHashMap<>(backbone.weights().parameters());
         all.put(HEAD_WEIGHT, headWeight);
@@ -105,7 +108,14 @@ public final class CrossEncoderModel {
         return all;
     }
 
+    /** The backbone weights' manager, which also holds the head. */
+    @Override
+    public NDManager manager() {
+        return backbone.weights().manager();
+    }
+
     /** Sets every gradient to zero. */
+    @Override
     public void zeroGradients() {
         if (!trainable()) {
             return;

@@ -3,14 +3,15 @@ package dev.neuralsearch.train.crossencoder;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuralsearch.encoder.ModelSource;
 import dev.neuralsearch.encoder.ModelSpec;
 import dev.neuralsearch.tokenize.TextTokenizer;
 import dev.neuralsearch.tokenize.TokenizedText;
+import dev.neuralsearch.train.AdamW;
 import dev.neuralsearch.train.Torch;
+import dev.neuralsearch.train.TrainingCheckpoint;
 import dev.neuralsearch.train.bert.BertConfig;
 import dev.neuralsearch.train.bert.BertModel;
 import dev.neuralsearch.train.bert.BertWeights;
@@ -19,10 +20,13 @@ import dev.neuralsearch.train.onnx.OnnxModelFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -33,13 +37,19 @@ import org.slf4j.LoggerFactory;
  * {@link CrossEncoderExporter}.
  *
  * <p>A step takes {@link Options#queriesPerBatch()} examples; each contributes its positive and
- * {@link Options#negativesPerPositive()} negatives sampled (seeded, without replacement) from its pool, so a step
- * scores {@code queriesPerBatch * (1 + negatives)} pairs in one padded batch. Adam (DJL; betas 0.9/0.999, no weight
- * decay) with a learning rate that rises linearly over the warm-up steps and then falls linearly to zero at the last
- * step. Validation: a seeded fraction of the query ids (all their examples) is held out; after each epoch the
- * trainer reports their loss (no dropout, fixed negatives: the first of each pool) and the share of groups where the
- * positive outscores every negative. The model directory is written after each epoch (and every
- * {@link Options#saveEverySteps()} steps when set), so an interrupted run leaves its last export.
+ * {@link Options#negativesPerPositive()} negatives sampled (without replacement) from its pool, so a step scores
+ * {@code queriesPerBatch * (1 + negatives)} pairs in one padded batch. {@link AdamW} (betas 0.9/0.999, decoupled
+ * weight decay, not on biases and LayerNorm) with a learning rate that rises linearly over the warm-up steps and
+ * then falls linearly to zero at the last step of the last epoch. Validation: a seeded fraction of the query ids
+ * (all their examples) is held out; before training and after each epoch the trainer reports their loss (no
+ * dropout, fixed negatives: the first of each pool) and the share of groups where the positive outscores every
+ * negative. The model directory is written after each epoch (and every {@link Options#saveEverySteps()} steps
+ * when set), so an interrupted run leaves its last export.
+ *
+ * <p>Determinism and resuming: the epoch order is shuffled from the seed and the epoch number, the negatives of a
+ * step are sampled and its dropout drawn from the seed and the step number ({@link Torch#stepSeed}), so a run
+ * resumed from a {@link TrainingCheckpoint} (weights, head, AdamW moments, losses so far) takes exactly the steps
+ * of an uninterrupted one.
  */
 public final class CrossEncoderTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(CrossEncoderTrainer.class);
@@ -52,23 +62,31 @@ public final class CrossEncoderTrainer {
      * @param negativesPerPositive negatives scored next to each positive
      * @param learningRate        peak learning rate (2e-5)
      * @param warmupFraction      share of the steps spent warming up (0.1)
+     * @param weightDecay         AdamW decoupled weight decay (0.01; not on biases and LayerNorm)
      * @param maxLength           pair length in tokens (query kept, passage cut)
      * @param seed                seeds the head, the sampling, the split and dropout
      * @param validationFraction  share of query ids held out (0 for none)
      * @param loss                loss kind
      * @param margin              pairwise margin on sigmoid scores
-     * @param maxSteps            stop after this many steps (0: all epochs)
+     * @param maxSteps            stop after this many steps (0: all epochs); the schedule stays that of all epochs,
+     *                            so a stopped run can be resumed
      * @param saveEverySteps      also export every this many steps (0: only after each epoch)
+     * @param checkpointEvery     with a checkpoint directory: also write a checkpoint every this many steps (0: after
+     *                            each epoch and when stopping early)
      */
     public record Options(int epochs, int queriesPerBatch, int negativesPerPositive, float learningRate,
-                          float warmupFraction, int maxLength, long seed, double validationFraction,
-                          CrossEncoderLoss.Kind loss, float margin, int maxSteps, int saveEverySteps) {
+                          float warmupFraction, float weightDecay, int maxLength, long seed, double validationFraction,
+                          CrossEncoderLoss.Kind loss, float margin, int maxSteps, int saveEverySteps,
+                          int checkpointEvery) {
         public Options {
             if (epochs < 1 || queriesPerBatch < 1 || negativesPerPositive < 1) {
                 throw new IllegalArgumentException("epochs, queries per batch and negatives must be >= 1");
             }
             if (!(learningRate > 0) || !(warmupFraction >= 0 && warmupFraction < 1)) {
                 throw new IllegalArgumentException("learning rate must be > 0 and warm-up fraction in [0, 1)");
+            }
+            if (!(weightDecay >= 0 && weightDecay < 1)) {
+                throw new IllegalArgumentException("weight decay must be in [0, 1), was " + weightDecay);
             }
             if (maxLength < 8) {
                 throw new IllegalArgumentException("max length must be >= 8, was " + maxLength);
@@ -77,55 +95,73 @@ public final class CrossEncoderTrainer {
                 throw new IllegalArgumentException("validation fraction must be in [0, 1), was " + validationFraction);
             }
             Objects.requireNonNull(loss, "loss");
-            if (maxSteps < 0 || saveEverySteps < 0) {
-                throw new IllegalArgumentException("maxSteps and saveEverySteps must be >= 0");
+            if (maxSteps < 0 || saveEverySteps < 0 || checkpointEvery < 0) {
+                throw new IllegalArgumentException("max steps, save interval and checkpoint interval must be >= 0");
             }
         }
 
-        /** 1 epoch, 4 queries x (1 + 3 negatives), lr 2e-5, 10% warm-up, 256 tokens, seed 42, 10% validation, pairwise. */
+        /**
+         * 1 epoch, 4 queries x (1 + 3 negatives), lr 2e-5, 10% warm-up, weight decay 0.01, 256 tokens, seed 42,
+         * 10% validation, pairwise.
+         */
         public static Options defaults() {
-            return new Options(1, 4, 3, 2e-5f, 0.1f, 256, 42, 0.1, CrossEncoderLoss.Kind.PAIRWISE,
-                    CrossEncoderLoss.DEFAULT_MARGIN, 0, 0);
+            return new Options(1, 4, 3, 2e-5f, 0.1f, 0.01f, 256, 42, 0.1, CrossEncoderLoss.Kind.PAIRWISE,
+                    CrossEncoderLoss.DEFAULT_MARGIN, 0, 0, 0);
         }
 
         public Options withEpochs(int e) {
-            return new Options(e, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, maxLength, seed,
-                    validationFraction, loss, margin, maxSteps, saveEverySteps);
+            return new Options(e, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
+                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
         }
 
         public Options withBatch(int queries, int negatives) {
-            return new Options(epochs, queries, negatives, learningRate, warmupFraction, maxLength, seed,
-                    validationFraction, loss, margin, maxSteps, saveEverySteps);
+            return new Options(epochs, queries, negatives, learningRate, warmupFraction, weightDecay, maxLength, seed,
+                    validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
         }
 
         public Options withLearningRate(float lr, float warmup) {
-            return new Options(epochs, queriesPerBatch, negativesPerPositive, lr, warmup, maxLength, seed,
-                    validationFraction, loss, margin, maxSteps, saveEverySteps);
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, lr, warmup, weightDecay, maxLength, seed,
+                    validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
+        }
+
+        public Options withWeightDecay(float wd) {
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, wd,
+                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
         }
 
         public Options withMaxLength(int tokens) {
-            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, tokens, seed,
-                    validationFraction, loss, margin, maxSteps, saveEverySteps);
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
+                    tokens, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
         }
 
         public Options withSeed(long s) {
-            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, maxLength, s,
-                    validationFraction, loss, margin, maxSteps, saveEverySteps);
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
+                    maxLength, s, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
         }
 
         public Options withValidation(double fraction) {
-            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, maxLength,
-                    seed, fraction, loss, margin, maxSteps, saveEverySteps);
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
+                    maxLength, seed, fraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
         }
 
         public Options withLoss(CrossEncoderLoss.Kind kind, float m) {
-            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, maxLength,
-                    seed, validationFraction, kind, m, maxSteps, saveEverySteps);
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
+                    maxLength, seed, validationFraction, kind, m, maxSteps, saveEverySteps, checkpointEvery);
         }
 
         public Options withSteps(int max, int saveEvery) {
-            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, maxLength,
-                    seed, validationFraction, loss, margin, max, saveEvery);
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
+                    maxLength, seed, validationFraction, loss, margin, max, saveEvery, checkpointEvery);
+        }
+
+        public Options withCheckpointEvery(int steps) {
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
+                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, steps);
+        }
+
+        /** Whether a checkpoint written under {@code other} can be continued with these options (all that shapes the steps equal). */
+        public boolean resumableFrom(Options other) {
+            return withSteps(0, 0).withCheckpointEvery(0).equals(other.withSteps(0, 0).withCheckpointEvery(0));
         }
     }
 
@@ -164,18 +200,48 @@ public final class CrossEncoderTrainer {
     }
 
     /**
-     * Trains a cross-encoder on {@code backbone} (an fp32 BERT bi-encoder) and writes it to {@code output}.
+     * What a {@link TrainingCheckpoint} of this trainer records besides the tensors (backbone, head, AdamW moments).
+     *
+     * @param step              steps done
+     * @param optimizerSteps    AdamW's step count
+     * @param backbone          id of the backbone model
+     * @param options           the run's options
+     * @param stepLosses        loss of every step done
+     * @param validations       validation after each finished epoch
+     * @param initialValidation validation before training (null without a validation set)
+     * @param seconds           training time spent so far (all processes)
      */
+    public record CheckpointState(int step, long optimizerSteps, String backbone, Options options, List<Float> stepLosses,
+                                  List<Validation> validations, Validation initialValidation, double seconds) {
+    }
+
+    /** Trains a cross-encoder on {@code backbone} (an fp32 BERT bi-encoder) and writes it to {@code output}; no checkpoints. */
     public static Result train(ModelSpec backbone, List<CrossEncoderExample> examples, Options o, Path output,
                                Listener listener) {
+        return train(backbone, examples, o, output, listener, null, false);
+    }
+
+    /**
+     * Trains a cross-encoder on {@code backbone} (an fp32 BERT bi-encoder) and writes it to {@code output}.
+     *
+     * @param checkpointDir where checkpoints go (null: none): after each epoch, every
+     *                      {@link Options#checkpointEvery()} steps, and when {@link Options#maxSteps()} stops the run
+     * @param resume        continue from the checkpoint in {@code checkpointDir} (when there is one)
+     */
+    public static Result train(ModelSpec backbone, List<CrossEncoderExample> examples, Options o, Path output,
+                               Listener listener, Path checkpointDir, boolean resume) {
         Objects.requireNonNull(backbone, "backbone");
         Objects.requireNonNull(output, "output");
         Listener ls = listener == null ? Listener.NONE : listener;
         if (examples.isEmpty()) {
             throw new IllegalArgumentException("no training examples");
         }
+        if (resume && checkpointDir == null) {
+            throw new IllegalArgumentException("resume needs a checkpoint directory");
+        }
         OnnxModelFile onnx = OnnxModelFile.read(backbone.model());
-        BertConfig config = BertConfig.from(onnx);
+        BertConfig config = backbone.model() instanceof ModelSource.File f && f.path().getParent() != null
+                ? BertConfig.from(onnx, f.path().getParent()) : BertConfig.from(onnx);
         if (o.maxLength() > config.maxPositions()) {
             throw new IllegalArgumentException("max length " + o.maxLength() + " exceeds the backbone's "
                     + config.maxPositions() + " positions");
@@ -197,16 +263,12 @@ public final class CrossEncoderTrainer {
             throw new IllegalArgumentException("no training examples left after holding out " + nVal + " queries");
         }
         int perEpoch = (train.size() + o.queriesPerBatch() - 1) / o.queriesPerBatch();
-        int total = o.epochs() * perEpoch;
-        if (o.maxSteps() > 0) {
-            total = Math.min(total, o.maxSteps());
-        }
-        final int totalSteps = total;
-        int warmup = Math.round(o.warmupFraction() * totalSteps);
-        Tracker schedule = step -> learningRate(o.learningRate(), warmup, totalSteps, step);
+        final int scheduleSteps = o.epochs() * perEpoch;
+        final int stopAt = o.maxSteps() > 0 ? Math.min(scheduleSteps, o.maxSteps()) : scheduleSteps;
+        int warmup = Math.round(o.warmupFraction() * scheduleSteps);
         LOG.info("cross-encoder training on {}: {} train examples ({} queries), {} validation examples ({} queries), "
                 + "{} steps of {} x (1 + {}) pairs at {} tokens, {} loss", backbone.id(), train.size(),
-                queryIds.size() - nVal, val.size(), nVal, totalSteps, o.queriesPerBatch(), o.negativesPerPositive(),
+                queryIds.size() - nVal, val.size(), nVal, stopAt, o.queriesPerBatch(), o.negativesPerPositive(),
                 o.maxLength(), o.loss());
 
         CrossEncoderLoss loss = new CrossEncoderLoss(o.loss(), o.margin());
@@ -220,62 +282,103 @@ public final class CrossEncoderTrainer {
              BertWeights weights = BertWeights.load(onnx, root)) {
             CrossEncoderModel model = CrossEncoderModel.withNewHead(new BertModel(config, weights), o.seed());
             model.setTrainable(true);
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule).build();
-            Validation initial = val.isEmpty() ? null : validate(model, tokenizer, val, loss, group, o);
-            if (initial != null) {
+            AdamW adam = new AdamW(model, o.learningRate(), o.weightDecay());
+            int done = 0;
+            double earlierSeconds = 0;
+            Validation initial = null;
+            if (resume) {
+                Optional<TrainingCheckpoint.Loaded<CheckpointState>> cp =
+                        TrainingCheckpoint.read(checkpointDir, CheckpointState.class);
+                if (cp.isPresent()) {
+                    CheckpointState s = cp.get().state();
+                    if (!s.backbone().equals(backbone.id()) || !o.resumableFrom(s.options())) {
+                        throw new IllegalArgumentException("checkpoint " + checkpointDir + " was written by another run ("
+                                + s.backbone() + ", " + s.options() + "); this run: " + backbone.id() + ", " + o);
+                    }
+                    cp.get().weights().forEach(model::set);
+                    adam.restore(s.optimizerSteps(), cp.get().optimizer());
+                    done = s.step();
+                    stepLosses.addAll(s.stepLosses());
+                    validations.addAll(s.validations());
+                    initial = s.initialValidation();
+                    earlierSeconds = s.seconds();
+                    LOG.info("resumed from {} at step {} of {}", checkpointDir, done, stopAt);
+                } else {
+                    LOG.info("no checkpoint in {}: starting from the beginning", checkpointDir);
+                }
+            }
+            if (done == 0 && !val.isEmpty()) {
+                initial = validate(model, tokenizer, val, loss, group, o);
                 LOG.info("validation before training: loss {}, accuracy {}", String.format("%.4f", initial.loss()),
                         String.format("%.3f", initial.accuracy()));
             }
-            ls.start(totalSteps, train.size(), val.size());
-            Random sampler = new Random(o.seed() + 1);
+            ls.start(stopAt, train.size(), val.size());
+            Run run = new Run(backbone.id(), o, checkpointDir, earlierSeconds, t0, stepLosses, validations, initial);
             int step = 0;
-            boolean stoppedEarly = false;
-            outer:
-            for (int epoch = 1; epoch <= o.epochs() && step < totalSteps; epoch++) {
+            for (int epoch = 1; epoch <= o.epochs() && step < stopAt; epoch++) {
+                int epochStart = step;
+                int epochEnd = Math.min(stopAt, step + perEpoch);
+                if (epochEnd <= done && (epochEnd - epochStart == perEpoch)) {
+                    step = epochEnd; // finished (and validated) before the resume
+                    continue;
+                }
                 List<CrossEncoderExample> order = new ArrayList<>(train);
                 Collections.shuffle(order, new Random(o.seed() * 31 + epoch));
-                double epochLoss = 0;
-                int epochSteps = 0;
-                for (int from = 0; from < order.size(); from += o.queriesPerBatch()) {
-                    if (step >= totalSteps) {
-                        stoppedEarly = true;
-                        break outer;
+                for (int from = 0; from < order.size() && step < stopAt; from += o.queriesPerBatch()) {
+                    step++;
+                    if (step <= done) {
+                        continue; // taken before the resume
                     }
                     List<CrossEncoderExample> batch = order.subList(from, Math.min(order.size(), from + o.queriesPerBatch()));
                     long s0 = System.nanoTime();
-                    float l = step(model, tokenizer, batch, loss, group, sampler, adam);
-                    step++;
-                    epochLoss += l;
-                    epochSteps++;
+                    adam.learningRate(learningRate(o.learningRate(), warmup, scheduleSteps, step));
+                    float l = step(model, tokenizer, batch, loss, group, Torch.stepSeed(o.seed(), step), adam);
                     stepLosses.add(l);
                     double secs = (System.nanoTime() - s0) / 1e9;
-                    ls.step(step, totalSteps, l, batch.size() * group / secs, schedule.getNewValue(step));
-                    if (o.saveEverySteps() > 0 && step % o.saveEverySteps() == 0 && step < totalSteps) {
-                        export(model, onnx, config, tokenizerJson, o, output, step, stepLosses, validations, t0);
+                    ls.step(step, stopAt, l, batch.size() * group / secs, adam.learningRate());
+                    if (o.saveEverySteps() > 0 && step % o.saveEverySteps() == 0 && step < stopAt) {
+                        export(model, onnx, config, tokenizerJson, run, output, step);
                         ls.saved(output, step);
                     }
+                    if (o.checkpointEvery() > 0 && step % o.checkpointEvery() == 0 && step < epochEnd) {
+                        run.checkpoint(model, adam, step);
+                    }
                 }
+                boolean fullEpoch = step - epochStart == perEpoch;
                 Validation v = val.isEmpty() ? null : validate(model, tokenizer, val, loss, group, o);
-                if (v != null) {
+                if (v != null && fullEpoch) {
                     validations.add(v);
                 }
-                ls.epoch(epoch, epochLoss / Math.max(1, epochSteps), v == null ? Double.NaN : v.loss(),
-                        v == null ? Double.NaN : v.accuracy());
-                export(model, onnx, config, tokenizerJson, o, output, step, stepLosses, validations, t0);
+                double trainLoss = stepLosses.subList(epochStart, step).stream().mapToDouble(Float::doubleValue)
+                        .average().orElse(Double.NaN);
+                ls.epoch(epoch, trainLoss, v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy());
+                export(model, onnx, config, tokenizerJson, run, output, step);
                 ls.saved(output, step);
+                run.checkpoint(model, adam, step);
             }
-            if (stoppedEarly) { // --max-steps ended an epoch early
-                Validation v = val.isEmpty() ? null : validate(model, tokenizer, val, loss, group, o);
-                if (v != null) {
-                    validations.add(v);
-                }
-                ls.epoch(validations.size(), Double.NaN, v == null ? Double.NaN : v.loss(),
-                        v == null ? Double.NaN : v.accuracy());
-                export(model, onnx, config, tokenizerJson, o, output, step, stepLosses, validations, t0);
-                ls.saved(output, step);
+            return new Result(output.toAbsolutePath().normalize(), step, run.seconds(), List.copyOf(stepLosses),
+                    List.copyOf(validations), initial);
+        }
+    }
+
+    /** The state of one run that exports and checkpoints need. */
+    private record Run(String backbone, Options options, Path checkpointDir, double earlierSeconds, long t0,
+                       List<Float> stepLosses, List<Validation> validations, Validation initial) {
+        double seconds() {
+            return earlierSeconds + (System.nanoTime() - t0) / 1e9;
+        }
+
+        void checkpoint(CrossEncoderModel model, AdamW adam, int step) {
+            if (checkpointDir == null) {
+                return;
             }
-            return new Result(output.toAbsolutePath().normalize(), step, (System.nanoTime() - t0) / 1e9, stepLosses,
-                    validations, initial);
+            long tc = System.nanoTime();
+            Map<String, float[]> values = new LinkedHashMap<>();
+            model.parameters().forEach((k, a) -> values.put(k, a.toFloatArray()));
+            TrainingCheckpoint.write(checkpointDir, new CheckpointState(step, adam.steps(), backbone, options,
+                    List.copyOf(stepLosses), List.copyOf(validations), initial, seconds()), values, adam.state());
+            LOG.info(String.format(Locale.ROOT, "checkpoint at step %d written to %s (%.1f s)", step, checkpointDir,
+                    (System.nanoTime() - tc) / 1e9));
         }
     }
 
@@ -288,10 +391,17 @@ public final class CrossEncoderTrainer {
         return peak * Math.max(0f, (float) (total - step + 1) / decay);
     }
 
-    /** One optimizer step on a batch of examples; returns the loss before the update. */
+    /**
+     * One optimizer step on a batch of examples; returns the loss before the update. The negatives are sampled and
+     * the dropout drawn from {@code stepSeed} ({@code -1}: no sampling, the first negatives of each pool, and the
+     * engine's current random state).
+     */
     static float step(CrossEncoderModel model, TextTokenizer tokenizer, List<CrossEncoderExample> batch,
-                      CrossEncoderLoss loss, int group, Random sampler, Optimizer optimizer) {
-        TokenBatch tokens = TokenBatch.of(pairs(tokenizer, batch, group, sampler));
+                      CrossEncoderLoss loss, int group, int stepSeed, AdamW optimizer) {
+        TokenBatch tokens = TokenBatch.of(pairs(tokenizer, batch, group, stepSeed < 0 ? null : new Random(stepSeed)));
+        if (stepSeed >= 0) {
+            Torch.seed(stepSeed);
+        }
         float value;
         NDManager root = model.weights().manager().getParentManager();
         try (NDManager bm = root.newSubManager(); GradientCollector gc = Torch.engine().newGradientCollector()) {
@@ -303,13 +413,7 @@ public final class CrossEncoderTrainer {
         if (!Float.isFinite(value)) {
             throw new IllegalStateException("non-finite training loss " + value + "; stopping before the update");
         }
-        for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
-            NDArray p = e.getValue();
-            try (NDArray g = p.getGradient()) {
-                optimizer.update(e.getKey(), p, g);
-            }
-        }
-        model.zeroGradients();
+        optimizer.step(); // updates every parameter, head included, then zeroes the gradients
         return value;
     }
 
@@ -365,24 +469,31 @@ public final class CrossEncoderTrainer {
     }
 
     private static void export(CrossEncoderModel model, OnnxModelFile onnx, BertConfig config, byte[] tokenizer,
-                               Options o, Path output, int step, List<Float> losses, List<Validation> vals, long t0) {
+                               Run run, Path output, int step) {
+        Options o = run.options();
         ObjectNode info = new ObjectMapper().createObjectNode();
-        info.put("backbone", onnx.name());
+        info.put("backbone", run.backbone());
         info.put("steps", step);
-        info.put("seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
-        info.put("loss", o.loss().name().toLowerCase(java.util.Locale.ROOT));
+        info.put("seconds", Math.round(run.seconds() * 100) / 100.0);
+        info.put("loss", o.loss().name().toLowerCase(Locale.ROOT));
         info.put("margin", o.margin());
+        info.put("epochs", o.epochs());
         info.put("queriesPerBatch", o.queriesPerBatch());
         info.put("negativesPerPositive", o.negativesPerPositive());
         info.put("learningRate", o.learningRate());
         info.put("warmupFraction", o.warmupFraction());
+        info.put("weightDecay", o.weightDecay());
         info.put("maxLength", o.maxLength());
         info.put("seed", o.seed());
         info.put("validationFraction", o.validationFraction());
         var l = info.putArray("stepLosses");
-        losses.forEach(l::add);
+        run.stepLosses().forEach(l::add);
+        if (run.initial() != null) {
+            info.putObject("initialValidation").put("loss", run.initial().loss())
+                    .put("accuracy", run.initial().accuracy()).put("groups", run.initial().groups());
+        }
         var v = info.putArray("validation");
-        for (Validation x : vals) {
+        for (Validation x : run.validations()) {
             v.addObject().put("loss", x.loss()).put("accuracy", x.accuracy()).put("groups", x.groups());
         }
         CrossEncoderExporter.write(onnx, model.weights().toInitializers(), model.headWeight(), model.headBias(), config,

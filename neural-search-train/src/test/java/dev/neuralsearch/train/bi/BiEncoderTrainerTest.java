@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.neuralsearch.encoder.BiEncoder;
 import dev.neuralsearch.encoder.ModelSpec;
 import dev.neuralsearch.encoder.Presets;
+import dev.neuralsearch.train.TrainingCheckpoint;
 import dev.neuralsearch.train.onnx.UnsupportedModelException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -83,7 +84,8 @@ class BiEncoderTrainerTest {
                 .train(pairs(8), null, tmp.resolve("half"), ckpt, false);
         assertThat(first.steps()).isEqualTo(2);
         assertThat(first.epochs()).isEmpty();
-        TrainingCheckpoint.State saved = TrainingCheckpoint.read(ckpt).orElseThrow().state();
+        BiEncoderTrainer.CheckpointState saved = TrainingCheckpoint.read(ckpt, BiEncoderTrainer.CheckpointState.class)
+                .orElseThrow().state();
         assertThat(saved.step()).isEqualTo(2);
         assertThat(saved.optimizerSteps()).isEqualTo(2);
         assertThat(saved.options()).isEqualTo(o.withMaxSteps(2));

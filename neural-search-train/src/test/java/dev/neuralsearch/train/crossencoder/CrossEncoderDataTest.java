@@ -41,7 +41,7 @@ class CrossEncoderDataTest {
         BeirDataset train = BeirDataset.load(d, "train");
         Set<String> testIds = CrossEncoderData.testQueryIds(d);
         assertThat(testIds).containsExactly("q3");
-        assertThatThrownBy(() -> CrossEncoderData.fromBeir(train, testIds, Map.of("q1", List.of("d2"), "q3", List.of("d1"))))
+        assertThatThrownBy(() -> CrossEncoderData.fromBeir(train, testIds, Set.of(), Map.of("q1", List.of("d2"), "q3", List.of("d1"))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("test queries").hasMessageContaining("q3");
     }
 
@@ -50,10 +50,22 @@ class CrossEncoderDataTest {
         Path d = beir("q1\td1\t1\nq2\td2\t1\n", "q3\td3\t1\n");
         BeirDataset train = BeirDataset.load(d, "train");
         List<CrossEncoderExample> ex = CrossEncoderData.fromBeir(train, CrossEncoderData.testQueryIds(d),
-                Map.of("q1", List.of("d2", "d3"), "q2", List.of("d3")));
+                CrossEncoderData.testQueryTexts(d), Map.of("q1", List.of("d2", "d3"), "q2", List.of("d3")));
         assertThat(ex).hasSize(2);
         assertThat(ex.get(0).positive()).isEqualTo("Seasons Axial tilt causes the seasons.");
         assertThat(ex.get(0).negatives()).containsExactly("Yeast makes bread rise.", "Stars Neutron stars are collapsed cores.");
+    }
+
+    @Test
+    void aTrainingQueryWithTheTextOfATestQueryIsLeftOut() throws Exception {
+        Path d = beir("q1\td1\t1\nq2\td2\t1\n", "q3\td3\t1\n");
+        // q2 becomes a twin of the test query q3: same text, another id
+        Files.writeString(d.resolve("queries.jsonl"), Files.readString(d.resolve("queries.jsonl"))
+                .replace("why does bread rise", "what is a neutron star"));
+        BeirDataset train = BeirDataset.load(d, "train");
+        List<CrossEncoderExample> ex = CrossEncoderData.fromBeir(train, CrossEncoderData.testQueryIds(d),
+                CrossEncoderData.testQueryTexts(d), Map.of("q1", List.of("d2", "d3"), "q2", List.of("d3")));
+        assertThat(ex).extracting(CrossEncoderExample::queryId).containsExactly("q1");
     }
 
     @Test

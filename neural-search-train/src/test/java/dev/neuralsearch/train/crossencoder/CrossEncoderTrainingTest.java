@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.neuralsearch.encoder.ModelSpec;
 import dev.neuralsearch.encoder.Presets;
 import dev.neuralsearch.rerank.CrossEncoderReranker;
 import dev.neuralsearch.tokenize.TextTokenizer;
+import dev.neuralsearch.train.AdamW;
 import dev.neuralsearch.train.Torch;
+import dev.neuralsearch.train.TrainingCheckpoint;
 import dev.neuralsearch.train.bert.BertConfig;
 import dev.neuralsearch.train.bert.BertModel;
 import dev.neuralsearch.train.bert.BertWeights;
@@ -89,10 +89,10 @@ class CrossEncoderTrainingTest {
             model.setTrainable(true);
             TokenBatch fixed = TokenBatch.of(CrossEncoderTrainer.pairs(tok, EXAMPLES, 3, null));
             float before = lossOf(model, loss, root, fixed);
-            Optimizer adam = Optimizer.adam().optLearningRateTracker(Tracker.fixed(2e-5f)).build();
-            CrossEncoderTrainer.step(model, tok, EXAMPLES, loss, 3, null, adam);
+            AdamW adam = new AdamW(model, 2e-5f, 0f);
+            CrossEncoderTrainer.step(model, tok, EXAMPLES, loss, 3, -1, adam);
             float after = lossOf(model, loss, root, fixed);
-            System.out.printf("pairwise loss on the fixed batch: %.6f -> %.6f after one Adam step (lr 2e-5)%n", before, after);
+            System.out.printf("pairwise loss on the fixed batch: %.6f -> %.6f after one AdamW step (lr 2e-5)%n", before, after);
             assertThat(before).isPositive();
             assertThat(after).isLessThan(before);
         }
@@ -129,5 +129,39 @@ class CrossEncoderTrainingTest {
             assertThat(s).hasSize(2);
             assertThat(Float.isFinite(s[0]) && Float.isFinite(s[1])).isTrue();
         }
+    }
+
+    @Test
+    void resumingFromACheckpointTakesTheStepsOfAnUninterruptedRun() throws Exception {
+        // 2 training examples, 1 per step, 2 epochs = 4 steps; the first run stops after 3 (mid-epoch 2)
+        CrossEncoderTrainer.Options o = CrossEncoderTrainer.Options.defaults().withEpochs(2).withBatch(1, 2)
+                .withMaxLength(32).withValidation(0.34).withLoss(CrossEncoderLoss.Kind.BOTH, 0.1f).withSeed(9)
+                .withLearningRate(1e-4f, 0.25f);
+        Path ckpt = tmp.resolve("ckpt");
+        CrossEncoderTrainer.Result first = CrossEncoderTrainer.train(Presets.ALL_MINILM_L6_V2, EXAMPLES,
+                o.withSteps(3, 0), tmp.resolve("first"), null, ckpt, false);
+        assertThat(first.steps()).isEqualTo(3);
+        CrossEncoderTrainer.CheckpointState saved = TrainingCheckpoint.read(ckpt,
+                CrossEncoderTrainer.CheckpointState.class).orElseThrow().state();
+        assertThat(saved.step()).isEqualTo(3);
+        assertThat(saved.optimizerSteps()).isEqualTo(3);
+        assertThat(saved.validations()).hasSize(1); // epoch 1 finished, epoch 2 not
+        assertThat(saved.stepLosses()).hasSize(3);
+
+        CrossEncoderTrainer.Result resumed = CrossEncoderTrainer.train(Presets.ALL_MINILM_L6_V2, EXAMPLES, o,
+                tmp.resolve("resumed"), null, ckpt, true);
+        CrossEncoderTrainer.Result straight = CrossEncoderTrainer.train(Presets.ALL_MINILM_L6_V2, EXAMPLES, o,
+                tmp.resolve("straight"), null, null, false);
+        assertThat(straight.steps()).isEqualTo(4);
+        assertThat(resumed.steps()).isEqualTo(4);
+        assertThat(resumed.stepLosses()).isEqualTo(straight.stepLosses());
+        assertThat(resumed.validations()).isEqualTo(straight.validations());
+        assertThat(java.nio.file.Files.readAllBytes(tmp.resolve("resumed/model.onnx")))
+                .isEqualTo(java.nio.file.Files.readAllBytes(tmp.resolve("straight/model.onnx")));
+
+        // a checkpoint of other options is refused
+        assertThatThrownBy(() -> CrossEncoderTrainer.train(Presets.ALL_MINILM_L6_V2, EXAMPLES, o.withSeed(10),
+                tmp.resolve("other"), null, ckpt, true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("another run");
     }
 }

@@ -1,8 +1,7 @@
-package dev.neuralsearch.train.bi;
+package dev.neuralsearch.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.neuralsearch.train.TrainFiles;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -17,14 +16,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A resumable training state in a directory: {@code weights.bin} (every parameter), {@code optimizer.bin} (AdamW
- * moments), {@code state.json} ({@link State}: steps, options, losses so far). The random state needs no file:
- * shuffles are seeded per epoch and dropout per step from the run's seed, so the step number is the position.
+ * moments), {@code state.json} (the trainer's own state record: steps, options, losses so far, serialized with
+ * Jackson). The random state needs no file: the trainers seed shuffles per epoch and dropout and sampling per step
+ * from the run's seed, so the step number is the position. Used by the bi-encoder and the cross-encoder trainers.
  *
  * <p>Written atomically: the files go into a new directory beside the target, which then replaces the target
  * (the old one is renamed away first and deleted after), so a crash leaves the previous checkpoint or the new
@@ -34,27 +33,14 @@ public final class TrainingCheckpoint {
     private static final int MAGIC = 0x4E535443; // "NSTC"
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /**
-     * @param step           optimizer steps done in total (SimCSE and pairs)
-     * @param optimizerSteps AdamW's own step count (it restarts at the pair stage)
-     * @param sourceModel    id of the model training started from
-     * @param options        the run's options
-     * @param stepLosses     loss of every step done
-     * @param epochs         finished epochs of the pair stage
-     * @param seconds        training time spent so far (all processes)
-     */
-    public record State(long step, long optimizerSteps, String sourceModel, BiEncoderTrainingOptions options,
-                        List<Float> stepLosses, List<BiEncoderTrainingResult.Epoch> epochs, double seconds) {
-    }
-
-    /** A checkpoint read back. */
-    public record Loaded(State state, Map<String, float[]> weights, Map<String, float[]> optimizer) {
+    /** A checkpoint read back: the trainer's state record, the parameters and the optimizer state. */
+    public record Loaded<S>(S state, Map<String, float[]> weights, Map<String, float[]> optimizer) {
     }
 
     private TrainingCheckpoint() {
     }
 
-    public static void write(Path dir, State state, Map<String, float[]> weights, Map<String, float[]> optimizer) {
+    public static void write(Path dir, Object state, Map<String, float[]> weights, Map<String, float[]> optimizer) {
         Path target = dir.toAbsolutePath().normalize();
         try {
             Files.createDirectories(target.getParent());
@@ -83,15 +69,15 @@ public final class TrainingCheckpoint {
         }
     }
 
-    /** The checkpoint in {@code dir}; empty when there is none (no {@code state.json}). */
-    public static Optional<Loaded> read(Path dir) {
+    /** The checkpoint in {@code dir} with its state read as {@code stateType}; empty when there is none (no {@code state.json}). */
+    public static <S> Optional<Loaded<S>> read(Path dir, Class<S> stateType) {
         Path state = dir.resolve("state.json");
         if (!Files.isRegularFile(state)) {
             return Optional.empty();
         }
         try {
-            State s = JSON.readValue(state.toFile(), State.class);
-            return Optional.of(new Loaded(s, readTensors(dir.resolve("weights.bin")),
+            S s = JSON.readValue(state.toFile(), stateType);
+            return Optional.of(new Loaded<>(s, readTensors(dir.resolve("weights.bin")),
                     readTensors(dir.resolve("optimizer.bin"))));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read checkpoint " + dir + ": " + e.getMessage(), e);
