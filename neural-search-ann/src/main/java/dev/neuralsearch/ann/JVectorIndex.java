@@ -58,7 +58,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
-    private static final Pattern OWN_FILE = Pattern.compile("seg-\\d{8}(\\.graph|\\.docs|-g\\d+\\.del)|manifest\\.json\\.tmp");
+    private static final Pattern OWN_FILE = Pattern.compile("seg-\\d{8}(\\.graph|\\.docs|\\.pq|-g\\d+\\.del)|manifest\\.json\\.tmp");
     static final String LOCK_FILE = "write.lock";
     private static final String STORE_DIR = "store";
     private static final String OPEN_MARKER = "OPEN";
@@ -465,6 +465,9 @@ public final class JVectorIndex implements VectorIndex {
         for (Manifest.SegmentEntry e : manifest.segments()) {
             referenced.add(e.graphFile());
             referenced.add(e.docsFile());
+            if (e.pqFile() != null) {
+                referenced.add(e.pqFile());
+            }
             if (e.tombstoneFile() != null) {
                 referenced.add(e.tombstoneFile());
             }

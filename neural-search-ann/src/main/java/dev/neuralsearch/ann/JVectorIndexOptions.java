@@ -7,11 +7,11 @@ package dev.neuralsearch.ann;
  * @param beamWidth construction beam width, default 100
  * @param overquery default rerank factor: the approximate pass gathers {@code k * overquery} candidates that are
  *                  rescored exactly (also the search beam), default 10
- * @param pqThreshold segments with at least this many vectors get FusedPQ codes for the approximate pass;
- *                    smaller ones are traversed with exact scores from their inline vectors, default 1,000,000
- *                    (measured: at the same overquery PQ traversal loses recall, and its file is 1.8x larger,
- *                    as the neighbours' codes are stored with each node; it reads far fewer pages per query,
- *                    which pays once the index outgrows the page cache; see docs/index.md)
+ * @param pqThreshold segments with at least this many vectors get PQ codes for the approximate pass (stored as
+ *                    {@code pqLayout} says); smaller ones are traversed with exact scores from their inline
+ *                    vectors, default 1,000,000 (measured: at the same overquery PQ traversal loses recall; it
+ *                    reads far fewer pages per query and, in the {@link PqLayout#IN_MEMORY} layout, keeps only
+ *                    the codes resident; see docs/index.md)
  * @param pqSubspaces PQ subspaces (bytes per vector); 0 = dimension / 8
  * @param filterBruteForceLimit when a filter matches at most this many documents of a segment, that segment is
  *                              scanned exactly instead of searched through the graph, default 2048
@@ -28,16 +28,19 @@ package dev.neuralsearch.ann;
  * @param pqSearch search segments that carry FusedPQ codes with them (approximate traversal, exact rerank of the
  *                 {@code k * overquery} best); false traverses every segment with exact scores from its inline
  *                 vectors (no rebuild needed, e.g. to compare both on one index), default true
+ * @param pqLayout where segments with PQ codes keep codes and full vectors, default {@link PqLayout#IN_MEMORY}
+ *                 (codes in memory, full vectors in a separate on-disk region read only for the rerank);
+ *                 {@link PqLayout#FUSED} writes JVector FusedPQ segments as before
  */
 public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery, int pqThreshold, int pqSubspaces,
                                   int filterBruteForceLimit, long expectedDocuments, int averageDocumentBytes,
                                   int maxSegments, double maxTombstoneRatio, int buildThreads,
                                   boolean verifyChecksums, int maxBufferedDocs, LexicalOptions lexical,
-                                  boolean pqSearch) {
+                                  boolean pqSearch, PqLayout pqLayout) {
 
     public static final JVectorIndexOptions DEFAULT =
             new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 100_000, 512, 8, 0.3, 0, true, 20_000,
-                    LexicalOptions.DEFAULT, true);
+                    LexicalOptions.DEFAULT, true, PqLayout.IN_MEMORY);
 
     public JVectorIndexOptions {
         if (maxDegree < 2) {
@@ -54,7 +57,7 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
         }
         if (pqSubspaces < 0 || filterBruteForceLimit < 0 || expectedDocuments < 1 || averageDocumentBytes < 1
                 || maxSegments < 0 || maxTombstoneRatio < 0 || maxTombstoneRatio > 1 || buildThreads < 0
-                || maxBufferedDocs < 1 || lexical == null) {
+                || maxBufferedDocs < 1 || lexical == null || pqLayout == null) {
             throw new IllegalArgumentException("invalid index options: " + this);
         }
     }
@@ -65,79 +68,85 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
 
     public JVectorIndexOptions withMaxDegree(int v) {
         return new JVectorIndexOptions(v, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withBeamWidth(int v) {
         return new JVectorIndexOptions(maxDegree, v, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withOverquery(float v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, v, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withPqThreshold(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, v, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withPqSubspaces(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, v, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withFilterBruteForceLimit(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, v,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withExpectedDocuments(long v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withAverageDocumentBytes(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withMaxSegments(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withMaxTombstoneRatio(double v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withBuildThreads(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withVerifyChecksums(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withMaxBufferedDocs(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v, lexical, pqSearch);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v, lexical, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withLexical(LexicalOptions v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, v, pqSearch);
+                maxBufferedDocs, v, pqSearch, pqLayout);
     }
 
     public JVectorIndexOptions withPqSearch(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, lexical, v);
+                maxBufferedDocs, lexical, v, pqLayout);
+    }
+
+    public JVectorIndexOptions withPqLayout(PqLayout v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
+                maxBufferedDocs, lexical, pqSearch, v);
     }
 
     /** The analyzer of a new index home (an existing home keeps the one it was made with). */

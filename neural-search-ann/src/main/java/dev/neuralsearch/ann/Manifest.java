@@ -22,7 +22,13 @@ import java.util.zip.CRC32;
 record Manifest(int formatVersion, String modelId, int dimension, Similarity similarity, long generation,
                 int nextSegmentId, List<SegmentEntry> segments, Map<String, String> userData, LexicalEntry lexical) {
 
-    static final int FORMAT_VERSION = 1;
+    /**
+     * Highest format this library reads and writes. 1: segments with inline vectors (+ FusedPQ). 2: adds segments
+     * in the {@link SegmentLayout#PQ_IN_MEMORY} layout (a {@code seg-N.pq} file). A manifest is written with the
+     * lowest version that describes its segments, so an index without such segments stays readable by older
+     * versions of the library.
+     */
+    static final int FORMAT_VERSION = 2;
     static final String FILE_NAME = "manifest.json";
     private static final String PREFIX_START = "{\"crc32\":\"";
     private static final String PREFIX_END = "\",\"manifest\":";
@@ -34,15 +40,50 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
         userData = userData == null ? Map.of() : Map.copyOf(userData);
     }
 
+    /** How a segment stores its vectors and PQ codes (see {@link PqLayout}). */
+    enum SegmentLayout {
+        /** Graph with inline full vectors, traversed with exact scores (no PQ). */
+        INLINE,
+        /** Graph with inline full vectors and JVector FusedPQ neighbour codes in each node record. */
+        FUSED_PQ,
+        /**
+         * Graph with adjacency only and the full vectors in a separate region of the same file (JVector
+         * SeparatedVectors, read for the exact rerank); PQ codes in {@code pqFile}, loaded into memory at open.
+         * Needs manifest format 2.
+         */
+        PQ_IN_MEMORY
+    }
+
     /**
      * One immutable segment. {@code tombstoneFile} is null while no entry of the segment is deleted.
+     * {@code pq} is true when the segment has PQ codes (either PQ layout). {@code layout} is null in manifests of
+     * format 1 (derived from {@code pq}: FusedPQ or inline); {@code pqFile} is null unless the layout is
+     * {@link SegmentLayout#PQ_IN_MEMORY}.
      */
     record SegmentEntry(int id, int count, boolean pq, String graphFile, long graphBytes, long graphCrc,
                         String docsFile, long docsBytes, long docsCrc, String tombstoneFile, long tombstoneBytes,
-                        long tombstoneCrc, int tombstones) {
+                        long tombstoneCrc, int tombstones, SegmentLayout layout, String pqFile, long pqBytes,
+                        long pqCrc) {
         SegmentEntry withTombstones(String file, long bytes, long crc, int n) {
             return new SegmentEntry(id, count, pq, graphFile, graphBytes, graphCrc, docsFile, docsBytes, docsCrc,
-                    file, bytes, crc, n);
+                    file, bytes, crc, n, layout, pqFile, pqBytes, pqCrc);
+        }
+
+        /** The layout, also for entries of format-1 manifests, which do not record it. */
+        SegmentLayout effectiveLayout() {
+            return layout != null ? layout : pq ? SegmentLayout.FUSED_PQ : SegmentLayout.INLINE;
+        }
+
+        /** This entry with its layout recorded (format-1 entries do not carry it). */
+        SegmentEntry withLayoutRecorded() {
+            return layout != null ? this : new SegmentEntry(id, count, pq, graphFile, graphBytes, graphCrc, docsFile,
+                    docsBytes, docsCrc, tombstoneFile, tombstoneBytes, tombstoneCrc, tombstones, effectiveLayout(),
+                    pqFile, pqBytes, pqCrc);
+        }
+
+        /** Oldest manifest format that can describe this segment. */
+        int requiredFormat() {
+            return effectiveLayout() == SegmentLayout.PQ_IN_MEMORY ? 2 : 1;
         }
     }
 
@@ -56,7 +97,7 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
     }
 
     static Manifest empty(IndexSchema schema) {
-        return new Manifest(FORMAT_VERSION, schema.modelId(), schema.dimension(), schema.similarity(), 0, 1,
+        return new Manifest(1, schema.modelId(), schema.dimension(), schema.similarity(), 0, 1,
                 List.of(), Map.of(), null);
     }
 
@@ -70,7 +111,11 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
     }
 
     Manifest next(List<SegmentEntry> newSegments, int newNextSegmentId, Map<String, String> newUserData) {
-        return new Manifest(FORMAT_VERSION, modelId, dimension, similarity, generation + 1, newNextSegmentId,
+        int version = 1;
+        for (SegmentEntry e : newSegments) {
+            version = Math.max(version, e.requiredFormat());
+        }
+        return new Manifest(version, modelId, dimension, similarity, generation + 1, newNextSegmentId,
                 new ArrayList<>(newSegments), newUserData, lexical);
     }
 
@@ -144,6 +189,20 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
         if (m.formatVersion() > FORMAT_VERSION || m.formatVersion() < 1) {
             throw new IncompatibleIndexException("index home " + home + " has manifest format version "
                     + m.formatVersion() + "; this library reads up to " + FORMAT_VERSION);
+        }
+        for (SegmentEntry e : m.segments()) {
+            if (e.requiredFormat() > m.formatVersion()) {
+                throw new CorruptIndexException(file, "segment " + e.id() + " has layout " + e.effectiveLayout()
+                        + ", which manifest format " + m.formatVersion() + " cannot hold");
+            }
+            if (e.effectiveLayout() == SegmentLayout.PQ_IN_MEMORY && e.pqFile() == null) {
+                throw new CorruptIndexException(file, "segment " + e.id() + " lacks its PQ code file entry");
+            }
+        }
+        if (m.segments().stream().anyMatch(e -> e.layout() == null)) {
+            m = new Manifest(m.formatVersion(), m.modelId(), m.dimension(), m.similarity(), m.generation(),
+                    m.nextSegmentId(), m.segments().stream().map(SegmentEntry::withLayoutRecorded).toList(),
+                    m.userData(), m.lexical());
         }
         return m;
     }

@@ -2,18 +2,23 @@ package dev.neuralsearch.ann;
 
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
+import io.github.jbellis.jvector.disk.RandomAccessReader;
 import io.github.jbellis.jvector.disk.ReaderSupplier;
 import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
 import io.github.jbellis.jvector.graph.GraphSearcher;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
 import io.github.jbellis.jvector.graph.SearchResult;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
+import io.github.jbellis.jvector.graph.disk.feature.FeatureId;
 import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.util.Bits;
+import io.github.jbellis.jvector.quantization.PQVectors;
 import io.github.jbellis.jvector.util.FixedBitSet;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
+import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -49,6 +54,9 @@ final class Segment {
     volatile int persistedTombstones;
     private final ReaderSupplier readers;
     final OnDiskGraphIndex graph;
+    final Manifest.SegmentLayout layout;
+    /** PQ codes held in memory ({@link Manifest.SegmentLayout#PQ_IN_MEMORY}), else null. */
+    final PQVectors pqCodes;
     private final Path docsPath;
     private final AtomicInteger refs = new AtomicInteger(1);
     /** Runs after the segment is closed (cleanup of a merged-away segment: store entries and files). */
@@ -58,7 +66,7 @@ final class Segment {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
-                    OnDiskGraphIndex graph, Path docsPath) {
+                    OnDiskGraphIndex graph, PQVectors pqCodes, Path docsPath) {
         this.entry = entry;
         this.id = entry.id();
         this.count = entry.count();
@@ -69,6 +77,8 @@ final class Segment {
         this.persistedTombstones = deleted.cardinality();
         this.readers = readers;
         this.graph = graph;
+        this.layout = entry.effectiveLayout();
+        this.pqCodes = pqCodes;
         this.docsPath = docsPath;
     }
 
@@ -78,6 +88,13 @@ final class Segment {
         Path docsPath = home.resolve(e.docsFile());
         check(graphPath, e.graphBytes(), e.graphCrc(), verifyChecksums);
         check(docsPath, e.docsBytes(), e.docsCrc(), verifyChecksums);
+        Manifest.SegmentLayout layout = e.effectiveLayout();
+        PQVectors codes = null;
+        if (layout == Manifest.SegmentLayout.PQ_IN_MEMORY) {
+            Path pqPath = home.resolve(e.pqFile());
+            check(pqPath, e.pqBytes(), e.pqCrc(), verifyChecksums);
+            codes = readPq(pqPath, e.count());
+        }
         ConcurrentBits deleted = new ConcurrentBits(e.count());
         if (e.tombstoneFile() != null) {
             Path t = home.resolve(e.tombstoneFile());
@@ -98,13 +115,46 @@ final class Segment {
                 throw new CorruptIndexException(graphPath, "graph has " + g.getIdUpperBound()
                         + " nodes, manifest says " + e.count());
             }
-            return new Segment(e, docs, deleted, rs, g, docsPath);
+            FeatureId vectors = layout == Manifest.SegmentLayout.PQ_IN_MEMORY ? FeatureId.SEPARATED_VECTORS
+                    : FeatureId.INLINE_VECTORS;
+            if (!g.getFeatureSet().contains(vectors)
+                    || g.getFeatureSet().contains(FeatureId.FUSED_PQ) != (layout == Manifest.SegmentLayout.FUSED_PQ)) {
+                throw new CorruptIndexException(graphPath, "graph features " + g.getFeatureSet()
+                        + " do not match the segment layout " + layout + " recorded in the manifest");
+            }
+            return new Segment(e, docs, deleted, rs, g, codes, docsPath);
         } catch (IOException | RuntimeException ex) {
             closeQuietly(rs);
             if (ex instanceof CorruptIndexException c) {
                 throw c;
             }
             throw new CorruptIndexException(graphPath, "cannot load graph: " + ex, ex);
+        }
+    }
+
+    /** Loads a PQ code file ({@link SegmentWriter#PQ_MAGIC} header + JVector PQVectors) into memory. */
+    static PQVectors readPq(Path file, int count) {
+        try (ReaderSupplier rs = ReaderSupplierFactory.open(file); RandomAccessReader in = rs.get()) {
+            byte[] magic = new byte[SegmentWriter.PQ_MAGIC.length];
+            in.readFully(magic);
+            if (!Arrays.equals(magic, SegmentWriter.PQ_MAGIC)) {
+                throw new CorruptIndexException(file, "not a PQ code file (bad magic)");
+            }
+            int n = in.readInt();
+            in.readInt(); // dimension, informative
+            if (n != count) {
+                throw new CorruptIndexException(file, "PQ code file holds " + n + " vectors, manifest says " + count);
+            }
+            PQVectors codes = PQVectors.load(in);
+            if (codes.count() != count) {
+                throw new CorruptIndexException(file, "PQ code file decodes to " + codes.count()
+                        + " vectors, manifest says " + count);
+            }
+            return codes;
+        } catch (CorruptIndexException ex) {
+            throw ex;
+        } catch (IOException | RuntimeException ex) {
+            throw new CorruptIndexException(file, "cannot load PQ codes: " + ex, ex);
         }
     }
 
@@ -329,9 +379,11 @@ final class Segment {
         GraphSearcher searcher = pooled != null ? pooled : new GraphSearcher(graph);
         boolean ok = false;
         try {
-            var view = (ImmutableGraphIndex.ScoringView) searcher.getView();
-            ScoreFunction.ExactScoreFunction reranker = view.rerankerFor(q, vsf);
-            ScoreFunction traversal = pq ? view.approximateScoreFunctionFor(q, vsf) : reranker;
+            var view = (OnDiskGraphIndex.View) searcher.getView();
+            ScoreFunction.ExactScoreFunction reranker = reranker(view, q, vsf);
+            ScoreFunction traversal = !pq ? reranker
+                    : pqCodes != null ? pqCodes.precomputedScoreFunctionFor(q, vsf)
+                    : view.approximateScoreFunctionFor(q, vsf);
             if (budget != null) {
                 traversal = budget.wrap(traversal);
             }
@@ -362,10 +414,29 @@ final class Segment {
         }
     }
 
+    /**
+     * Exact scores from the full vectors: JVector's reranker for inline vectors; for separated vectors (which
+     * JVector 4.0.2's {@code View.rerankerFor} does not support) a reader of the separated region into one
+     * reusable vector (a view, and so this function, is used by one thread at a time).
+     */
+    private ScoreFunction.ExactScoreFunction reranker(OnDiskGraphIndex.View view, VectorFloat<?> q,
+                                                     VectorSimilarityFunction vsf) {
+        if (layout != Manifest.SegmentLayout.PQ_IN_MEMORY) {
+            return view.rerankerFor(q, vsf);
+        }
+        VectorFloat<?> tmp = VTS.createFloatVector(q.length());
+        return node -> {
+            view.getVectorInto(node, tmp, 0);
+            return vsf.compare(q, tmp);
+        };
+    }
+
+    private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
+
     /** Exact scan over live ordinals, restricted to {@code accept} unless it is null. */
     void exact(VectorFloat<?> q, int k, FixedBitSet accept, VectorSimilarityFunction vsf, Candidates out) {
         try (var view = graph.getView()) {
-            ScoreFunction.ExactScoreFunction sf = ((ImmutableGraphIndex.ScoringView) view).rerankerFor(q, vsf);
+            ScoreFunction.ExactScoreFunction sf = reranker(view, q, vsf);
             Candidates local = new Candidates(k);
             if (accept == null) {
                 for (int i = 0; i < count; i++) {

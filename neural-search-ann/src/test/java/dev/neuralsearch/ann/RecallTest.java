@@ -67,7 +67,7 @@ class RecallTest {
         int dim = 384;
         SpectralVectors sv = new SpectralVectors(dim, 1.0, 0.4, 9);
         IndexSchema schema = new IndexSchema("synthetic", dim, Similarity.DOT_PRODUCT);
-        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(1000);
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withPqLayout(PqLayout.FUSED);
         try (JVectorIndex index = JVectorIndex.open(home, schema, o)) {
             List<Document> docs = new ArrayList<>(n);
             List<float[]> vecs = new ArrayList<>(n);

@@ -68,10 +68,16 @@ public final class AnnBench {
                 .withPqThreshold(Integer.parseInt(a.getOrDefault("pqmin", String.valueOf(JVectorIndexOptions.DEFAULT.pqThreshold()))))
                 .withMaxDegree(Integer.parseInt(a.getOrDefault("degree", "32")))
                 .withPqSearch(Boolean.parseBoolean(a.getOrDefault("usepq", "true")))
+                .withPqLayout(switch (a.getOrDefault("layout", "default")) {
+                    case "memory" -> dev.neuralsearch.ann.PqLayout.IN_MEMORY;
+                    case "fused" -> dev.neuralsearch.ann.PqLayout.FUSED;
+                    case "default" -> JVectorIndexOptions.DEFAULT.pqLayout();
+                    default -> throw new IllegalArgumentException("layout=memory|fused");
+                })
                 .withFilterBruteForceLimit(Integer.parseInt(a.getOrDefault("bflimit",
                         String.valueOf(JVectorIndexOptions.DEFAULT.filterBruteForceLimit()))));
-        System.out.printf("AnnBench data=%s n=%d dim=%d clusters=%d spread=%.3f pq=%d pqmin=%d usepq=%s degree=%d threads=%d batch=%d java=%s cores=%d%n",
-                data, n, dim, clusters, spread, o.pqSubspaces(), o.pqThreshold(), o.pqSearch(), o.maxDegree(),
+        System.out.printf("AnnBench data=%s n=%d dim=%d clusters=%d spread=%.3f pq=%d pqmin=%d usepq=%s layout=%s degree=%d threads=%d batch=%d java=%s cores=%d%n",
+                data, n, dim, clusters, spread, o.pqSubspaces(), o.pqThreshold(), o.pqSearch(), o.pqLayout(), o.maxDegree(),
                 o.effectiveBuildThreads(), batch, Runtime.version(), Runtime.getRuntime().availableProcessors());
         System.out.println("load: " + loadAverage());
         if (reuse && Files.exists(dir.resolve("manifest.json"))) {
@@ -85,7 +91,8 @@ public final class AnnBench {
         }
         long r0 = System.nanoTime();
         try (JVectorIndex index = JVectorIndex.open(dir, schema, o)) {
-            System.out.printf("reopen (with CRC verification): %.2f s%n", (System.nanoTime() - r0) / 1e9);
+            System.out.printf("reopen (with CRC verification): %.2f s; resident memory after open: %s%n",
+                    (System.nanoTime() - r0) / 1e9, rss());
             List<float[]> qs = new ArrayList<>();
             for (int i = 0; i < queries; i++) {
                 qs.add(tv.next());
@@ -131,8 +138,8 @@ public final class AnnBench {
                     recall += recall(index.search(qs.get(i), 10, Filter.ALL, so), truth.get(i));
                 }
                 double secs = (System.nanoTime() - s0) / 1e9;
-                System.out.printf("overquery %-4s (rerank k %d): recall@10 %.4f, %.0f QPS single-thread%n", ov,
-                        (int) Math.ceil(10 * over), recall / queries, queries / secs);
+                System.out.printf("overquery %-4s (rerank k %d): recall@10 %.4f, %.0f QPS single-thread; resident %s%n", ov,
+                        (int) Math.ceil(10 * over), recall / queries, queries / secs, rss());
             }
             for (int w = 0; w < Math.min(queries, 20); w++) {
                 index.search(qs.get(w), 10, f); // warm-up (the first one also builds the segment's filter bitset)

@@ -1,0 +1,392 @@
+package dev.neuralsearch.ann;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.IndexSchema;
+import dev.neuralsearch.core.ScoredDocument;
+import dev.neuralsearch.core.SearchOptions;
+import dev.neuralsearch.core.Similarity;
+import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
+import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
+import io.github.jbellis.jvector.graph.disk.feature.FeatureId;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.zip.CRC32;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@link PqLayout#IN_MEMORY} segment layout (PQ codes in memory, full vectors in a separate region of the graph
+ * file read only for the exact rerank) with real files and real JVector: round trip, recall and exact scores after
+ * rerank, reopen, filters, delete + compaction, corrupted or truncated files, and indexes written in the older
+ * {@link PqLayout#FUSED} layout (including a format-1 manifest as the previous version wrote it).
+ */
+class PqLayoutTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path home;
+
+    private static List<Document> docs(String prefix, int from, int n) {
+        List<Document> out = new ArrayList<>(n);
+        for (int i = from; i < from + n; i++) {
+            out.add(Document.of(prefix + i, "text " + i, Map.of("bucket", i % 10, "n", i)));
+        }
+        return out;
+    }
+
+    private static List<float[]> vectors(SpectralVectors sv, int n) {
+        List<float[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(sv.next());
+        }
+        return out;
+    }
+
+    private static float dot(float[] a, float[] b) {
+        float s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+
+    private Path file(String name) {
+        return home.resolve(name);
+    }
+
+    private static Set<FeatureId> features(Path graph) throws IOException {
+        try (var rs = ReaderSupplierFactory.open(graph); var g = OnDiskGraphIndex.load(rs)) {
+            return Set.copyOf(g.getFeatureSet());
+        }
+    }
+
+    private JsonNode manifest() throws IOException {
+        return JSON.readTree(Files.readAllBytes(file("manifest.json"))).get("manifest");
+    }
+
+    /** Rewrites the manifest body with a valid CRC, as if an older or newer library had written it. */
+    private void rewriteManifest(Consumer<ObjectNode> edit) throws IOException {
+        ObjectNode body = (ObjectNode) manifest();
+        edit.accept(body);
+        byte[] b = JSON.writeValueAsBytes(body);
+        CRC32 crc = new CRC32();
+        crc.update(b);
+        String all = "{\"crc32\":\"" + String.format("%08x", crc.getValue()) + "\",\"manifest\":"
+                + new String(b, StandardCharsets.UTF_8) + "}\n";
+        Files.writeString(file("manifest.json"), all);
+    }
+
+    private static double recall(JVectorIndex index, List<float[]> queries, SearchOptions so, Filter f) {
+        double sum = 0;
+        for (float[] q : queries) {
+            sum += TestVectors.recall(index.search(q, 10, f, so), index.exactSearch(q, 10, f));
+        }
+        return sum / queries.size();
+    }
+
+    private static void assertExactScores(JVectorIndex index, float[] q, List<ScoredDocument> hits) {
+        for (ScoredDocument d : hits) {
+            float[] v = index.vector(d.document().id()).orElseThrow();
+            assertThat(d.score()).isCloseTo(dot(q, v), within(1e-4f));
+        }
+    }
+
+    @Test
+    void inMemoryLayoutRoundTripRecallReopenAndFilters() throws IOException {
+        int n = 2000;
+        int dim = 384;
+        SpectralVectors sv = new SpectralVectors(dim, 1.0, 0.4, 21);
+        IndexSchema schema = new IndexSchema("synthetic", dim, Similarity.DOT_PRODUCT);
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(1000);
+        assertThat(o.pqLayout()).isEqualTo(PqLayout.IN_MEMORY);
+        List<float[]> vecs = vectors(sv, n);
+        List<float[]> queries = vectors(sv, 60);
+        List<List<ScoredDocument>> before = new ArrayList<>();
+        double intactAt2;
+        try (JVectorIndex index = JVectorIndex.open(home, schema, o)) {
+            index.add(docs("d", 0, n), vecs);
+            index.commit();
+
+            // layout on disk: manifest format 2, a PQ code file, a graph without inline vectors or fused codes
+            JsonNode m = manifest();
+            assertThat(m.get("formatVersion").asInt()).isEqualTo(2);
+            JsonNode seg = m.get("segments").get(0);
+            assertThat(seg.get("layout").asText()).isEqualTo("PQ_IN_MEMORY");
+            assertThat(seg.get("pqFile").asText()).isEqualTo("seg-00000001.pq");
+            assertThat(seg.get("pqBytes").asLong()).isEqualTo(Files.size(file("seg-00000001.pq")));
+            Path graph = file("seg-00000001.graph");
+            assertThat(features(graph)).containsExactly(FeatureId.SEPARATED_VECTORS);
+            long vectorBytes = (long) n * dim * Float.BYTES;
+            long adjacency = (long) n * Integer.BYTES * (o.maxDegree() + 2);
+            assertThat(Files.size(graph)).isBetween(vectorBytes, vectorBytes + adjacency + (256 << 10));
+            // codes: 48 bytes per vector + the codebooks (48 subspaces x 256 centroids x 8 floats)
+            assertThat(Files.size(file("seg-00000001.pq")))
+                    .isBetween((long) n * 48, (long) n * 48 + 48L * 256 * 8 * Float.BYTES + 4096);
+
+            double atDefault = recall(index, queries, SearchOptions.DEFAULT, Filter.ALL);
+            double atFive = recall(index, queries, new SearchOptions(5), Filter.ALL);
+            intactAt2 = recall(index, queries, new SearchOptions(2), Filter.ALL);
+            System.out.printf("PQ in memory (48 B) recall@10: rerank k 100 %.4f, 50 %.4f, 20 %.4f%n", atDefault,
+                    atFive, intactAt2);
+            assertThat(atDefault).isGreaterThanOrEqualTo(0.98);
+            assertThat(atFive).isGreaterThanOrEqualTo(0.93);
+            for (float[] q : queries) {
+                List<ScoredDocument> hits = index.search(q, 10, Filter.ALL);
+                assertThat(hits).hasSize(10);
+                assertExactScores(index, q, hits); // reranked from the separated full vectors
+                before.add(hits);
+            }
+            // full vectors come back bit for bit from the separated region
+            assertThat(index.vector("d17").orElseThrow()).containsExactly(vecs.get(17));
+
+            // filters: 10 % through the graph with the filter as accept bits, 3 matches by exact scan
+            Filter tenth = Filter.eq("bucket", 3);
+            for (float[] q : queries.subList(0, 20)) {
+                List<ScoredDocument> hits = index.search(q, 10, tenth);
+                assertThat(hits).hasSize(10).allSatisfy(h ->
+                        assertThat(h.document().metadata().get("bucket")).isEqualTo(3L));
+            }
+            assertThat(recall(index, queries.subList(0, 20), SearchOptions.DEFAULT, tenth))
+                    .isGreaterThanOrEqualTo(0.95);
+            Filter three = Filter.in("n", 5, 500, 1500);
+            List<ScoredDocument> few = index.search(queries.get(0), 10, three);
+            assertThat(few).extracting(h -> h.document().id()).containsExactlyInAnyOrder("d5", "d500", "d1500");
+            assertExactScores(index, queries.get(0), few);
+            assertThat(index.search(queries.get(0), 10, Filter.eq("bucket", 99))).isEmpty();
+        }
+
+        // reopen: same results, same scores
+        try (JVectorIndex index = JVectorIndex.open(home, schema, o)) {
+            for (int i = 0; i < queries.size(); i++) {
+                List<ScoredDocument> hits = index.search(queries.get(i), 10, Filter.ALL);
+                assertThat(hits).extracting(h -> h.document().id())
+                        .containsExactlyElementsOf(before.get(i).stream().map(h -> h.document().id()).toList());
+                assertThat(hits).extracting(ScoredDocument::score)
+                        .containsExactlyElementsOf(before.get(i).stream().map(ScoredDocument::score).toList());
+            }
+        }
+        // exact traversal over the separated vectors (pqSearch=false) needs no rebuild
+        try (JVectorIndex index = JVectorIndex.open(home, schema, o.withPqSearch(false))) {
+            assertThat(recall(index, queries, SearchOptions.DEFAULT, Filter.ALL)).isGreaterThanOrEqualTo(0.98);
+        }
+
+        // the traversal really scores with the loaded codes: scrambled codes (CRC check off) wreck the candidate
+        // list at a small rerank k, although the reranked scores stay exact
+        Path pq = file("seg-00000001.pq");
+        byte[] bytes = Files.readAllBytes(pq);
+        byte[] scrambled = bytes.clone();
+        Random r = new Random(5);
+        for (int i = bytes.length - n * 48; i < bytes.length; i++) {
+            scrambled[i] = (byte) r.nextInt(256);
+        }
+        Files.write(pq, scrambled);
+        try (JVectorIndex index = JVectorIndex.open(home, schema, o.withVerifyChecksums(false))) {
+            double garbageAt2 = recall(index, queries, new SearchOptions(2), Filter.ALL);
+            System.out.printf("rerank k 20: intact codes %.4f, scrambled codes %.4f%n", intactAt2, garbageAt2);
+            assertThat(garbageAt2).isLessThan(intactAt2 - 0.3);
+            assertExactScores(index, queries.get(0), index.search(queries.get(0), 10, Filter.ALL));
+        }
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining("seg-00000001.pq").hasMessageContaining("CRC32");
+        Files.write(pq, bytes);
+        JVectorIndex.open(home, schema, o).close();
+    }
+
+    @Test
+    void deleteUpdateAndCompactionKeepTheLayout() throws IOException {
+        int dim = 128;
+        SpectralVectors sv = new SpectralVectors(dim, 1.0, 0.4, 33);
+        IndexSchema schema = new IndexSchema("synthetic", dim, Similarity.DOT_PRODUCT);
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withMaxSegments(0);
+        List<float[]> queries = vectors(sv, 30);
+        Set<String> deleted = new HashSet<>();
+        float[] updated;
+        try (JVectorIndex index = JVectorIndex.open(home, schema, o)) {
+            index.add(docs("a", 0, 1200), vectors(sv, 1200));
+            index.commit();
+            index.add(docs("b", 0, 1200), vectors(sv, 1200));
+            index.commit();
+            assertThat(index.stats().segments()).isEqualTo(2);
+            assertThat(file("seg-00000001.pq")).exists();
+            assertThat(file("seg-00000002.pq")).exists();
+            List<String> gone = new ArrayList<>();
+            for (int i = 0; i < 1200; i += 8) {
+                gone.add("a" + i);
+                gone.add("b" + (i + 3));
+            }
+            assertThat(index.delete(gone)).isEqualTo(gone.size());
+            deleted.addAll(gone);
+            updated = sv.next();
+            index.add(List.of(Document.of("a1", "new text", Map.of("bucket", 1))), List.of(updated));
+            index.commit();
+            for (float[] q : queries) {
+                assertThat(index.search(q, 10, Filter.ALL)).noneMatch(h -> deleted.contains(h.document().id()));
+            }
+            // the updated document's new vector is found as its own nearest neighbour
+            assertThat(index.search(updated, 1, Filter.ALL).get(0).document().text()).isEqualTo("new text");
+
+            index.compact();
+            assertThat(index.stats().segments()).isEqualTo(1);
+            assertThat(index.stats().documents()).isEqualTo(2400 - deleted.size());
+            JsonNode segs = manifest().get("segments");
+            assertThat(segs).hasSize(1);
+            assertThat(segs.get(0).get("layout").asText()).isEqualTo("PQ_IN_MEMORY");
+            String pqFile = segs.get(0).get("pqFile").asText();
+            try (Stream<Path> files = Files.list(home)) {
+                assertThat(files.map(p -> p.getFileName().toString()).filter(s -> s.endsWith(".pq")))
+                        .containsExactly(pqFile); // the merged segments' code files are gone
+            }
+            for (float[] q : queries) {
+                List<ScoredDocument> hits = index.search(q, 10, Filter.ALL);
+                assertThat(hits).hasSize(10).noneMatch(h -> deleted.contains(h.document().id()));
+                assertExactScores(index, q, hits);
+            }
+            assertThat(recall(index, queries, SearchOptions.DEFAULT, Filter.ALL)).isGreaterThanOrEqualTo(0.95);
+        }
+        try (JVectorIndex index = JVectorIndex.open(home, schema, o)) {
+            for (int i = 0; i < 1200; i++) {
+                for (String id : List.of("a" + i, "b" + i)) {
+                    assertThat(index.get(id).isPresent()).as(id).isEqualTo(!deleted.contains(id));
+                }
+            }
+            assertThat(index.vector("a1").orElseThrow()).containsExactly(updated);
+            assertThat(index.get("a1").orElseThrow().text()).isEqualTo("new text");
+        }
+    }
+
+    @Test
+    void corruptedTruncatedOrMissingFilesAreReported() throws IOException {
+        IndexSchema schema = JVectorIndexTest.SCHEMA;
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(256);
+        TestVectors tv = new TestVectors(schema.dimension(), 3);
+        try (JVectorIndex index = JVectorIndex.open(home, schema, o)) {
+            index.add(JVectorIndexTest.docs("d", 400), JVectorIndexTest.vectors(tv, 400));
+            index.commit();
+        }
+        Path pq = file("seg-00000001.pq");
+        Path graph = file("seg-00000001.graph");
+        byte[] pqBytes = Files.readAllBytes(pq);
+        byte[] graphBytes = Files.readAllBytes(graph);
+
+        Files.write(pq, Arrays.copyOf(pqBytes, pqBytes.length - 7));
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining("seg-00000001.pq").hasMessageContaining("truncated");
+        flip(pq, pqBytes, pqBytes.length - 20); // a code byte
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining("seg-00000001.pq").hasMessageContaining("CRC32");
+        flip(pq, pqBytes, 2); // the magic, with checksums off: the reader itself refuses it
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o.withVerifyChecksums(false)))
+                .isInstanceOf(CorruptIndexException.class).hasMessageContaining("seg-00000001.pq")
+                .hasMessageContaining("not a PQ code file");
+        Files.delete(pq);
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining("seg-00000001.pq").hasMessageContaining("missing");
+        Files.write(pq, pqBytes);
+
+        // the separated full vectors are part of the graph file and covered by its size and CRC
+        Files.write(graph, Arrays.copyOf(graphBytes, graphBytes.length - 100));
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining("seg-00000001.graph").hasMessageContaining("truncated");
+        flip(graph, graphBytes, graphBytes.length - 4096); // inside the vector region, before the footer
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining("seg-00000001.graph").hasMessageContaining("CRC32");
+        Files.write(graph, graphBytes);
+
+        // a format-1 manifest cannot describe this layout
+        byte[] manifest = Files.readAllBytes(file("manifest.json"));
+        rewriteManifest(m -> m.put("formatVersion", 1));
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining("PQ_IN_MEMORY");
+        Files.write(file("manifest.json"), manifest);
+
+        try (JVectorIndex index = JVectorIndex.open(home, schema, o)) { // all restored: usable again
+            assertThat(index.search(tv.next(), 5, Filter.ALL)).hasSize(5);
+        }
+    }
+
+    private static void flip(Path file, byte[] original, int at) throws IOException {
+        Files.write(file, original);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x5A);
+        }
+    }
+
+    @Test
+    void indexWrittenWithFusedPqStillOpensSearchesAndMigratesOnCompaction() throws IOException {
+        int dim = 128;
+        SpectralVectors sv = new SpectralVectors(dim, 1.0, 0.4, 44);
+        IndexSchema schema = new IndexSchema("synthetic", dim, Similarity.DOT_PRODUCT);
+        JVectorIndexOptions fused = JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withMaxSegments(0)
+                .withPqLayout(PqLayout.FUSED);
+        List<float[]> queries = vectors(sv, 30);
+        try (JVectorIndex index = JVectorIndex.open(home, schema, fused)) {
+            index.add(docs("a", 0, 1200), vectors(sv, 1200));
+            index.commit();
+        }
+        assertThat(features(file("seg-00000001.graph")))
+                .containsExactlyInAnyOrder(FeatureId.INLINE_VECTORS, FeatureId.FUSED_PQ);
+        assertThat(file("seg-00000001.pq")).doesNotExist();
+        assertThat(manifest().get("formatVersion").asInt()).isEqualTo(1); // nothing needs format 2
+        // exactly what the previous library version wrote: no layout or PQ file properties
+        rewriteManifest(m -> m.withArray("segments").forEach(s -> ((ObjectNode) s).remove(
+                List.of("layout", "pqFile", "pqBytes", "pqCrc"))));
+        assertThat(manifest().get("segments").get(0).has("layout")).isFalse();
+
+        JVectorIndexOptions current = JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withMaxSegments(0);
+        try (JVectorIndex index = JVectorIndex.open(home, schema, current)) {
+            assertThat(recall(index, queries, SearchOptions.DEFAULT, Filter.ALL)).isGreaterThanOrEqualTo(0.95);
+            assertExactScores(index, queries.get(0), index.search(queries.get(0), 10, Filter.ALL));
+            index.add(docs("b", 0, 1200), vectors(sv, 1200));
+            index.commit();
+            JsonNode m = manifest();
+            assertThat(m.get("formatVersion").asInt()).isEqualTo(2);
+            assertThat(m.get("segments").get(0).get("layout").asText()).isEqualTo("FUSED_PQ");
+            assertThat(m.get("segments").get(1).get("layout").asText()).isEqualTo("PQ_IN_MEMORY");
+            // both layouts searched together
+            Set<String> prefixes = new HashSet<>();
+            for (float[] q : queries) {
+                List<ScoredDocument> hits = index.search(q, 10, Filter.ALL);
+                hits.forEach(h -> prefixes.add(h.document().id().substring(0, 1)));
+                assertExactScores(index, q, hits);
+            }
+            assertThat(prefixes).containsExactlyInAnyOrder("a", "b");
+            assertThat(recall(index, queries, SearchOptions.DEFAULT, Filter.ALL)).isGreaterThanOrEqualTo(0.95);
+            assertThat(recall(index, queries, SearchOptions.DEFAULT, Filter.eq("bucket", 7)))
+                    .isGreaterThanOrEqualTo(0.95);
+            index.delete(List.of("a0", "b0"));
+            index.compact();
+            JsonNode segs = manifest().get("segments");
+            assertThat(segs).hasSize(1);
+            assertThat(segs.get(0).get("layout").asText()).isEqualTo("PQ_IN_MEMORY");
+        }
+        try (JVectorIndex index = JVectorIndex.open(home, schema, current)) {
+            assertThat(index.stats().documents()).isEqualTo(2398);
+            assertThat(index.get("a0")).isEmpty();
+            assertThat(index.get("a5")).isPresent();
+            assertThat(recall(index, queries, SearchOptions.DEFAULT, Filter.ALL)).isGreaterThanOrEqualTo(0.95);
+        }
+    }
+}
