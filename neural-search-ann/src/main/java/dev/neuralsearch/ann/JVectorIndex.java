@@ -43,8 +43,10 @@ import java.util.stream.Stream;
  * A disk-backed, crash-safe {@link VectorIndex} on JVector graphs.
  *
  * <p>Layout of an index home: {@code manifest.json} (the commit point, with CRC32s of every file it references),
- * immutable segments {@code seg-N.graph} (JVector on-disk graph with inline vectors, plus FusedPQ codes for
- * segments of at least {@link JVectorIndexOptions#pqThreshold()} vectors) and {@code seg-N.docs} (ids, metadata,
+ * immutable segments {@code seg-N.graph} (JVector on-disk graph with inline vectors; for segments of at least
+ * {@link JVectorIndexOptions#pqThreshold()} vectors, in the default {@link PqLayout#IN_MEMORY} layout, adjacency
+ * plus a separate region of full vectors, with the PQ codes in {@code seg-N.pq} loaded into memory, or, in the
+ * older {@link PqLayout#FUSED} layout, inline vectors plus FusedPQ codes) and {@code seg-N.docs} (ids, metadata,
  * text), per-segment tombstone files {@code seg-N-gG.del}, the document store {@code store/} (Chronicle Map) and
  * {@code write.lock}.
  *
@@ -286,6 +288,10 @@ public final class JVectorIndex implements VectorIndex {
 
         public Factory pqThreshold(int v) {
             return new Factory(home, options.withPqThreshold(v));
+        }
+
+        public Factory pqLayout(PqLayout v) {
+            return new Factory(home, options.withPqLayout(v));
         }
 
         public Factory expectedDocuments(long v) {

@@ -36,7 +36,17 @@ class SciFactRecallTest {
      */
     @Test
     void recallOnRealEmbeddingsWithFusedPq() throws Exception {
-        recall(JVectorIndexOptions.DEFAULT.withPqThreshold(1000), "FusedPQ", 0.99);
+        recall(JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withPqLayout(PqLayout.FUSED), "FusedPQ", 0.99);
+    }
+
+    /**
+     * The same PQ codes held in memory ({@link PqLayout#IN_MEMORY}, full vectors in a separated region for the
+     * rerank): the traversal scores with JVector's PQVectors instead of the fused codes; same bound.
+     */
+    @Test
+    void recallOnRealEmbeddingsWithPqInMemory() throws Exception {
+        recall(JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withPqLayout(PqLayout.IN_MEMORY), "PQ in memory",
+                0.99);
     }
 
     private void recall(JVectorIndexOptions options, String label, double min) throws Exception {

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * <pre>
  * java [jvm flags] -cp ... dev.neuralsearch.ann.bench.AnnBench [data=clustered|spectral] n=100000 dim=384 \
  *      clusters=256 spread=0.03 queries=200 threads=2 overquery=2,5,10,20 [pqmin=..] [usepq=true|false] \
- *      [reuse=true] dir=target/bench-index
+ *      [layout=memory|fused] [reuse=true] [verify=false] dir=target/bench-index
  * </pre>
  * Prints build time (graph, PQ, write), commit time, reopen time, single-thread QPS and recall@10 (vs exact brute
  * force) per overquery, filtered recall and QPS, 2-thread QPS, resident memory (VmRSS split into anonymous and
@@ -68,6 +68,7 @@ public final class AnnBench {
                 .withPqThreshold(Integer.parseInt(a.getOrDefault("pqmin", String.valueOf(JVectorIndexOptions.DEFAULT.pqThreshold()))))
                 .withMaxDegree(Integer.parseInt(a.getOrDefault("degree", "32")))
                 .withPqSearch(Boolean.parseBoolean(a.getOrDefault("usepq", "true")))
+                .withVerifyChecksums(Boolean.parseBoolean(a.getOrDefault("verify", "true")))
                 .withPqLayout(switch (a.getOrDefault("layout", "default")) {
                     case "memory" -> dev.neuralsearch.ann.PqLayout.IN_MEMORY;
                     case "fused" -> dev.neuralsearch.ann.PqLayout.FUSED;
@@ -91,7 +92,7 @@ public final class AnnBench {
         }
         long r0 = System.nanoTime();
         try (JVectorIndex index = JVectorIndex.open(dir, schema, o)) {
-            System.out.printf("reopen (with CRC verification): %.2f s; resident memory after open: %s%n",
+            System.out.printf("reopen (CRC verification " + o.verifyChecksums() + "): %.2f s; resident memory after open: %s%n",
                     (System.nanoTime() - r0) / 1e9, rss());
             List<float[]> qs = new ArrayList<>();
             for (int i = 0; i < queries; i++) {
@@ -133,13 +134,15 @@ public final class AnnBench {
                     index.search(qs.get(w), 10, Filter.ALL, so); // warm-up
                 }
                 double recall = 0;
+                long f0 = majorFaults();
                 long s0 = System.nanoTime();
                 for (int i = 0; i < queries; i++) {
                     recall += recall(index.search(qs.get(i), 10, Filter.ALL, so), truth.get(i));
                 }
                 double secs = (System.nanoTime() - s0) / 1e9;
-                System.out.printf("overquery %-4s (rerank k %d): recall@10 %.4f, %.0f QPS single-thread; resident %s%n", ov,
-                        (int) Math.ceil(10 * over), recall / queries, queries / secs, rss());
+                System.out.printf("overquery %-4s (rerank k %d): recall@10 %.4f, %.0f QPS single-thread, %.1f major page"
+                                + " faults per query; resident %s%n", ov, (int) Math.ceil(10 * over), recall / queries,
+                        queries / secs, (double) (majorFaults() - f0) / queries, rss());
             }
             for (int w = 0; w < Math.min(queries, 20); w++) {
                 index.search(qs.get(w), 10, f); // warm-up (the first one also builds the segment's filter bitset)
@@ -277,6 +280,17 @@ public final class AnnBench {
     }
 
     /** VmRSS = RssAnon (heap, native) + RssFile (mapped index pages) + RssShmem; VmHWM is the peak. */
+    /** Major page faults of this process so far (pages read from disk), field 12 of /proc/self/stat. */
+    private static long majorFaults() {
+        try {
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[9]);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static String rss() throws IOException {
         StringBuilder sb = new StringBuilder();
         for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
