@@ -53,6 +53,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class CrossEncoderTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(CrossEncoderTrainer.class);
+    /**
+     * A step whose loss or gradients are not finite is skipped (no update); this many in a row stop the run. Seen on
+     * 2026-11-28: one bge run stopped with a NaN loss near step 40 that the same steps resumed from a checkpoint did
+     * not reproduce.
+     */
+    static final int MAX_CONSECUTIVE_SKIPS = 3;
 
     /**
      * Training options.
@@ -315,6 +321,7 @@ public final class CrossEncoderTrainer {
             ls.start(stopAt, train.size(), val.size());
             Run run = new Run(backbone.id(), o, checkpointDir, earlierSeconds, t0, stepLosses, validations, initial);
             int step = 0;
+            int consecutiveSkips = 0;
             for (int epoch = 1; epoch <= o.epochs() && step < stopAt; epoch++) {
                 int epochStart = step;
                 int epochEnd = Math.min(stopAt, step + perEpoch);
@@ -334,6 +341,12 @@ public final class CrossEncoderTrainer {
                     adam.learningRate(learningRate(o.learningRate(), warmup, scheduleSteps, step));
                     float l = step(model, tokenizer, batch, loss, group, Torch.stepSeed(o.seed(), step), adam);
                     stepLosses.add(l);
+                    consecutiveSkips = Float.isFinite(l) ? 0 : consecutiveSkips + 1;
+                    if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+                        throw new IllegalStateException(MAX_CONSECUTIVE_SKIPS + " consecutive steps (up to step " + step
+                                + ") had a non-finite loss or gradients; stopping (lower --lr, or resume from the last"
+                                + " checkpoint)");
+                    }
                     double secs = (System.nanoTime() - s0) / 1e9;
                     ls.step(step, stopAt, l, batch.size() * group / secs, adam.learningRate());
                     if (o.saveEverySteps() > 0 && step % o.saveEverySteps() == 0 && step < stopAt) {
@@ -350,7 +363,7 @@ public final class CrossEncoderTrainer {
                     validations.add(v);
                 }
                 double trainLoss = stepLosses.subList(epochStart, step).stream().mapToDouble(Float::doubleValue)
-                        .average().orElse(Double.NaN);
+                        .filter(Double::isFinite).average().orElse(Double.NaN);
                 ls.epoch(epoch, trainLoss, v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy());
                 export(model, onnx, config, tokenizerJson, run, output, step);
                 ls.saved(output, step);
@@ -394,7 +407,8 @@ public final class CrossEncoderTrainer {
     /**
      * One optimizer step on a batch of examples; returns the loss before the update. The negatives are sampled and
      * the dropout drawn from {@code stepSeed} ({@code -1}: no sampling, the first negatives of each pool, and the
-     * engine's current random state).
+     * engine's current random state). When the loss or a gradient is not finite the update is skipped (the
+     * gradients are cleared, the weights and the optimizer state stay as they were) and NaN is returned.
      */
     static float step(CrossEncoderModel model, TextTokenizer tokenizer, List<CrossEncoderExample> batch,
                       CrossEncoderLoss loss, int group, int stepSeed, AdamW optimizer) {
@@ -410,11 +424,31 @@ public final class CrossEncoderTrainer {
             gc.backward(l);
             value = l.getFloat();
         }
-        if (!Float.isFinite(value)) {
-            throw new IllegalStateException("non-finite training loss " + value + "; stopping before the update");
+        List<String> bad = Float.isFinite(value) ? nonFiniteGradients(model) : List.of();
+        if (!Float.isFinite(value) || !bad.isEmpty()) {
+            LOG.warn("non-finite {} at this step (loss {}{}): the update is skipped", Float.isFinite(value) ? "gradients"
+                    : "loss", value, bad.isEmpty() ? "" : ", gradients of " + bad.size() + " parameters, e.g. "
+                    + bad.subList(0, Math.min(5, bad.size())));
+            model.zeroGradients();
+            return Float.NaN;
         }
         optimizer.step(); // updates every parameter, head included, then zeroes the gradients
         return value;
+    }
+
+    /** Names of the parameters whose gradient holds a NaN or an infinity. */
+    static List<String> nonFiniteGradients(CrossEncoderModel model) {
+        List<String> bad = new ArrayList<>();
+        try (NDManager tmp = model.manager().newSubManager()) {
+            for (Map.Entry<String, NDArray> e : model.parameters().entrySet()) {
+                NDArray g = e.getValue().getGradient();
+                g.attach(tmp); // the handle and the intermediates below close with tmp; the gradient stays
+                if (!Float.isFinite(g.abs().sum().getFloat())) {
+                    bad.add(e.getKey());
+                }
+            }
+        }
+        return bad;
     }
 
     /** Tokenized groups: per example its positive, then negatives (sampled when {@code sampler} is set, else the first ones). */
@@ -486,7 +520,8 @@ public final class CrossEncoderTrainer {
         info.put("maxLength", o.maxLength());
         info.put("seed", o.seed());
         info.put("validationFraction", o.validationFraction());
-        var l = info.putArray("stepLosses");
+        info.put("skippedSteps", run.stepLosses().stream().filter(x -> !Float.isFinite(x)).count());
+        var l = info.putArray("stepLosses"); // a skipped step (non-finite loss or gradients) is written as "NaN"
         run.stepLosses().forEach(l::add);
         if (run.initial() != null) {
             info.putObject("initialValidation").put("loss", run.initial().loss())

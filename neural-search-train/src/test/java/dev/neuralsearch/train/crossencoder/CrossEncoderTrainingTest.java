@@ -98,6 +98,29 @@ class CrossEncoderTrainingTest {
         }
     }
 
+    @Test
+    void aStepWithANonFiniteLossIsSkippedWithoutTouchingTheWeights() {
+        ModelSpec spec = Presets.ALL_MINILM_L6_V2;
+        OnnxModelFile onnx = OnnxModelFile.read(spec.model());
+        BertConfig config = BertConfig.from(onnx);
+        try (TextTokenizer tok = TextTokenizer.fromBytes(spec.tokenizer().readAllBytes(), "minilm", 32);
+             NDManager root = Torch.engine().newBaseManager();
+             BertWeights weights = BertWeights.load(onnx, root)) {
+            float[] w = new float[config.hidden()];
+            w[0] = Float.NaN; // a head that scores NaN: the loss is NaN
+            CrossEncoderModel model = CrossEncoderModel.withHead(new BertModel(config, weights), w, 0f);
+            model.setTrainable(true);
+            AdamW adam = new AdamW(model, 1e-3f, 0.01f);
+            float[] before = weights.get("encoder.layer.5.output.dense.weight").toFloatArray();
+            float l = CrossEncoderTrainer.step(model, tok, EXAMPLES, new CrossEncoderLoss(CrossEncoderLoss.Kind.BOTH, 0.1f),
+                    3, 1, adam);
+            assertThat(l).isNaN();
+            assertThat(adam.steps()).as("no optimizer step").isZero();
+            assertThat(weights.get("encoder.layer.5.output.dense.weight").toFloatArray()).isEqualTo(before);
+            assertThat(CrossEncoderTrainer.nonFiniteGradients(model)).as("gradients cleared").isEmpty();
+        }
+    }
+
     private static float lossOf(CrossEncoderModel model, CrossEncoderLoss loss, NDManager root, TokenBatch b) {
         try (NDManager m = root.newSubManager()) {
             return loss.compute(model.scores(m, b, false), 3).getFloat();
