@@ -1,9 +1,6 @@
 package dev.neuralsearch.train;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.pytorch.engine.PtNDArray;
-import ai.djl.pytorch.jni.JniUtils;
 
 /**
  * The DJL PyTorch engine, started offline: the native libraries come from the {@code pytorch-native-cpu} and
@@ -44,24 +41,6 @@ public final class Torch {
         long h = seed * 0x9E3779B97F4A7C15L + step * 0xBF58476D1CE4E5B9L;
         h ^= h >>> 31;
         return (int) (h ^ (h >>> 32)) & 0x7FFFFFFF;
-    }
-
-    /**
-     * Sets a parameter's accumulated gradient to zero in place (PyTorch {@code grad.zero_()}), whatever it holds.
-     * DJL's own way ({@code grad.subi(grad)}, also in its {@code GradientCollector.zeroGradients}) leaves a NaN or an
-     * infinity in place (NaN - NaN is NaN), so one non-finite gradient would poison every later step. A parameter
-     * that no backward pass has reached yet has no gradient and is left alone.
-     */
-    public static void zeroGradient(NDArray parameter) {
-        PtNDArray p = (PtNDArray) parameter;
-        PtNDArray g = JniUtils.getGradient(p);
-        if (g != null) {
-            try {
-                JniUtils.zeroGrad(p);
-            } finally {
-                g.close();
-            }
-        }
     }
 
     private static void setIfAbsent(String key, String value) {

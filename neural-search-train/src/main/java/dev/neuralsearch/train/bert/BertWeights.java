@@ -3,7 +3,6 @@ package dev.neuralsearch.train.bert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.neuralsearch.train.Torch;
 import dev.neuralsearch.train.TrainableParameters;
 import dev.neuralsearch.train.onnx.BertParameterMap;
 import dev.neuralsearch.train.onnx.OnnxModelFile;
@@ -126,7 +125,9 @@ public final class BertWeights implements TrainableParameters, AutoCloseable {
             return;
         }
         for (NDArray a : parameters.values()) {
-            Torch.zeroGradient(a);
+            try (NDArray g = a.getGradient()) {
+                g.subi(g);
+            }
         }
     }
 

@@ -117,7 +117,6 @@ class CrossEncoderTrainingTest {
             assertThat(l).isNaN();
             assertThat(adam.steps()).as("no optimizer step").isZero();
             assertThat(weights.get("encoder.layer.5.output.dense.weight").toFloatArray()).isEqualTo(before);
-            assertThat(CrossEncoderTrainer.nonFiniteGradients(model)).as("gradients cleared").isEmpty();
         }
     }
 
