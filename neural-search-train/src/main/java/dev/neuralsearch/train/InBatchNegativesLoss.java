@@ -54,9 +54,9 @@ public final class InBatchNegativesLoss {
                     + queries.getShape() + " and " + candidates.getShape());
         }
         NDManager manager = queries.getManager();
-        NDArray logits = queries.matMul(candidates.transpose()).mul(scale);
+        NDArray logits = queries.matMul(candidates.transpose()).mul(Torch.scalar(queries, scale));
         NDArray logProbs = logits.logSoftmax(1);
         NDArray labels = manager.eye((int) n, (int) m, 0, DataType.FLOAT32);
-        return logProbs.mul(labels).sum().div(-n);
+        return logProbs.mul(labels).sum().div(Torch.scalar(logProbs, -n));
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import dev.neuralsearch.encoder.Pooling;
+import dev.neuralsearch.train.Torch;
 import java.util.Objects;
 
 /**
@@ -115,7 +116,8 @@ public final class BertModel {
         NDArray q = linear(x, p + "attention.self.query").reshape(b, t, heads, d).transpose(0, 2, 1, 3);
         NDArray k = linear(x, p + "attention.self.key").reshape(b, t, heads, d).transpose(0, 2, 3, 1);
         NDArray v = linear(x, p + "attention.self.value").reshape(b, t, heads, d).transpose(0, 2, 1, 3);
-        NDArray scores = q.matMul(k).div((float) Math.sqrt(d)).add(maskAdd);
+        NDArray scores = q.matMul(k);
+        scores = scores.div(Torch.scalar(scores, (float) Math.sqrt(d))).add(maskAdd);
         NDArray probs = dropout(scores.softmax(-1), config.attentionDropout(), training);
         NDArray context = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, config.hidden());
         NDArray attn = dropout(linear(context, p + "attention.output.dense"), config.hiddenDropout(), training);
@@ -136,7 +138,8 @@ public final class BertModel {
 
     /** Exact GELU: x * 0.5 * (1 + erf(x / sqrt 2)). */
     private static NDArray gelu(NDArray x) {
-        return x.mul(x.div((float) Math.sqrt(2.0)).erf().add(1f)).mul(0.5f);
+        NDArray cdf = x.div(Torch.scalar(x, (float) Math.sqrt(2.0))).erf().add(1f);
+        return x.mul(cdf).mul(Torch.scalar(x, 0.5f));
     }
 
     private static NDArray embed(NDArray ids, NDArray table) {

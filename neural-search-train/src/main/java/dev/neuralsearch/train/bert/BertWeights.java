@@ -3,6 +3,7 @@ package dev.neuralsearch.train.bert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.neuralsearch.train.Torch;
 import dev.neuralsearch.train.TrainableParameters;
 import dev.neuralsearch.train.onnx.BertParameterMap;
 import dev.neuralsearch.train.onnx.OnnxModelFile;
@@ -125,9 +126,7 @@ public final class BertWeights implements TrainableParameters, AutoCloseable {
             return;
         }
         for (NDArray a : parameters.values()) {
-            try (NDArray g = a.getGradient()) {
-                g.subi(g);
-            }
+            Torch.zeroGradient(a);
         }
     }
 

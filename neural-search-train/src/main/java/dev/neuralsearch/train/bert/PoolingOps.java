@@ -3,6 +3,7 @@ package dev.neuralsearch.train.bert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.neuralsearch.encoder.Pooling;
+import dev.neuralsearch.train.Torch;
 
 /** Pooling and normalization as core's {@code BiEncoder} does them, as NDArray operations (differentiable). */
 public final class PoolingOps {
@@ -19,13 +20,14 @@ public final class PoolingOps {
         }
         NDArray m = mask.toType(DataType.FLOAT32, false).expandDims(2);
         NDArray sum = hidden.mul(m).sum(new int[] {1});
-        NDArray count = m.sum(new int[] {1}).maximum(1f);
+        NDArray count = m.sum(new int[] {1}).maximum(Torch.scalar(m, 1f));
         return sum.div(count);
     }
 
     /** Rows scaled to unit length (a zero row stays zero). */
     public static NDArray normalize(NDArray vectors) {
-        NDArray norm = vectors.norm(new int[] {-1}, true).maximum(1e-12f);
+        NDArray norm = vectors.norm(new int[] {-1}, true);
+        norm = norm.maximum(Torch.scalar(norm, 1e-12f));
         return vectors.div(norm);
     }
 }

@@ -3,6 +3,7 @@ package dev.neuralsearch.train.bert;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.neuralsearch.train.Torch;
 import dev.neuralsearch.tokenize.TokenizedText;
 import java.util.List;
 import java.util.Objects;
@@ -60,14 +61,14 @@ public record TokenBatch(long[] ids, long[] mask, long[] typeIds, int size, int 
     }
 
     NDArray idsArray(NDManager manager) {
-        return manager.create(ids, new Shape(size, length));
+        return Torch.owned(manager.create(ids, new Shape(size, length)));
     }
 
     NDArray maskArray(NDManager manager) {
-        return manager.create(mask, new Shape(size, length));
+        return Torch.owned(manager.create(mask, new Shape(size, length)));
     }
 
     NDArray typeIdsArray(NDManager manager) {
-        return manager.create(typeIds, new Shape(size, length));
+        return Torch.owned(manager.create(typeIds, new Shape(size, length)));
     }
 }

@@ -2,6 +2,7 @@ package dev.neuralsearch.train.crossencoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.index.NDIndex;
+import dev.neuralsearch.train.Torch;
 import java.util.Locale;
 
 /**
@@ -81,14 +82,15 @@ public final class CrossEncoderLoss {
         NDArray pos = p.get(new NDIndex(":, 0:1"));  // [g, 1]
         NDArray neg = p.get(new NDIndex(":, 1:"));   // [g, k]
         // max(0, -(pos - neg) + margin), mean over every (positive, negative) pair
-        return neg.sub(pos).add(margin).maximum(0f).mean();
+        NDArray hinge = neg.sub(pos).add(margin);
+        return hinge.maximum(Torch.scalar(hinge, 0f)).mean();
     }
 
     private static NDArray bce(NDArray grouped) {
         NDArray labels = grouped.zerosLike();
         labels.set(new NDIndex(":, 0"), 1f);
         // softplus(s) - y*s = log(1 + e^s) - y*s, with softplus(s) = max(s, 0) + log(1 + e^-|s|)
-        NDArray softplus = grouped.maximum(0f).add(grouped.abs().neg().exp().add(1f).log());
+        NDArray softplus = grouped.maximum(Torch.scalar(grouped, 0f)).add(grouped.abs().neg().exp().add(1f).log());
         return softplus.sub(labels.mul(grouped)).mean();
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.neuralsearch.tokenize.TextTokenizer;
 import dev.neuralsearch.tokenize.TokenizedText;
+import dev.neuralsearch.train.Torch;
 import dev.neuralsearch.train.TrainableParameters;
 import dev.neuralsearch.train.bert.BertModel;
 import dev.neuralsearch.train.bert.BertWeights;
@@ -121,11 +122,8 @@ public final class CrossEncoderModel implements TrainableParameters {
             return;
         }
         backbone.weights().zeroGradients();
-        for (NDArray a : List.of(headWeight, headBias)) {
-            try (NDArray g = a.getGradient()) {
-                g.subi(g);
-            }
-        }
+        Torch.zeroGradient(headWeight);
+        Torch.zeroGradient(headBias);
     }
 
     /** The head's weight {@code w} (hidden values). */

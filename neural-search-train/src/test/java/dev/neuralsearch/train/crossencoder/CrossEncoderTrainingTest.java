@@ -117,6 +117,11 @@ class CrossEncoderTrainingTest {
             assertThat(l).isNaN();
             assertThat(adam.steps()).as("no optimizer step").isZero();
             assertThat(weights.get("encoder.layer.5.output.dense.weight").toFloatArray()).isEqualTo(before);
+            try (NDManager m = root.newSubManager()) {
+                // the NaN gradients of the skipped step are cleared, not kept for the next step
+                assertThat(weights.gradient("encoder.layer.5.output.dense.weight", m).abs().sum().getFloat()).isZero();
+                assertThat(CrossEncoderTrainer.nonFiniteGradients(model)).isEmpty();
+            }
         }
     }
 
