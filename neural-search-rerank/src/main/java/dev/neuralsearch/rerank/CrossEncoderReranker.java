@@ -21,6 +21,7 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -28,6 +29,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -61,6 +67,8 @@ public final class CrossEncoderReranker implements Reranker {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrossEncoderReranker.class);
 
+    private static final AtomicInteger HELPER_THREADS = new AtomicInteger();
+
     static final String INPUT_IDS = "input_ids";
     static final String ATTENTION_MASK = "attention_mask";
     static final String TOKEN_TYPE_IDS = "token_type_ids";
@@ -82,6 +90,10 @@ public final class CrossEncoderReranker implements Reranker {
     /** Pairs per model call: maxBatchSize, or 1 when batching would change scores and determinism is asked for. */
     private final int rowsPerBatch;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
+    /** Model calls one {@link #score} request runs at once (the calling thread is one of them). */
+    private final int parallelism;
+    /** Helper threads for the other {@code parallelism - 1} calls; null when parallelism is 1. */
+    private final ExecutorService helpers;
     private boolean closed;
 
     private CrossEncoderReranker(Builder b) {
@@ -119,9 +131,16 @@ public final class CrossEncoderReranker implements Reranker {
             throw e;
         }
         this.rowsPerBatch = b.deterministic && !batchInvariant ? 1 : maxBatchSize;
+        this.parallelism = b.parallelism;
+        this.helpers = parallelism > 1 ? Executors.newFixedThreadPool(parallelism - 1, r -> {
+            Thread t = new Thread(r, "neural-search-rerank-" + HELPER_THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }) : null;
         LOG.info("cross-encoder {} loaded from {} in {} ms: maxLength={}, maxBatchSize={}, maxBatchTokens={}, "
-                + "token_type_ids={}, sigmoid={}, {}{}", id, modelFile, (System.nanoTime() - start) / 1_000_000,
-                maxLength, maxBatchSize, maxBatchTokens, tokenTypes, sigmoid, b.sessionConfig,
+                + "token_type_ids={}, sigmoid={}, parallelism={}, {}{}", id, modelFile,
+                (System.nanoTime() - start) / 1_000_000, maxLength, maxBatchSize, maxBatchTokens, tokenTypes, sigmoid,
+                parallelism, b.sessionConfig,
                 rowsPerBatch == 1 && maxBatchSize > 1 ? "; scores depend on batch companions: one pair per run" : "");
     }
 
@@ -234,19 +253,61 @@ public final class CrossEncoderReranker implements Reranker {
             for (int i = 0; i < pairs.length; i++) {
                 pairs[i] = encode(query, passages.get(i));
             }
-            for (int[] batchOrder : LengthBatches.plan(Arrays.asList(pairs), rowsPerBatch, maxBatchTokens)) {
-                TokenizedText[] batch = new TokenizedText[batchOrder.length];
-                for (int r = 0; r < batch.length; r++) {
-                    batch[r] = pairs[batchOrder[r]];
+            List<int[]> plan = LengthBatches.plan(Arrays.asList(pairs), rowsPerBatch, maxBatchTokens);
+            int workers = Math.min(parallelism, plan.size());
+            if (workers <= 1) {
+                scoreBatches(plan, pairs, scores, new AtomicInteger());
+                return scores;
+            }
+            // The batches are shared out: the calling thread and workers - 1 helpers each take the next one until
+            // none is left. ONNX Runtime sessions run concurrent calls; each batch writes only its own slots.
+            AtomicInteger next = new AtomicInteger();
+            List<Future<?>> running = new ArrayList<>(workers - 1);
+            for (int w = 1; w < workers; w++) {
+                running.add(helpers.submit(() -> scoreBatches(plan, pairs, scores, next)));
+            }
+            RuntimeException failure = null;
+            try {
+                scoreBatches(plan, pairs, scores, next);
+            } catch (RuntimeException e) {
+                failure = e;
+                next.set(plan.size()); // the helpers stop after their current batch
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException re ? re
+                                : new OnnxException("cross-encoder " + id + " failed: " + e.getCause(), e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    running.forEach(r -> r.cancel(true));
+                    throw new IllegalStateException("interrupted while scoring with cross-encoder " + id, e);
                 }
-                float[] batchScores = run(batch);
-                for (int r = 0; r < batch.length; r++) {
-                    scores[batchOrder[r]] = batchScores[r];
-                }
+            }
+            if (failure != null) {
+                throw failure;
             }
             return scores;
         } finally {
             lock.readLock().unlock();
+        }
+    }
+
+    /** Scores the batches of {@code plan} whose index {@code next} hands out, into {@code scores}. */
+    private void scoreBatches(List<int[]> plan, TokenizedText[] pairs, float[] scores, AtomicInteger next) {
+        for (int i = next.getAndIncrement(); i < plan.size(); i = next.getAndIncrement()) {
+            int[] batchOrder = plan.get(i);
+            TokenizedText[] batch = new TokenizedText[batchOrder.length];
+            for (int r = 0; r < batch.length; r++) {
+                batch[r] = pairs[batchOrder[r]];
+            }
+            float[] batchScores = run(batch);
+            for (int r = 0; r < batch.length; r++) {
+                scores[batchOrder[r]] = batchScores[r];
+            }
         }
     }
 
@@ -430,6 +491,9 @@ public final class CrossEncoderReranker implements Reranker {
                 return;
             }
             closed = true;
+            if (helpers != null) {
+                helpers.shutdownNow(); // idle: every score() call has finished (it holds the read lock)
+            }
             try {
                 session.close();
             } catch (OrtException e) {
@@ -464,6 +528,7 @@ public final class CrossEncoderReranker implements Reranker {
         private String id;
         private String modelFile;
         private boolean deterministic = true;
+        private int parallelism = Runtime.getRuntime().availableProcessors();
 
         private Builder(Path directory) {
             this.directory = Objects.requireNonNull(directory, "model directory is null");
@@ -516,6 +581,21 @@ public final class CrossEncoderReranker implements Reranker {
         /** Threads one model call may use (ONNX Runtime intra-op threads; default 1). */
         public Builder threads(int threads) {
             this.sessionConfig = sessionConfig.withIntraOpThreads(threads);
+            return this;
+        }
+
+        /**
+         * Model calls (batches of pairs) one {@link CrossEncoderReranker#score} request runs at once, on the
+         * calling thread and {@code calls - 1} helper threads of this reranker (default: the number of cores;
+         * 1 runs every batch on the calling thread). With the default single-threaded calls
+         * ({@link #threads(int)} 1) this puts every core on one request, which is what reranking one query at
+         * a time needs; a host that already runs one query per core can set 1. Scores do not depend on it.
+         */
+        public Builder parallelism(int calls) {
+            if (calls < 1) {
+                throw new IllegalArgumentException("parallelism must be >= 1, was " + calls);
+            }
+            this.parallelism = calls;
             return this;
         }
 

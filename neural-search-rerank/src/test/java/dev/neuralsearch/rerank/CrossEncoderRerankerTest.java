@@ -151,6 +151,23 @@ class CrossEncoderRerankerTest {
     }
 
     @Test
+    void batchesSharedOutOverHelperThreadsGiveTheScoresOfOneThread() {
+        List<String> passages = variedPassages(60);
+        try (CrossEncoderReranker serial = CrossEncoderReranker.builder(tmp.resolve("bert-1"))
+                .maxBatchSize(4).parallelism(1).build();
+             CrossEncoderReranker shared = CrossEncoderReranker.builder(tmp.resolve("bert-1"))
+                .maxBatchSize(4).parallelism(3).build()) {
+            float[] one = serial.score(QUERY, passages);
+            for (int round = 0; round < 5; round++) {
+                assertThat(shared.score(QUERY, passages)).containsExactly(one);
+            }
+            assertThat(shared.score(QUERY, passages.subList(0, 1))).containsExactly(one[0]); // one batch: no helper
+            assertThatThrownBy(() -> shared.score(QUERY, java.util.Arrays.asList("a", null)))
+                    .isInstanceOf(IllegalArgumentException.class);
+        }
+    }
+
+    @Test
     void onlyThePassageIsTruncated() {
         String longPassage = String.join(" ", java.util.Collections.nCopies(300, "paris is lovely in spring"));
         try (CrossEncoderReranker r = CrossEncoderReranker.builder(tmp.resolve("bert-1")).maxLength(32).build()) {
@@ -364,6 +381,7 @@ class CrossEncoderRerankerTest {
         assertThatThrownBy(() -> b.maxBatchSize(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.maxBatchTokens(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.threads(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.parallelism(0)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> b.id(" ")).isInstanceOf(IllegalArgumentException.class);
     }
 
