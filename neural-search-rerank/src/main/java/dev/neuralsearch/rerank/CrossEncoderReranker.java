@@ -253,7 +253,10 @@ public final class CrossEncoderReranker implements Reranker {
             for (int i = 0; i < pairs.length; i++) {
                 pairs[i] = encode(query, passages.get(i));
             }
-            List<int[]> plan = LengthBatches.plan(Arrays.asList(pairs), rowsPerBatch, maxBatchTokens);
+            // With parallel calls, batches small enough that every worker gets one (20 pairs on 2 cores: 10 + 10,
+            // not 16 + 4); a float model's scores do not depend on the batch (checked at load).
+            int rows = Math.min(rowsPerBatch, Math.max(1, (pairs.length + parallelism - 1) / parallelism));
+            List<int[]> plan = LengthBatches.plan(Arrays.asList(pairs), rows, maxBatchTokens);
             int workers = Math.min(parallelism, plan.size());
             if (workers <= 1) {
                 scoreBatches(plan, pairs, scores, new AtomicInteger());
