@@ -43,7 +43,7 @@ class NativeMemoryLifetimeTest {
                 } // every Java handle of the constants is closed here
                 List<ByteBuffer> held = collectGarbageAndReuseFreedMemory();
                 gc.backward(y.sum());
-                assertThat(held).isNotEmpty();
+                assertThat(held).isNotEmpty(); // the buffers stay reachable until backward has run
             }
             assertThat(x.getGradient().toFloatArray()).containsExactly(6f, 6f, 6f, 6f);
         }
@@ -64,15 +64,10 @@ class NativeMemoryLifetimeTest {
             weights.setTrainable(true);
             float[][] quiet = gradients(model, weights, loss, root, q, p, spec, false);
             float[][] collected = gradients(model, weights, loss, root, q, p, spec, true);
-            float[][] again = gradients(model, weights, loss, root, q, p, spec, false);
-            for (int i = 0; i < quiet.length; i++) {
-                System.out.printf("%s: max |difference| %.3g (quiet runs: %.3g), max |gradient| %.3g%n", PARAMETERS.get(i),
-                        maxAbsDifference(collected[i], quiet[i]), maxAbsDifference(again[i], quiet[i]), maxAbs(quiet[i]));
-            }
             for (int i = 0; i < quiet.length; i++) {
                 assertThat(maxAbsDifference(collected[i], quiet[i])).as(PARAMETERS.get(i)).isLessThanOrEqualTo(1e-6 * maxAbs(quiet[i]));
             }
-            assertThat(quiet[0]).as("a real gradient").satisfies(g -> assertThat(sumAbs(g)).isPositive());
+            assertThat(maxAbs(quiet[0])).as("a real gradient").isPositive();
         }
     }
 
@@ -113,14 +108,6 @@ class NativeMemoryLifetimeTest {
             d = Math.max(d, Math.abs(f));
         }
         return d;
-    }
-
-    private static double sumAbs(float[] a) {
-        double s = 0;
-        for (float f : a) {
-            s += Math.abs(f);
-        }
-        return s;
     }
 
     /** Runs the collector (direct buffers are freed by their cleaners) and allocates over the freed memory. */
