@@ -2,6 +2,7 @@ package dev.neuralsearch.bench;
 
 import dev.neuralsearch.ann.JVectorIndex;
 import dev.neuralsearch.ann.JVectorIndexOptions;
+import dev.neuralsearch.ann.PqLayout;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.IndexSchema;
@@ -13,13 +14,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Ours: {@link JVectorIndex} with its default options (degree 32, beam 100, FusedPQ codes for the approximate pass,
- * exact rescoring from the inline full vectors), everything added then one commit, so one segment. Search effort
+ * Ours: {@link JVectorIndex} with its default options (degree 32, beam 100; segments under 1M vectors are
+ * traversed with exact scores from their inline vectors, larger ones with PQ codes held in memory and exact
+ * rescoring from the full vectors on disk), everything added then one commit, so one segment. Search effort
  * {@code ef} becomes the over-query factor {@code ef / k} (the approximate pass gathers ef candidates, as Lucene's
  * does). Documents carry empty text and no metadata; a search returns hydrated documents, whose ids are parsed.
  *
  * <p>{@code -Dbench.ours.buildThreads=N} sets the graph-construction threads (default 0 = all cores; Lucene builds
- * one segment on the indexing thread).
+ * one segment on the indexing thread). {@code -Dbench.ours.pqThreshold=N} and {@code -Dbench.ours.pqLayout=IN_MEMORY|FUSED}
+ * override the index's PQ defaults (PQ codes only for segments of 1M vectors or more, kept in memory), e.g.
+ * {@code -Dbench.ours.pqThreshold=50000} to measure the PQ layout at 100k.
  */
 public final class JVectorSide implements SearchSide {
     private JVectorIndex index;
@@ -29,9 +33,20 @@ public final class JVectorSide implements SearchSide {
     }
 
     static JVectorIndexOptions options(long n) {
-        JVectorIndexOptions o = JVectorIndexOptions.defaults().withExpectedDocuments(Math.max(1, n));
+        // Buffer everything until the one commit, so the build writes one segment as Lucene's forceMerge(1) does
+        // (the default buffer of 20,000 flushes a segment per 20,000 documents: five graphs searched at 100k).
+        JVectorIndexOptions o = JVectorIndexOptions.defaults().withExpectedDocuments(Math.max(1, n))
+                .withMaxBufferedDocs((int) Math.min(Integer.MAX_VALUE, Math.max(1, n)));
         int threads = Integer.getInteger("bench.ours.buildThreads", 0);
-        return threads == 0 ? o : o.withBuildThreads(threads);
+        if (threads != 0) {
+            o = o.withBuildThreads(threads);
+        }
+        Integer pqThreshold = Integer.getInteger("bench.ours.pqThreshold");
+        if (pqThreshold != null) {
+            o = o.withPqThreshold(pqThreshold);
+        }
+        String layout = System.getProperty("bench.ours.pqLayout");
+        return layout == null ? o : o.withPqLayout(PqLayout.valueOf(layout));
     }
 
     @Override
