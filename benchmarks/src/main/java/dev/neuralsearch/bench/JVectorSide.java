@@ -35,8 +35,11 @@ public final class JVectorSide implements SearchSide {
     static JVectorIndexOptions options(long n) {
         // Buffer everything until the one commit, so the build writes one segment as Lucene's forceMerge(1) does
         // (the default buffer of 20,000 flushes a segment per 20,000 documents: five graphs searched at 100k).
+        // -Dbench.ours.maxBufferedDocs=20000 measures the index's default buffer instead (flushes merged at commit).
+        int buffered = Integer.getInteger("bench.ours.maxBufferedDocs", (int) Math.min(Integer.MAX_VALUE, Math.max(1, n)));
         JVectorIndexOptions o = JVectorIndexOptions.defaults().withExpectedDocuments(Math.max(1, n))
-                .withMaxBufferedDocs((int) Math.min(Integer.MAX_VALUE, Math.max(1, n)));
+                .withMaxBufferedDocs(buffered)
+                .withMergeFlushedOnCommit(!Boolean.getBoolean("bench.ours.noMergeOnCommit"));
         int threads = Integer.getInteger("bench.ours.buildThreads", 0);
         if (threads != 0) {
             o = o.withBuildThreads(threads);

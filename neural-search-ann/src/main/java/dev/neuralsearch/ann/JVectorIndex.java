@@ -684,7 +684,11 @@ public final class JVectorIndex implements VectorIndex {
         writeLock.lock();
         try {
             ensureOpen();
+            Set<Integer> committedBefore = committedIds;
             doCommit(userData);
+            if (options.mergeFlushedOnCommit()) {
+                mergeFlushed(committedBefore);
+            }
             maybeCompact();
         } finally {
             writeLock.unlock();
@@ -814,6 +818,24 @@ public final class JVectorIndex implements VectorIndex {
             doCompact(state.segments);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /**
+     * Merges the segments this commit made durable when there are two or more of them: the segments that
+     * {@code maxBufferedDocs} flushed during a bulk load, plus the one the commit wrote from the buffer. Without it
+     * a load of 100k documents is searched as five graphs (about 4x slower at equal recall, docs/index.md). It is
+     * Lucene's merge-on-commit idea, done after the commit point: a crash during the merge leaves the commit.
+     */
+    private void mergeFlushed(Set<Integer> committedBefore) {
+        List<Segment> fresh = new ArrayList<>();
+        for (Segment seg : state.segments) {
+            if (!committedBefore.contains(seg.id)) {
+                fresh.add(seg);
+            }
+        }
+        if (fresh.size() >= 2) {
+            doCompact(fresh);
         }
     }
 

@@ -262,13 +262,45 @@ class JVectorIndexTest {
             index.delete(List.of("b0-0"));
             index.add(Document.of("b0-1", "updated", Map.of()), vecs.get(11));
             index.commit();
+            // the two flushed segments and the commit's own (the buffered update) are merged into one, without
+            // the dead entries: the committed "a" segment and the merged one remain
+            assertThat(index.stats().segments()).isEqualTo(2);
+            assertThat(index.stats().tombstones()).isZero();
         }
         try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, o)) {
+            assertThat(index.stats().segments()).isEqualTo(2);
+            try (var files = java.nio.file.Files.list(home)) {
+                assertThat(files.filter(p -> p.toString().endsWith(".graph"))).hasSize(2);
+            }
             assertThat(index.stats().documents()).isEqualTo(249);
             assertThat(index.stats().uncommitted()).isZero();
             assertThat(index.get("b0-0")).isEmpty();
             assertThat(index.get("b0-1").orElseThrow().text()).isEqualTo("updated");
             assertThat(ids(index.exactSearch(vecs.get(11), 300, Filter.ALL))).hasSize(249).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void flushedSegmentsStaySeparateWhenMergeOnCommitIsOff() {
+        TestVectors tv = new TestVectors(DIM, 9);
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withMaxBufferedDocs(100).withMergeFlushedOnCommit(false);
+        List<float[]> vecs = vectors(tv, 250);
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, o)) {
+            for (int b = 0; b < 5; b++) {
+                index.add(docs("p" + b + "-", 50), vecs.subList(b * 50, b * 50 + 50));
+            }
+            index.commit();
+            // flushes at 100 and 200, the last 50 written by the commit: three segments, as asked
+            assertThat(index.stats().segments()).isEqualTo(3);
+            assertThat(index.stats().documents()).isEqualTo(250);
+            assertThat(index.search(vecs.get(222), 1, Filter.ALL).get(0).document().id()).isEqualTo("p4-22");
+        }
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, o.withMergeFlushedOnCommit(true))) {
+            index.add(docs("q", 1), vecs.subList(0, 1));
+            index.commit();
+            // only segments written since the previous commit are merged: just the new one here
+            assertThat(index.stats().segments()).isEqualTo(4);
+            assertThat(index.stats().documents()).isEqualTo(251);
         }
     }
 
