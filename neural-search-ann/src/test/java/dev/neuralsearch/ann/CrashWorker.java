@@ -19,7 +19,10 @@ public final class CrashWorker {
     static final int PER_COMMIT = 20;
     static final IndexSchema SCHEMA = new IndexSchema("crash-model", DIM, Similarity.DOT_PRODUCT);
     static final JVectorIndexOptions OPTIONS = JVectorIndexOptions.DEFAULT.withPqThreshold(256).withMaxSegments(4)
-            .withExpectedDocuments(4096).withAverageDocumentBytes(128);
+            .withExpectedDocuments(4096).withAverageDocumentBytes(128)
+            // each commit's documents arrive in two adds of 10 and 11: each add flushes a segment, and the commit
+            // merges the two (mergeFlushedOnCommit), so kills also land in flushes and in that merge
+            .withMaxBufferedDocs(10);
 
     public static void main(String[] args) {
         Path home = Path.of(args[0]);
@@ -40,7 +43,9 @@ public final class CrashWorker {
                     docs.add(Document.of(id(n - 1, 0), "v" + n, Map.of("n", n - 1)));
                     vecs.add(vector(n - 1, 0, n));
                 }
-                index.add(docs, vecs);
+                int half = PER_COMMIT / 2;
+                index.add(docs.subList(0, half), vecs.subList(0, half));
+                index.add(docs.subList(half, docs.size()), vecs.subList(half, vecs.size()));
                 if (n > 2) {
                     index.delete(List.of(id(n - 2, 1)));
                 }
