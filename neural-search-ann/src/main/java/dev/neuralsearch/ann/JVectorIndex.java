@@ -210,7 +210,7 @@ public final class JVectorIndex implements VectorIndex {
                 m.write(home);
             }
             for (Manifest.SegmentEntry e : m.segments()) {
-                segments.add(Segment.open(home, e, options.verifyChecksums()));
+                segments.add(Segment.open(home, e, options.verifyChecksums(), options.heapVectorBytes()));
             }
             store = openStore(home, m, segments, options);
             LexicalAnalyzer analyzer = checkAnalyzer(home, m, options.lexical().analyzer());
@@ -794,7 +794,7 @@ public final class JVectorIndex implements VectorIndex {
             for (int i = 0; i < docs.size(); i++) {
                 store.put(DocumentStore.key(segId, i), docs.get(i));
             }
-            return Segment.open(home, e, false);
+            return Segment.open(home, e, false, options.heapVectorBytes());
         } catch (RuntimeException ex) {
             for (int i = 0; i < docs.size(); i++) {
                 store.remove(DocumentStore.key(segId, i));

@@ -35,17 +35,20 @@ package dev.neuralsearch.ann;
  *                             flushes of a bulk load plus the commit's own), merge them into one right after the
  *                             commit (a rebuild of their graph), default true: a bulk load is then searched as one
  *                             graph instead of one per {@code maxBufferedDocs} documents (see docs/index.md)
+ * @param heapVectorBytes a segment without PQ codes whose full vectors take at most this many bytes also keeps a
+ *                        copy of them on the heap, read by its exact scoring instead of the mapped file, default
+ *                        32 MiB (about 21,800 vectors of 384 dims; 0 = never; measured in docs/index.md)
  */
 public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery, int pqThreshold, int pqSubspaces,
                                   int filterBruteForceLimit, long expectedDocuments, int averageDocumentBytes,
                                   int maxSegments, double maxTombstoneRatio, int buildThreads,
                                   boolean verifyChecksums, int maxBufferedDocs, LexicalOptions lexical,
                                   boolean pqSearch, PqLayout pqLayout,
-                                  boolean mergeFlushedOnCommit) {
+                                  boolean mergeFlushedOnCommit, long heapVectorBytes) {
 
     public static final JVectorIndexOptions DEFAULT =
             new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 100_000, 512, 8, 0.3, 0, true, 20_000,
-                    LexicalOptions.DEFAULT, true, PqLayout.IN_MEMORY, true);
+                    LexicalOptions.DEFAULT, true, PqLayout.IN_MEMORY, true, 32L << 20);
 
     public JVectorIndexOptions {
         if (maxDegree < 2) {
@@ -62,7 +65,7 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
         }
         if (pqSubspaces < 0 || filterBruteForceLimit < 0 || expectedDocuments < 1 || averageDocumentBytes < 1
                 || maxSegments < 0 || maxTombstoneRatio < 0 || maxTombstoneRatio > 1 || buildThreads < 0
-                || maxBufferedDocs < 1 || lexical == null || pqLayout == null) {
+                || maxBufferedDocs < 1 || lexical == null || pqLayout == null || heapVectorBytes < 0) {
             throw new IllegalArgumentException("invalid index options: " + this);
         }
     }
@@ -73,91 +76,97 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
 
     public JVectorIndexOptions withMaxDegree(int v) {
         return new JVectorIndexOptions(v, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withBeamWidth(int v) {
         return new JVectorIndexOptions(maxDegree, v, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withOverquery(float v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, v, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withPqThreshold(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, v, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withPqSubspaces(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, v, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withFilterBruteForceLimit(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, v,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withExpectedDocuments(long v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withAverageDocumentBytes(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withMaxSegments(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withMaxTombstoneRatio(double v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withBuildThreads(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withVerifyChecksums(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withMaxBufferedDocs(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v, lexical, pqSearch, pqLayout, mergeFlushedOnCommit);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withLexical(LexicalOptions v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, v, pqSearch, pqLayout, mergeFlushedOnCommit);
+                maxBufferedDocs, v, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withPqSearch(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, lexical, v, pqLayout, mergeFlushedOnCommit);
+                maxBufferedDocs, lexical, v, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withPqLayout(PqLayout v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, lexical, pqSearch, v, mergeFlushedOnCommit);
+                maxBufferedDocs, lexical, pqSearch, v, mergeFlushedOnCommit, heapVectorBytes);
     }
 
     public JVectorIndexOptions withMergeFlushedOnCommit(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, lexical, pqSearch, pqLayout, v);
+                maxBufferedDocs, lexical, pqSearch, pqLayout, v, heapVectorBytes);
+    }
+
+    public JVectorIndexOptions withHeapVectorBytes(long v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
+                maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, v);
     }
 
     /** The analyzer of a new index home (an existing home keeps the one it was made with). */

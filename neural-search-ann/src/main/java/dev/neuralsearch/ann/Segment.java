@@ -56,6 +56,11 @@ final class Segment {
     final Manifest.SegmentLayout layout;
     /** PQ codes held in memory ({@link Manifest.SegmentLayout#PQ_IN_MEMORY}), else null. */
     final PQVectors pqCodes;
+    /**
+     * Heap copies of the full vectors of a small inline-vector segment (see {@code heapVectorBytes}), else null:
+     * exact scores then skip JVector's per-read feature lookup and big-endian copy of each vector.
+     */
+    private final VectorFloat<?>[] heapVectors;
     private final Path docsPath;
     private final AtomicInteger refs = new AtomicInteger(1);
     /** Runs after the segment is closed (cleanup of a merged-away segment: store entries and files). */
@@ -65,7 +70,7 @@ final class Segment {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
-                    OnDiskGraphIndex graph, PQVectors pqCodes, Path docsPath) {
+                    OnDiskGraphIndex graph, PQVectors pqCodes, Path docsPath, VectorFloat<?>[] heapVectors) {
         this.entry = entry;
         this.id = entry.id();
         this.count = entry.count();
@@ -79,10 +84,14 @@ final class Segment {
         this.layout = entry.effectiveLayout();
         this.pqCodes = pqCodes;
         this.docsPath = docsPath;
+        this.heapVectors = heapVectors;
     }
 
-    /** Opens a committed segment, checking presence, sizes and (optionally) CRC32s of its files. */
-    static Segment open(Path home, Manifest.SegmentEntry e, boolean verifyChecksums) {
+    /**
+     * Opens a committed segment, checking presence, sizes and (optionally) CRC32s of its files. An inline-vector
+     * segment whose full vectors take at most {@code heapVectorBytes} is also copied to the heap.
+     */
+    static Segment open(Path home, Manifest.SegmentEntry e, boolean verifyChecksums, long heapVectorBytes) {
         Path graphPath = home.resolve(e.graphFile());
         Path docsPath = home.resolve(e.docsFile());
         check(graphPath, e.graphBytes(), e.graphCrc(), verifyChecksums);
@@ -121,7 +130,17 @@ final class Segment {
                 throw new CorruptIndexException(graphPath, "graph features " + g.getFeatureSet()
                         + " do not match the segment layout " + layout + " recorded in the manifest");
             }
-            return new Segment(e, docs, deleted, rs, g, codes, docsPath);
+            VectorFloat<?>[] heap = null;
+            if (layout == Manifest.SegmentLayout.INLINE
+                    && (long) e.count() * g.getDimension() * Float.BYTES <= heapVectorBytes) {
+                heap = new VectorFloat<?>[e.count()];
+                try (var view = g.getView()) {
+                    for (int i = 0; i < heap.length; i++) {
+                        heap[i] = view.getVector(i).copy();
+                    }
+                }
+            }
+            return new Segment(e, docs, deleted, rs, g, codes, docsPath, heap);
         } catch (IOException | RuntimeException ex) {
             closeQuietly(rs);
             if (ex instanceof CorruptIndexException c) {
@@ -421,6 +440,10 @@ final class Segment {
      */
     private ScoreFunction.ExactScoreFunction reranker(OnDiskGraphIndex.View view, VectorFloat<?> q,
                                                      VectorSimilarityFunction vsf) {
+        if (heapVectors != null) {
+            VectorFloat<?>[] vs = heapVectors;
+            return node -> vsf.compare(q, vs[node]);
+        }
         if (layout != Manifest.SegmentLayout.PQ_IN_MEMORY) {
             return view.rerankerFor(q, vsf);
         }
@@ -463,7 +486,7 @@ final class Segment {
             OnDiskGraphIndex.View v = view;
             for (int i = 0; i < count; i++) {
                 if (!deleted.get(i)) {
-                    action.accept(i, v.getVector(i).copy());
+                    action.accept(i, heapVectors != null ? heapVectors[i] : v.getVector(i).copy());
                 }
             }
         } catch (IOException e) {

@@ -304,6 +304,42 @@ class JVectorIndexTest {
         }
     }
 
+    @Test
+    void heapCopiesOfSmallSegmentsScoreExactlyLikeTheMappedFile() {
+        TestVectors tv = new TestVectors(DIM, 10);
+        List<float[]> vecs = vectors(tv, 400);
+        List<float[]> queries = vectors(tv, 20);
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            index.add(docs("h", 300), vecs.subList(0, 300));
+            index.commit();
+            index.add(docs("g", 100), vecs.subList(300, 400));
+            index.delete(List.of("h7"));
+            index.commit();
+        }
+        // the same files searched with heap copies (the default: 400 x 32 floats is far below 32 MiB) and without
+        List<List<ScoredDocument>> heap = new ArrayList<>();
+        List<List<ScoredDocument>> mapped = new ArrayList<>();
+        for (long bytes : new long[] {JVectorIndexOptions.DEFAULT.heapVectorBytes(), 0}) {
+            try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, JVectorIndexOptions.DEFAULT.withHeapVectorBytes(bytes))) {
+                for (float[] q : queries) {
+                    (bytes == 0 ? mapped : heap).add(index.search(q, 10, Filter.ALL));
+                    (bytes == 0 ? mapped : heap).add(index.exactSearch(q, 10, Filter.ALL));
+                }
+            }
+        }
+        assertThat(heap).isEqualTo(mapped);
+        assertThat(heap.get(0)).hasSize(10).noneMatch(h -> h.document().id().equals("h7"));
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
+            index.compact(); // reads the live vectors from the heap copies
+            assertThat(index.stats().segments()).isEqualTo(1);
+            assertThat(index.stats().documents()).isEqualTo(399);
+            for (int i = 0; i < 400; i += 37) {
+                String id = i < 300 ? "h" + i : "g" + (i - 300);
+                assertThat(index.vector(id).orElseThrow()).containsExactly(vecs.get(i));
+            }
+        }
+    }
+
     static List<String> ids(List<ScoredDocument> hits) {
         return hits.stream().map(h -> h.document().id()).toList();
     }
