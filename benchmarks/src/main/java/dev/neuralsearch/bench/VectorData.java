@@ -59,6 +59,24 @@ public final class VectorData {
         };
     }
 
+    /**
+     * The queries and the cached ground truth of a data set whose vectors were made before, without its base
+     * vectors ({@code base} is null): for search-only runs over an index that already exists, under a memory limit.
+     */
+    public static VectorData queriesOnly(String dataset, int size) {
+        String name = dataset.equals("scifact") ? "scifact" : "synthetic-" + size;
+        String file = dataset.equals("scifact") ? "scifact-minilm-q" : name;
+        Path dir = BenchPaths.cache();
+        Path queryPath = dir.resolve(file + "-queries.f32");
+        Path truthPath = dir.resolve(file + "-truth" + TRUTH_K + ".i32");
+        if (!Files.exists(queryPath) || !Files.exists(truthPath)) {
+            throw new IllegalStateException("no cached queries and truth for " + name + " in " + dir
+                    + ": run once without --reuse");
+        }
+        float[][] queries = read(queryPath);
+        return new VectorData(name, null, queries, truth(file, null, queries));
+    }
+
     public int dim() {
         return base[0].length;
     }

@@ -36,6 +36,16 @@ import java.util.stream.Stream;
  * java $FLAGS -cp benchmarks/target/benchmarks.jar dev.neuralsearch.bench.VectorSearchComparison \
  *     --dataset synthetic --size 100000 --ef 10,20,40,80,160 --seconds 5
  * </pre>
+ *
+ * <p>Search only, in a fixed amount of memory: {@code --reuse true} opens the indexes a previous run left (no
+ * build, no base vectors loaded), {@code --drop-caches true} empties the page cache before each child (root),
+ * and {@code --cgroup <dir>} puts each child into that cgroup v1 memory group, whose {@code memory.limit_in_bytes}
+ * then bounds its heap, native memory and page cache together:
+ * <pre>
+ * mkdir /sys/fs/cgroup/memory/nsbench; echo 2G > /sys/fs/cgroup/memory/nsbench/memory.limit_in_bytes
+ * java $FLAGS -cp benchmarks/target/benchmarks.jar dev.neuralsearch.bench.VectorSearchComparison --dataset synthetic \
+ *     --size 1000000 --heap 1g --reuse true --drop-caches true --cgroup /sys/fs/cgroup/memory/nsbench --ef 80,160,320
+ * </pre>
  */
 public final class VectorSearchComparison {
 
@@ -47,9 +57,16 @@ public final class VectorSearchComparison {
             child(opts.get("child"), dataset, size, opts);
             return;
         }
-        VectorData data = VectorData.load(dataset, size); // computes and caches vectors + truth once
-        System.out.printf("dataset %s: %d vectors x %d dims, %d queries; load average %s; %s%n", data.name,
-                data.base.length, data.dim(), data.queries.length, loadAverage(), Runtime.version());
+        boolean reuse = Boolean.parseBoolean(opts.getOrDefault("reuse", "false"));
+        if (reuse) {
+            VectorData data = VectorData.queriesOnly(dataset, size);
+            System.out.printf("dataset %s: existing indexes reused (search only), %d queries; load average %s; %s%n",
+                    data.name, data.queries.length, loadAverage(), Runtime.version());
+        } else {
+            VectorData data = VectorData.load(dataset, size); // computes and caches vectors + truth once
+            System.out.printf("dataset %s: %d vectors x %d dims, %d queries; load average %s; %s%n", data.name,
+                    data.base.length, data.dim(), data.queries.length, loadAverage(), Runtime.version());
+        }
         List<String> lines = new ArrayList<>();
         for (String side : opts.getOrDefault("sides", "ours,lucene").split(",")) {
             lines.addAll(runChild(side, args));
@@ -83,7 +100,19 @@ public final class VectorSearchComparison {
         cmd.addAll(Arrays.asList(args));
         cmd.add("--child");
         cmd.add(side);
+        Map<String, String> opts = parse(args);
+        if (Boolean.parseBoolean(opts.getOrDefault("drop-caches", "false"))) {
+            dropPageCache();
+        }
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String cgroup = opts.get("cgroup");
+        if (cgroup != null) {
+            // a cgroup v1 memory group (memory.limit_in_bytes set beforehand): the child's heap, native memory and
+            // the page cache it faults in are charged to it, so its searches run in that much memory
+            Files.writeString(Path.of(cgroup, "cgroup.procs"), Long.toString(p.pid()));
+            System.out.println("[" + side + "] child " + p.pid() + " in " + cgroup + ", limit "
+                    + Files.readString(Path.of(cgroup, "memory.limit_in_bytes")).trim() + " bytes");
+        }
         List<String> results = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = r.readLine()) != null; ) {
@@ -98,6 +127,12 @@ public final class VectorSearchComparison {
             System.out.println("[" + side + "] exited with " + rc);
         }
         return results;
+    }
+
+    /** {@code sync} then drop the page cache (root only), so a child starts with none of the index in memory. */
+    private static void dropPageCache() throws IOException, InterruptedException {
+        new ProcessBuilder("sync").inheritIO().start().waitFor();
+        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
     }
 
     private static String childHeap(String[] args) {
@@ -116,15 +151,22 @@ public final class VectorSearchComparison {
                 .toArray();
         int[] threadCounts = Arrays.stream(opts.getOrDefault("threads", "1,2").split(","))
                 .mapToInt(Integer::parseInt).toArray();
-        VectorData data = VectorData.load(dataset, size);
+        boolean reuse = Boolean.parseBoolean(opts.getOrDefault("reuse", "false"));
+        VectorData data = reuse ? VectorData.queriesOnly(dataset, size) : VectorData.load(dataset, size);
         Path home = BenchPaths.cache().resolve("index-" + sideName + "-" + data.name);
-        deleteTree(home);
-        Files.createDirectories(home.getParent());
         try (SearchSide side = SearchSide.of(sideName)) {
-            long t0 = System.nanoTime();
-            side.build(home, data.base);
-            double buildSeconds = (System.nanoTime() - t0) / 1e9;
-            result(sideName, "build time (s)", String.format("%.1f", buildSeconds));
+            if (reuse) {
+                if (!Files.isDirectory(home)) {
+                    throw new IllegalStateException("--reuse: no index at " + home + "; run once without --reuse");
+                }
+            } else {
+                deleteTree(home);
+                Files.createDirectories(home.getParent());
+                long t0 = System.nanoTime();
+                side.build(home, data.base);
+                double buildSeconds = (System.nanoTime() - t0) / 1e9;
+                result(sideName, "build time (s)", String.format("%.1f", buildSeconds));
+            }
             result(sideName, "bytes on disk", String.format("%,d", sizeOf(home)));
 
             float[][] queries = data.queries;
