@@ -186,7 +186,19 @@ public final class VectorSearchComparison {
                 double recall = VectorData.recall(truth, found, k);
                 StringBuilder qps = new StringBuilder();
                 for (int threads : threadCounts) {
+                    long[] io0 = storageReads();
+                    long t0 = System.nanoTime();
                     double v = qps(side, queries, k, ef, threads, seconds);
+                    long[] io1 = storageReads();
+                    if (threads == 1 && io0 != null && io1 != null) {
+                        // what the searches made the OS read from storage (read-ahead included) and the page faults
+                        // that had to wait for it: near zero while the index fits the page cache
+                        double n = v * (System.nanoTime() - t0) / 1e9;
+                        result(sideName, "ef " + ef + ": KB read from storage per query (1 thread)",
+                                String.format("%.1f", (io1[0] - io0[0]) / 1024.0 / n));
+                        result(sideName, "ef " + ef + ": major page faults per query (1 thread)",
+                                String.format("%.1f", (io1[1] - io0[1]) / n));
+                    }
                     result(sideName, "ef " + ef + ": QPS " + threads + " thread" + (threads > 1 ? "s" : ""),
                             String.format("%.0f", v));
                     qps.append(String.format(" qps%d=%.0f", threads, v));
@@ -237,6 +249,23 @@ public final class VectorSearchComparison {
             throw new IllegalStateException(failures.get() + " searches failed");
         }
         return done.get() / elapsed;
+    }
+
+    /** {@code read_bytes} of /proc/self/io and major faults of /proc/self/stat, or null off Linux. */
+    private static long[] storageReads() {
+        try {
+            long read = 0;
+            for (String line : Files.readAllLines(Path.of("/proc/self/io"))) {
+                if (line.startsWith("read_bytes:")) {
+                    read = Long.parseLong(line.substring("read_bytes:".length()).trim());
+                }
+            }
+            String stat = Files.readString(Path.of("/proc/self/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return new long[] {read, Long.parseLong(f[9])}; // field 12 (majflt), counted from field 3
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     record Memory(long heap, long rssAnon, long rssFile) {
