@@ -22,7 +22,8 @@ import java.util.List;
  *
  * <p>{@code -Dbench.ours.buildThreads=N} sets the graph-construction threads (default 0 = all cores; Lucene builds
  * one segment on the indexing thread). {@code -Dbench.ours.pqThreshold=N} and {@code -Dbench.ours.pqLayout=IN_MEMORY|FUSED}
- * override the index's PQ defaults (PQ codes only for segments of 1M vectors or more, kept in memory), e.g.
+ * override the index's PQ defaults (PQ codes only for segments of 1M vectors or more, kept in memory), as does
+ * {@code -Dbench.ours.pqSubspaces=N} (bytes per vector; default dimension / 8), e.g.
  * {@code -Dbench.ours.pqThreshold=50000} to measure the PQ layout at 100k.
  */
 public final class JVectorSide implements SearchSide {
@@ -47,6 +48,10 @@ public final class JVectorSide implements SearchSide {
         Integer pqThreshold = Integer.getInteger("bench.ours.pqThreshold");
         if (pqThreshold != null) {
             o = o.withPqThreshold(pqThreshold);
+        }
+        Integer pqSubspaces = Integer.getInteger("bench.ours.pqSubspaces");
+        if (pqSubspaces != null) {
+            o = o.withPqSubspaces(pqSubspaces);
         }
         String layout = System.getProperty("bench.ours.pqLayout");
         return layout == null ? o : o.withPqLayout(PqLayout.valueOf(layout));
