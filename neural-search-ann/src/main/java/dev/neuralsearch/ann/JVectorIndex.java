@@ -835,7 +835,13 @@ public final class JVectorIndex implements VectorIndex {
             }
         }
         if (fresh.size() >= 2) {
-            doCompact(fresh);
+            try {
+                doCompact(fresh);
+            } catch (UncheckedIOException e) {
+                throw new UncheckedIOException("the commit is durable (generation " + manifest.generation()
+                        + "), but merging its " + fresh.size() + " segments failed; they stay separate and searchable: "
+                        + e.getMessage(), e.getCause());
+            }
         }
     }
 
