@@ -23,7 +23,7 @@ import java.util.List;
  * <p>{@code -Dbench.ours.buildThreads=N} sets the graph-construction threads (default 0 = all cores; Lucene builds
  * one segment on the indexing thread). {@code -Dbench.ours.pqThreshold=N} and {@code -Dbench.ours.pqLayout=IN_MEMORY|FUSED}
  * override the index's PQ defaults (PQ codes only for segments of 1M vectors or more, kept in memory), as does
- * {@code -Dbench.ours.pqSubspaces=N} (bytes per vector; default dimension / 8), e.g.
+ * {@code -Dbench.ours.pqSubspaces=N} (bytes per vector; default dimension / 4 with codes in memory), e.g.
  * {@code -Dbench.ours.pqThreshold=50000} to measure the PQ layout at 100k.
  */
 public final class JVectorSide implements SearchSide {

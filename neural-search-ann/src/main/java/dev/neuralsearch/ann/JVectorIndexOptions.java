@@ -12,7 +12,8 @@ package dev.neuralsearch.ann;
  *                    vectors, default 1,000,000 (measured: at the same overquery PQ traversal loses recall; it
  *                    reads far fewer pages per query and, in the {@link PqLayout#IN_MEMORY} layout, keeps only
  *                    the codes resident; see docs/index.md)
- * @param pqSubspaces PQ subspaces (bytes per vector); 0 = dimension / 8
+ * @param pqSubspaces PQ subspaces (bytes per vector); 0 = dimension / 4 in the {@link PqLayout#IN_MEMORY} layout
+ *                    (96 for 384 dims), dimension / 8 in {@link PqLayout#FUSED}
  * @param filterBruteForceLimit when a filter matches at most this many documents of a segment, that segment is
  *                              scanned exactly instead of searched through the graph, default 2048
  * @param expectedDocuments sizes the document store, default 100,000 (it grows past that by rolling maps)

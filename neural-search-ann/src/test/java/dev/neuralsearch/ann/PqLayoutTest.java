@@ -139,14 +139,16 @@ class PqLayoutTest {
             long vectorBytes = (long) n * dim * Float.BYTES;
             long adjacency = (long) n * Integer.BYTES * (o.maxDegree() + 2);
             assertThat(Files.size(graph)).isBetween(vectorBytes, vectorBytes + adjacency + (256 << 10));
-            // codes: 48 bytes per vector + the codebooks (48 subspaces x 256 centroids x 8 floats)
+            // codes: dim / 4 bytes per vector + the codebooks (m subspaces x 256 centroids x 4 floats each)
+            long subspaces = SegmentWriter.defaultSubspaces(Manifest.SegmentLayout.PQ_IN_MEMORY, dim);
+            assertThat(subspaces).isEqualTo(dim / 4);
             assertThat(Files.size(file("seg-00000001.pq")))
-                    .isBetween((long) n * 48, (long) n * 48 + 48L * 256 * 8 * Float.BYTES + 4096);
+                    .isBetween(n * subspaces, n * subspaces + 256L * dim * Float.BYTES + 4096);
 
             double atDefault = recall(index, queries, SearchOptions.DEFAULT, Filter.ALL);
             double atFive = recall(index, queries, new SearchOptions(5), Filter.ALL);
             intactAt2 = recall(index, queries, new SearchOptions(2), Filter.ALL);
-            System.out.printf("PQ in memory (48 B) recall@10: rerank k 100 %.4f, 50 %.4f, 20 %.4f%n", atDefault,
+            System.out.printf("PQ in memory (dim / 4 B) recall@10: rerank k 100 %.4f, 50 %.4f, 20 %.4f%n", atDefault,
                     atFive, intactAt2);
             assertThat(atDefault).isGreaterThanOrEqualTo(0.98);
             assertThat(atFive).isGreaterThanOrEqualTo(0.93);
