@@ -209,8 +209,11 @@ public final class JVectorIndex implements VectorIndex {
                 m = Manifest.empty(schema);
                 m.write(home);
             }
+            long heapLeft = options.heapVectorBytes();
             for (Manifest.SegmentEntry e : m.segments()) {
-                segments.add(Segment.open(home, e, options.verifyChecksums(), options.heapVectorBytes()));
+                Segment seg = Segment.open(home, e, options.verifyChecksums(), heapLeft);
+                heapLeft -= seg.heapVectorBytes();
+                segments.add(seg);
             }
             store = openStore(home, m, segments, options);
             LexicalAnalyzer analyzer = checkAnalyzer(home, m, options.lexical().analyzer());
@@ -585,8 +588,9 @@ public final class JVectorIndex implements VectorIndex {
         }
         Segment newSeg;
         try {
+            // no heap copies for a flushed segment: a bulk load flushes many before its commit merges them
             newSeg = writeSegment(nextSegmentId++, live.stream().map(x -> x.doc).toList(),
-                    live.stream().<VectorFloat<?>>map(x -> x.vector).toList());
+                    live.stream().<VectorFloat<?>>map(x -> x.vector).toList(), 0);
         } catch (IOException e) {
             throw new UncheckedIOException("flushing buffered documents failed; they stay buffered: "
                     + e.getMessage(), e);
@@ -745,7 +749,7 @@ public final class JVectorIndex implements VectorIndex {
             }
             if (!live.isEmpty()) {
                 newSeg = writeSegment(nextSegmentId++, live.stream().map(x -> x.doc).toList(),
-                        live.stream().<VectorFloat<?>>map(x -> x.vector).toList());
+                        live.stream().<VectorFloat<?>>map(x -> x.vector).toList(), heapVectorBytesLeft(Set.of()));
                 entries.add(newSeg.entry);
             }
             // two-phase: the Lucene commit first (durable, not yet the one opened), then the manifest that names it
@@ -787,14 +791,29 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     /** Writes a segment and its store entries, and opens it (not yet referenced by a manifest). */
-    private Segment writeSegment(int segId, List<Document> docs, List<VectorFloat<?>> vectors) throws IOException {
+    /**
+     * What is left of the index-wide {@code heapVectorBytes} budget for one more segment's heap copies, counting
+     * the copies of the current segments except those about to be replaced.
+     */
+    private long heapVectorBytesLeft(Set<Integer> replaced) {
+        long used = 0;
+        for (Segment seg : state.segments) {
+            if (!replaced.contains(seg.id)) {
+                used += seg.heapVectorBytes();
+            }
+        }
+        return Math.max(0, options.heapVectorBytes() - used);
+    }
+
+    private Segment writeSegment(int segId, List<Document> docs, List<VectorFloat<?>> vectors, long heapVectorBytes)
+            throws IOException {
         Manifest.SegmentEntry e = SegmentWriter.write(home, segId, docs, vectors, schema.dimension(), vsf, options,
                 pool);
         try {
             for (int i = 0; i < docs.size(); i++) {
                 store.put(DocumentStore.key(segId, i), docs.get(i));
             }
-            return Segment.open(home, e, false, options.heapVectorBytes());
+            return Segment.open(home, e, false, heapVectorBytes);
         } catch (RuntimeException ex) {
             for (int i = 0; i < docs.size(); i++) {
                 store.remove(DocumentStore.key(segId, i));
@@ -895,7 +914,7 @@ public final class JVectorIndex implements VectorIndex {
                 }
             }
             if (!docs.isEmpty()) {
-                newSeg = writeSegment(nextSegmentId++, docs, vectors);
+                newSeg = writeSegment(nextSegmentId++, docs, vectors, heapVectorBytesLeft(victimIds));
                 entries.add(newSeg.entry);
             }
             Manifest m = manifest.next(entries, nextSegmentId, manifest.userData());
@@ -1151,6 +1170,20 @@ public final class JVectorIndex implements VectorIndex {
                 // files may vanish during compaction
             }
             return new IndexStats(locations.size(), committedSegments, tomb, bytes, s.buffer.liveCount() + flushed);
+        } finally {
+            s.release();
+        }
+    }
+
+    /** Heap bytes held by copies of segment vectors ({@code heapVectorBytes}; for tests and monitoring). */
+    long heapVectorBytesInUse() {
+        State s = acquire();
+        try {
+            long used = 0;
+            for (Segment seg : s.segments) {
+                used += seg.heapVectorBytes();
+            }
+            return used;
         } finally {
             s.release();
         }

@@ -36,9 +36,10 @@ package dev.neuralsearch.ann;
  *                             flushes of a bulk load plus the commit's own), merge them into one right after the
  *                             commit (a rebuild of their graph), default true: a bulk load is then searched as one
  *                             graph instead of one per {@code maxBufferedDocs} documents (see docs/index.md)
- * @param heapVectorBytes a segment without PQ codes whose full vectors take at most this many bytes also keeps a
- *                        copy of them on the heap, read by its exact scoring instead of the mapped file, default
- *                        32 MiB (about 21,800 vectors of 384 dims; 0 = never; measured in docs/index.md)
+ * @param heapVectorBytes heap budget of the whole index for copies of full vectors: committed segments without
+ *                        PQ codes whose vectors fit what is left of it keep a copy on the heap, read by their exact
+ *                        scoring instead of the mapped file, default 32 MiB (about 21,800 vectors of 384 dims;
+ *                        0 = never; segments flushed before a commit never; measured in docs/index.md)
  */
 public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery, int pqThreshold, int pqSubspaces,
                                   int filterBruteForceLimit, long expectedDocuments, int averageDocumentBytes,

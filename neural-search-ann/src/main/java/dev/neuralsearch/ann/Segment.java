@@ -57,7 +57,8 @@ final class Segment {
     /** PQ codes held in memory ({@link Manifest.SegmentLayout#PQ_IN_MEMORY}), else null. */
     final PQVectors pqCodes;
     /**
-     * Heap copies of the full vectors of a small inline-vector segment (see {@code heapVectorBytes}), else null:
+     * Heap copies of the full vectors of a small inline-vector segment (within the index's {@code heapVectorBytes}
+     * budget), else null:
      * exact scores then skip JVector's per-read feature lookup and big-endian copy of each vector.
      */
     private final VectorFloat<?>[] heapVectors;
@@ -89,7 +90,8 @@ final class Segment {
 
     /**
      * Opens a committed segment, checking presence, sizes and (optionally) CRC32s of its files. An inline-vector
-     * segment whose full vectors take at most {@code heapVectorBytes} is also copied to the heap.
+     * segment whose full vectors take at most {@code heapVectorBytes} (what is left of the index's budget) is also
+     * copied to the heap.
      */
     static Segment open(Path home, Manifest.SegmentEntry e, boolean verifyChecksums, long heapVectorBytes) {
         Path graphPath = home.resolve(e.graphFile());
@@ -278,6 +280,11 @@ final class Segment {
                 // best effort
             }
         }
+    }
+
+    /** Bytes of heap copies of the vectors this segment holds (0 without them). */
+    long heapVectorBytes() {
+        return heapVectors == null ? 0 : (long) count * graph.getDimension() * Float.BYTES;
     }
 
     int liveCount() {

@@ -242,6 +242,8 @@ class JVectorIndexTest {
             }
             // 240 uncommitted: two flushed segments of 120 and a buffer of 0 (flush at >= 100)
             assertThat(index.stats().uncommitted()).isEqualTo(240);
+            // flushed segments keep no heap copies of their vectors (a bulk load flushes many); the committed one does
+            assertThat(index.heapVectorBytesInUse()).isEqualTo(10L * DIM * Float.BYTES);
             assertThat(index.stats().segments()).isEqualTo(1); // committed ones
             try (var files = java.nio.file.Files.list(home)) {
                 assertThat(files.filter(p -> p.toString().endsWith(".graph"))).hasSize(3);
@@ -316,18 +318,26 @@ class JVectorIndexTest {
             index.delete(List.of("h7"));
             index.commit();
         }
-        // the same files searched with heap copies (the default: 400 x 32 floats is far below 32 MiB) and without
-        List<List<ScoredDocument>> heap = new ArrayList<>();
-        List<List<ScoredDocument>> mapped = new ArrayList<>();
-        for (long bytes : new long[] {JVectorIndexOptions.DEFAULT.heapVectorBytes(), 0}) {
-            try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, JVectorIndexOptions.DEFAULT.withHeapVectorBytes(bytes))) {
+        // the same files searched with heap copies of both segments (the default budget: 400 x 32 floats is far
+        // below 32 MiB), of the first only (a budget that fits 300 vectors), and without
+        long perVector = DIM * Float.BYTES;
+        List<List<List<ScoredDocument>>> runs = new ArrayList<>();
+        long[] budgets = {JVectorIndexOptions.DEFAULT.heapVectorBytes(), 300 * perVector, 0};
+        long[] expectedInUse = {400 * perVector, 300 * perVector, 0};
+        for (int b = 0; b < budgets.length; b++) {
+            List<List<ScoredDocument>> hits = new ArrayList<>();
+            try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, JVectorIndexOptions.DEFAULT.withHeapVectorBytes(budgets[b]))) {
+                assertThat(index.heapVectorBytesInUse()).isEqualTo(expectedInUse[b]);
                 for (float[] q : queries) {
-                    (bytes == 0 ? mapped : heap).add(index.search(q, 10, Filter.ALL));
-                    (bytes == 0 ? mapped : heap).add(index.exactSearch(q, 10, Filter.ALL));
+                    hits.add(index.search(q, 10, Filter.ALL));
+                    hits.add(index.exactSearch(q, 10, Filter.ALL));
                 }
             }
+            runs.add(hits);
         }
-        assertThat(heap).isEqualTo(mapped);
+        assertThat(runs.get(0)).isEqualTo(runs.get(2));
+        assertThat(runs.get(1)).isEqualTo(runs.get(2));
+        List<List<ScoredDocument>> heap = runs.get(0);
         assertThat(heap.get(0)).hasSize(10).noneMatch(h -> h.document().id().equals("h7"));
         try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {
             index.compact(); // reads the live vectors from the heap copies
