@@ -23,7 +23,8 @@ import java.util.List;
  * <p>{@code -Dbench.ours.buildThreads=N} sets the graph-construction threads (default 0 = all cores; Lucene builds
  * one segment on the indexing thread). {@code -Dbench.ours.pqThreshold=N} and {@code -Dbench.ours.pqLayout=IN_MEMORY|FUSED}
  * override the index's PQ defaults (PQ codes only for segments of 1M vectors or more, kept in memory), as does
- * {@code -Dbench.ours.pqSubspaces=N} (bytes per vector; default dimension / 4 with codes in memory), e.g.
+ * {@code -Dbench.ours.pqSubspaces=N} (bytes per vector; default dimension / 4 with codes in memory) and
+ * {@code -Dbench.ours.heapVectorBytes=N} (heap budget for vector copies; default 32 MiB), e.g.
  * {@code -Dbench.ours.pqThreshold=50000} to measure the PQ layout at 100k.
  */
 public final class JVectorSide implements SearchSide {
@@ -48,6 +49,10 @@ public final class JVectorSide implements SearchSide {
         Integer pqThreshold = Integer.getInteger("bench.ours.pqThreshold");
         if (pqThreshold != null) {
             o = o.withPqThreshold(pqThreshold);
+        }
+        Long heapVectorBytes = Long.getLong("bench.ours.heapVectorBytes");
+        if (heapVectorBytes != null) {
+            o = o.withHeapVectorBytes(heapVectorBytes);
         }
         Integer pqSubspaces = Integer.getInteger("bench.ours.pqSubspaces");
         if (pqSubspaces != null) {
