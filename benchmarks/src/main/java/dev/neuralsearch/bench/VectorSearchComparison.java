@@ -69,7 +69,7 @@ public final class VectorSearchComparison {
         }
         List<String> lines = new ArrayList<>();
         for (String side : opts.getOrDefault("sides", "ours,lucene").split(",")) {
-            lines.addAll(runChild(side, args));
+            lines.addAll(runChild(side, args, opts));
         }
         System.out.println();
         System.out.println("| side | metric | value |");
@@ -80,7 +80,8 @@ public final class VectorSearchComparison {
         }
     }
 
-    private static List<String> runChild(String side, String[] args) throws IOException, InterruptedException {
+    private static List<String> runChild(String side, String[] args, Map<String, String> opts)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -100,7 +101,6 @@ public final class VectorSearchComparison {
         cmd.addAll(Arrays.asList(args));
         cmd.add("--child");
         cmd.add(side);
-        Map<String, String> opts = parse(args);
         if (Boolean.parseBoolean(opts.getOrDefault("drop-caches", "false"))) {
             dropPageCache();
         }

@@ -796,13 +796,17 @@ public final class JVectorIndex implements VectorIndex {
      * the copies of the current segments except those about to be replaced.
      */
     private long heapVectorBytesLeft(Set<Integer> replaced) {
+        return Math.max(0, options.heapVectorBytes() - heapVectorBytes(state.segments, replaced));
+    }
+
+    private static long heapVectorBytes(List<Segment> segments, Set<Integer> excluded) {
         long used = 0;
-        for (Segment seg : state.segments) {
-            if (!replaced.contains(seg.id)) {
+        for (Segment seg : segments) {
+            if (!excluded.contains(seg.id)) {
                 used += seg.heapVectorBytes();
             }
         }
-        return Math.max(0, options.heapVectorBytes() - used);
+        return used;
     }
 
     private Segment writeSegment(int segId, List<Document> docs, List<VectorFloat<?>> vectors, long heapVectorBytes)
@@ -1179,11 +1183,7 @@ public final class JVectorIndex implements VectorIndex {
     long heapVectorBytesInUse() {
         State s = acquire();
         try {
-            long used = 0;
-            for (Segment seg : s.segments) {
-                used += seg.heapVectorBytes();
-            }
-            return used;
+            return heapVectorBytes(s.segments, Set.of());
         } finally {
             s.release();
         }

@@ -58,8 +58,7 @@ final class Segment {
     final PQVectors pqCodes;
     /**
      * Heap copies of the full vectors of a small inline-vector segment (within the index's {@code heapVectorBytes}
-     * budget), else null:
-     * exact scores then skip JVector's per-read feature lookup and big-endian copy of each vector.
+     * budget), else null: exact scores then skip JVector's per-read feature lookup and big-endian copy of each vector.
      */
     private final VectorFloat<?>[] heapVectors;
     private final Path docsPath;
@@ -134,7 +133,7 @@ final class Segment {
             }
             VectorFloat<?>[] heap = null;
             if (layout == Manifest.SegmentLayout.INLINE
-                    && (long) e.count() * g.getDimension() * Float.BYTES <= heapVectorBytes) {
+                    && vectorBytes(e.count(), g.getDimension()) <= heapVectorBytes) {
                 heap = new VectorFloat<?>[e.count()];
                 try (var view = g.getView()) {
                     for (int i = 0; i < heap.length; i++) {
@@ -284,7 +283,11 @@ final class Segment {
 
     /** Bytes of heap copies of the vectors this segment holds (0 without them). */
     long heapVectorBytes() {
-        return heapVectors == null ? 0 : (long) count * graph.getDimension() * Float.BYTES;
+        return heapVectors == null ? 0 : vectorBytes(count, graph.getDimension());
+    }
+
+    private static long vectorBytes(int count, int dimension) {
+        return (long) count * dimension * Float.BYTES;
     }
 
     int liveCount() {
