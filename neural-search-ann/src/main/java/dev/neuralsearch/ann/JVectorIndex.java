@@ -43,12 +43,13 @@ import java.util.stream.Stream;
  * A disk-backed, crash-safe {@link VectorIndex} on JVector graphs.
  *
  * <p>Layout of an index home: {@code manifest.json} (the commit point, with CRC32s of every file it references),
- * immutable segments {@code seg-N.graph} (JVector on-disk graph with inline vectors; for segments of at least
- * {@link JVectorIndexOptions#pqThreshold()} vectors, in the default {@link PqLayout#IN_MEMORY} layout, adjacency
- * plus a separate region of full vectors, with the PQ codes in {@code seg-N.pq} loaded into memory, or, in the
- * older {@link PqLayout#FUSED} layout, inline vectors plus FusedPQ codes) and {@code seg-N.docs} (ids, metadata,
- * text), per-segment tombstone files {@code seg-N-gG.del}, the document store {@code store/} (Chronicle Map) and
- * {@code write.lock}.
+ * immutable segments {@code seg-N.graph} (JVector on-disk graph: adjacency only, with the full vectors
+ * little-endian in {@code seg-N.vec}, mapped and read by {@link VectorFile}; segments of at least
+ * {@link JVectorIndexOptions#pqThreshold()} vectors also get PQ codes in {@code seg-N.pq}, loaded into memory, or,
+ * in the older {@link PqLayout#FUSED} layout, a graph with inline vectors plus FusedPQ codes and no vector file),
+ * {@code seg-N.docs} (ids, metadata, text), per-segment tombstone files {@code seg-N-gG.del}, the document store
+ * {@code store/} (Chronicle Map) and {@code write.lock}. Segments written by earlier versions (graphs with inline or
+ * separated vectors) are read as they are and rewritten in the current layout by a compaction.
  *
  * <p>Threading: any number of threads may search, get and read stats while one thread at a time writes (writes
  * are serialised by an internal lock; searches take no lock and see a consistent snapshot).
@@ -60,7 +61,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
-    private static final Pattern OWN_FILE = Pattern.compile("seg-\\d{8}(\\.graph|\\.docs|\\.pq|-g\\d+\\.del)|manifest\\.json\\.tmp");
+    private static final Pattern OWN_FILE = Pattern.compile("seg-\\d{8}(\\.graph|\\.docs|\\.pq|\\.vec|-g\\d+\\.del)|manifest\\.json\\.tmp");
     static final String LOCK_FILE = "write.lock";
     private static final String STORE_DIR = "store";
     private static final String OPEN_MARKER = "OPEN";
@@ -211,7 +212,7 @@ public final class JVectorIndex implements VectorIndex {
             }
             long heapLeft = options.heapVectorBytes();
             for (Manifest.SegmentEntry e : m.segments()) {
-                Segment seg = Segment.open(home, e, options.verifyChecksums(), heapLeft);
+                Segment seg = Segment.open(home, e, m.dimension(), options.verifyChecksums(), heapLeft);
                 heapLeft -= seg.heapVectorBytes();
                 segments.add(seg);
             }
@@ -476,6 +477,9 @@ public final class JVectorIndex implements VectorIndex {
             referenced.add(e.docsFile());
             if (e.pqFile() != null) {
                 referenced.add(e.pqFile());
+            }
+            if (e.vectorsFile() != null) {
+                referenced.add(e.vectorsFile());
             }
             if (e.tombstoneFile() != null) {
                 referenced.add(e.tombstoneFile());
@@ -817,7 +821,7 @@ public final class JVectorIndex implements VectorIndex {
             for (int i = 0; i < docs.size(); i++) {
                 store.put(DocumentStore.key(segId, i), docs.get(i));
             }
-            return Segment.open(home, e, false, heapVectorBytes);
+            return Segment.open(home, e, schema.dimension(), false, heapVectorBytes);
         } catch (RuntimeException ex) {
             for (int i = 0; i < docs.size(); i++) {
                 store.remove(DocumentStore.key(segId, i));

@@ -30,7 +30,7 @@ package dev.neuralsearch.ann;
  *                 {@code k * overquery} best); false traverses every segment with exact scores from its inline
  *                 vectors (no rebuild needed, e.g. to compare both on one index), default true
  * @param pqLayout where segments with PQ codes keep codes and full vectors, default {@link PqLayout#IN_MEMORY}
- *                 (codes in memory, full vectors in a separate on-disk region read only for the rerank);
+ *                 (codes in memory, full vectors in the segment's vector file, read only for the rerank);
  *                 {@link PqLayout#FUSED} writes JVector FusedPQ segments as before
  * @param mergeFlushedOnCommit when a commit leaves two or more segments written since the previous commit (the
  *                             flushes of a bulk load plus the commit's own), merge them into one right after the

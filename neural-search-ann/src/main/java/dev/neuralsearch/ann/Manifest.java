@@ -24,11 +24,12 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
 
     /**
      * Highest format this library reads and writes. 1: segments with inline vectors (+ FusedPQ). 2: adds segments
-     * in the {@link SegmentLayout#PQ_IN_MEMORY} layout (a {@code seg-N.pq} file). A manifest is written with the
-     * lowest version that describes its segments, so an index without such segments stays readable by older
-     * versions of the library.
+     * in the {@link SegmentLayout#PQ_IN_MEMORY} layout (a {@code seg-N.pq} file). 3: adds the layouts with a
+     * little-endian vector file of their own ({@link SegmentLayout#VECTOR_FILE}, {@link SegmentLayout#PQ_VECTOR_FILE};
+     * a {@code seg-N.vec} file). A manifest is written with the lowest version that describes its segments, so an
+     * index without such segments stays readable by older versions of the library.
      */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
     static final String FILE_NAME = "manifest.json";
     private static final String PREFIX_START = "{\"crc32\":\"";
     private static final String PREFIX_END = "\",\"manifest\":";
@@ -42,31 +43,56 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
 
     /** How a segment stores its vectors and PQ codes (see {@link PqLayout}). */
     enum SegmentLayout {
-        /** Graph with inline full vectors, traversed with exact scores (no PQ). */
+        /**
+         * Graph with inline full vectors (big-endian, read through JVector), traversed with exact scores (no PQ).
+         * Written up to manifest format 2; read, and rewritten as {@link #VECTOR_FILE} by a compaction.
+         */
         INLINE,
         /** Graph with inline full vectors and JVector FusedPQ neighbour codes in each node record. */
         FUSED_PQ,
         /**
          * Graph with adjacency only and the full vectors in a separate region of the same file (JVector
          * SeparatedVectors, read for the exact rerank); PQ codes in {@code pqFile}, loaded into memory at open.
-         * Needs manifest format 2.
+         * Needs manifest format 2. Written by format 2 only; read, and rewritten as {@link #PQ_VECTOR_FILE}.
          */
-        PQ_IN_MEMORY
+        PQ_IN_MEMORY,
+        /**
+         * Graph with adjacency only (JVector's writer needs a vector feature: it gets a one-float placeholder per
+         * node) and the full vectors in {@code vectorsFile} ({@link VectorFile}: little-endian, mapped, read
+         * without JVector), traversed with exact scores. Needs manifest format 3.
+         */
+        VECTOR_FILE,
+        /**
+         * The graph and vector file of {@link #VECTOR_FILE} plus PQ codes in {@code pqFile}, loaded into memory at
+         * open: PQ traversal, exact rerank from the vector file. Needs manifest format 3.
+         */
+        PQ_VECTOR_FILE;
+
+        /** Whether the full vectors are in a {@link VectorFile} of their own. */
+        boolean hasVectorFile() {
+            return this == VECTOR_FILE || this == PQ_VECTOR_FILE;
+        }
+
+        /** Whether PQ codes are in a file of their own, loaded into memory. */
+        boolean hasPqFile() {
+            return this == PQ_IN_MEMORY || this == PQ_VECTOR_FILE;
+        }
     }
 
     /**
      * One immutable segment. {@code tombstoneFile} is null while no entry of the segment is deleted.
      * {@code pq} is true when the segment has PQ codes (either PQ layout). {@code layout} is null in manifests of
-     * format 1 (derived from {@code pq}: FusedPQ or inline); {@code pqFile} is null unless the layout is
-     * {@link SegmentLayout#PQ_IN_MEMORY}.
+     * format 1 (derived from {@code pq}: FusedPQ or inline); {@code pqFile} is null unless the layout
+     * {@link SegmentLayout#hasPqFile() has one}, {@code vectorsFile} unless it {@link SegmentLayout#hasVectorFile()
+     * has one} (format 3).
      */
     record SegmentEntry(int id, int count, boolean pq, String graphFile, long graphBytes, long graphCrc,
                         String docsFile, long docsBytes, long docsCrc, String tombstoneFile, long tombstoneBytes,
                         long tombstoneCrc, int tombstones, SegmentLayout layout, String pqFile, long pqBytes,
-                        long pqCrc) {
+                        long pqCrc, String vectorsFile, long vectorsBytes, long vectorsCrc) {
         SegmentEntry withTombstones(String file, long bytes, long crc, int n) {
             return new SegmentEntry(id, count, pq, graphFile, graphBytes, graphCrc, docsFile, docsBytes, docsCrc,
-                    file, bytes, crc, n, layout, pqFile, pqBytes, pqCrc);
+                    file, bytes, crc, n, layout, pqFile, pqBytes, pqCrc, vectorsFile, vectorsBytes, vectorsCrc);
         }
 
         /** The layout, also for entries of format-1 manifests, which do not record it. */
@@ -78,12 +104,13 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
         SegmentEntry withLayoutRecorded() {
             return layout != null ? this : new SegmentEntry(id, count, pq, graphFile, graphBytes, graphCrc, docsFile,
                     docsBytes, docsCrc, tombstoneFile, tombstoneBytes, tombstoneCrc, tombstones, effectiveLayout(),
-                    pqFile, pqBytes, pqCrc);
+                    pqFile, pqBytes, pqCrc, vectorsFile, vectorsBytes, vectorsCrc);
         }
 
         /** Oldest manifest format that can describe this segment. */
         int requiredFormat() {
-            return effectiveLayout() == SegmentLayout.PQ_IN_MEMORY ? 2 : 1;
+            SegmentLayout l = effectiveLayout();
+            return l.hasVectorFile() ? 3 : l == SegmentLayout.PQ_IN_MEMORY ? 2 : 1;
         }
     }
 
@@ -195,8 +222,11 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
                 throw new CorruptIndexException(file, "segment " + e.id() + " has layout " + e.effectiveLayout()
                         + ", which manifest format " + m.formatVersion() + " cannot hold");
             }
-            if (e.effectiveLayout() == SegmentLayout.PQ_IN_MEMORY && e.pqFile() == null) {
+            if (e.effectiveLayout().hasPqFile() && e.pqFile() == null) {
                 throw new CorruptIndexException(file, "segment " + e.id() + " lacks its PQ code file entry");
+            }
+            if (e.effectiveLayout().hasVectorFile() && e.vectorsFile() == null) {
+                throw new CorruptIndexException(file, "segment " + e.id() + " lacks its vector file entry");
             }
         }
         if (m.segments().stream().anyMatch(e -> e.layout() == null)) {

@@ -2,15 +2,15 @@ package dev.neuralsearch.ann;
 
 /**
  * How a segment of at least {@link JVectorIndexOptions#pqThreshold()} vectors stores its product-quantized codes
- * and its full vectors. Smaller segments always keep the full vectors inline with the graph and are traversed
- * with exact scores. A segment records its own layout in the manifest, so an index may mix layouts (segments
+ * and its full vectors. Smaller segments keep their full vectors in a vector file of their own ({@code seg-N.vec},
+ * little-endian, mapped) next to a graph of adjacency lists, and are traversed with exact scores. A segment records its own layout in the manifest, so an index may mix layouts (segments
  * written before a change of this option keep theirs until compaction rewrites them).
  */
 public enum PqLayout {
     /**
-     * PQ codes in memory, full vectors on disk apart from the graph: the graph file holds the adjacency lists and,
-     * in a separate region (JVector {@code SeparatedVectors}), the full vectors, read only to rerank the
-     * {@code k * overquery} best candidates exactly (and by exact search and compaction); the codes
+     * PQ codes in memory, full vectors on disk apart from the graph: the graph file holds the adjacency lists, the
+     * vector file ({@code seg-N.vec}) the full vectors, read only to rerank the {@code k * overquery} best
+     * candidates exactly (and by exact search and compaction); the codes
      * ({@code seg-N.pq}, JVector {@code PQVectors}, {@code pqSubspaces} bytes per vector) are loaded into memory
      * when the segment opens and score the traversal. Smallest file and resident set; see docs/index.md.
      */

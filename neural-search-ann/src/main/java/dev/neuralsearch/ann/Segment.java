@@ -54,11 +54,15 @@ final class Segment {
     private final ReaderSupplier readers;
     final OnDiskGraphIndex graph;
     final Manifest.SegmentLayout layout;
-    /** PQ codes held in memory ({@link Manifest.SegmentLayout#PQ_IN_MEMORY}), else null. */
+    /** PQ codes held in memory (layouts with a {@link Manifest.SegmentLayout#hasPqFile() PQ file}), else null. */
     final PQVectors pqCodes;
+    /** Dimension of the full vectors (the graph's own is 1 in the layouts with a vector file). */
+    final int dimension;
+    /** The mapped full vectors (layouts with a {@link Manifest.SegmentLayout#hasVectorFile() vector file}), else null. */
+    private final VectorFile vectorFile;
     /**
-     * Heap copies of the full vectors of a small inline-vector segment (within the index's {@code heapVectorBytes}
-     * budget), else null: exact scores then skip JVector's per-read feature lookup and big-endian copy of each vector.
+     * Heap copies of the full vectors of a small segment without PQ codes (within the index's
+     * {@code heapVectorBytes} budget), else null: exact scores then read no mapped memory at all.
      */
     private final VectorFloat<?>[] heapVectors;
     private final Path docsPath;
@@ -70,7 +74,8 @@ final class Segment {
             new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
-                    OnDiskGraphIndex graph, PQVectors pqCodes, Path docsPath, VectorFloat<?>[] heapVectors) {
+                    OnDiskGraphIndex graph, PQVectors pqCodes, VectorFile vectorFile, int dimension, Path docsPath,
+                    VectorFloat<?>[] heapVectors) {
         this.entry = entry;
         this.id = entry.id();
         this.count = entry.count();
@@ -83,26 +88,34 @@ final class Segment {
         this.graph = graph;
         this.layout = entry.effectiveLayout();
         this.pqCodes = pqCodes;
+        this.vectorFile = vectorFile;
+        this.dimension = dimension;
         this.docsPath = docsPath;
         this.heapVectors = heapVectors;
     }
 
     /**
-     * Opens a committed segment, checking presence, sizes and (optionally) CRC32s of its files. An inline-vector
-     * segment whose full vectors take at most {@code heapVectorBytes} (what is left of the index's budget) is also
+     * Opens a committed segment, checking presence, sizes and (optionally) CRC32s of its files. A segment without
+     * PQ codes whose full vectors take at most {@code heapVectorBytes} (what is left of the index's budget) is also
      * copied to the heap.
      */
-    static Segment open(Path home, Manifest.SegmentEntry e, boolean verifyChecksums, long heapVectorBytes) {
+    static Segment open(Path home, Manifest.SegmentEntry e, int dimension, boolean verifyChecksums,
+                        long heapVectorBytes) {
         Path graphPath = home.resolve(e.graphFile());
         Path docsPath = home.resolve(e.docsFile());
         check(graphPath, e.graphBytes(), e.graphCrc(), verifyChecksums);
         check(docsPath, e.docsBytes(), e.docsCrc(), verifyChecksums);
         Manifest.SegmentLayout layout = e.effectiveLayout();
         PQVectors codes = null;
-        if (layout == Manifest.SegmentLayout.PQ_IN_MEMORY) {
+        if (layout.hasPqFile()) {
             Path pqPath = home.resolve(e.pqFile());
             check(pqPath, e.pqBytes(), e.pqCrc(), verifyChecksums);
             codes = readPq(pqPath, e.count());
+        }
+        Path vectorsPath = null;
+        if (layout.hasVectorFile()) {
+            vectorsPath = home.resolve(e.vectorsFile());
+            check(vectorsPath, e.vectorsBytes(), e.vectorsCrc(), verifyChecksums);
         }
         ConcurrentBits deleted = new ConcurrentBits(e.count());
         if (e.tombstoneFile() != null) {
@@ -117,6 +130,7 @@ final class Segment {
             throw new CorruptIndexException(docsPath, "cannot read: " + ex.getMessage(), ex);
         }
         ReaderSupplier rs = null;
+        VectorFile vf = null;
         try {
             rs = ReaderSupplierFactory.open(graphPath);
             OnDiskGraphIndex g = OnDiskGraphIndex.load(rs);
@@ -124,25 +138,40 @@ final class Segment {
                 throw new CorruptIndexException(graphPath, "graph has " + g.getIdUpperBound()
                         + " nodes, manifest says " + e.count());
             }
-            FeatureId vectors = layout == Manifest.SegmentLayout.PQ_IN_MEMORY ? FeatureId.SEPARATED_VECTORS
-                    : FeatureId.INLINE_VECTORS;
+            FeatureId vectors = layout == Manifest.SegmentLayout.PQ_IN_MEMORY || layout.hasVectorFile()
+                    ? FeatureId.SEPARATED_VECTORS : FeatureId.INLINE_VECTORS;
             if (!g.getFeatureSet().contains(vectors)
                     || g.getFeatureSet().contains(FeatureId.FUSED_PQ) != (layout == Manifest.SegmentLayout.FUSED_PQ)) {
                 throw new CorruptIndexException(graphPath, "graph features " + g.getFeatureSet()
                         + " do not match the segment layout " + layout + " recorded in the manifest");
             }
+            int graphDimension = layout.hasVectorFile() ? 1 : dimension;
+            if (g.getDimension() != graphDimension) {
+                throw new CorruptIndexException(graphPath, "graph has vectors of " + g.getDimension()
+                        + " dimensions, expected " + graphDimension + " (layout " + layout + ")");
+            }
+            if (vectorsPath != null) {
+                vf = VectorFile.open(vectorsPath, e.count(), dimension);
+            }
             VectorFloat<?>[] heap = null;
-            if (layout == Manifest.SegmentLayout.INLINE
-                    && vectorBytes(e.count(), g.getDimension()) <= heapVectorBytes) {
+            if (!layout.hasPqFile() && layout != Manifest.SegmentLayout.FUSED_PQ
+                    && vectorBytes(e.count(), dimension) <= heapVectorBytes) {
                 heap = new VectorFloat<?>[e.count()];
                 try (var view = g.getView()) {
                     for (int i = 0; i < heap.length; i++) {
-                        heap[i] = view.getVector(i).copy();
+                        if (vf != null) {
+                            float[] f = new float[dimension];
+                            vf.read(i, f);
+                            heap[i] = VTS.createFloatVector(f);
+                        } else {
+                            heap[i] = view.getVector(i).copy();
+                        }
                     }
                 }
             }
-            return new Segment(e, docs, deleted, rs, g, codes, docsPath, heap);
+            return new Segment(e, docs, deleted, rs, g, codes, vf, dimension, docsPath, heap);
         } catch (IOException | RuntimeException ex) {
+            closeQuietly(vf);
             closeQuietly(rs);
             if (ex instanceof CorruptIndexException c) {
                 throw c;
@@ -260,6 +289,7 @@ final class Segment {
                 // nothing useful to do
             }
             closeQuietly(readers);
+            closeQuietly(vectorFile);
             Runnable r = onClose;
             if (r != null) {
                 try {
@@ -283,7 +313,7 @@ final class Segment {
 
     /** Bytes of heap copies of the vectors this segment holds (0 without them). */
     long heapVectorBytes() {
-        return heapVectors == null ? 0 : vectorBytes(count, graph.getDimension());
+        return heapVectors == null ? 0 : vectorBytes(count, dimension);
     }
 
     private static long vectorBytes(int count, int dimension) {
@@ -444,15 +474,25 @@ final class Segment {
     }
 
     /**
-     * Exact scores from the full vectors: JVector's reranker for inline vectors; for separated vectors (which
-     * JVector 4.0.2's {@code View.rerankerFor} does not support) a reader of the separated region into one
-     * reusable vector (a view, and so this function, is used by one thread at a time).
+     * Exact scores from the full vectors: heap copies when the segment has them; else the vector file, read into
+     * one reusable vector (the function is used by one thread at a time, like the view); for the older layouts
+     * JVector's reranker for inline vectors, or for separated vectors (which JVector 4.0.2's
+     * {@code View.rerankerFor} does not support) a reader of the separated region.
      */
     private ScoreFunction.ExactScoreFunction reranker(OnDiskGraphIndex.View view, VectorFloat<?> q,
                                                      VectorSimilarityFunction vsf) {
         if (heapVectors != null) {
             VectorFloat<?>[] vs = heapVectors;
             return node -> vsf.compare(q, vs[node]);
+        }
+        if (vectorFile != null) {
+            VectorFile file = vectorFile;
+            float[] buffer = new float[dimension];
+            VectorFloat<?> v = VTS.createFloatVector(buffer); // wraps the array: each read updates v
+            return node -> {
+                file.read(node, buffer);
+                return vsf.compare(q, v);
+            };
         }
         if (layout != Manifest.SegmentLayout.PQ_IN_MEMORY) {
             return view.rerankerFor(q, vsf);
@@ -496,7 +536,8 @@ final class Segment {
             OnDiskGraphIndex.View v = view;
             for (int i = 0; i < count; i++) {
                 if (!deleted.get(i)) {
-                    action.accept(i, heapVectors != null ? heapVectors[i] : v.getVector(i).copy());
+                    action.accept(i, heapVectors != null ? heapVectors[i]
+                            : vectorFile != null ? VTS.createFloatVector(vector(i)) : v.getVector(i).copy());
                 }
             }
         } catch (IOException e) {
@@ -504,10 +545,15 @@ final class Segment {
         }
     }
 
+    /** A copy of the full vector of {@code ord}. */
     float[] vector(int ord) {
+        float[] f = new float[dimension];
+        if (vectorFile != null) {
+            vectorFile.read(ord, f);
+            return f;
+        }
         try (var view = graph.getView()) {
             VectorFloat<?> v = view.getVector(ord);
-            float[] f = new float[v.length()];
             for (int i = 0; i < f.length; i++) {
                 f[i] = v.get(i);
             }

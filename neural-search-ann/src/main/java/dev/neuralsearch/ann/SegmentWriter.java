@@ -18,6 +18,8 @@ import io.github.jbellis.jvector.graph.similarity.BuildScoreProvider;
 import io.github.jbellis.jvector.quantization.PQVectors;
 import io.github.jbellis.jvector.quantization.ProductQuantization;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import io.github.jbellis.jvector.vector.VectorizationProvider;
+import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +32,11 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.function.IntFunction;
 
 /**
- * Builds one immutable segment: a JVector graph file, a doc file and, in the {@link PqLayout#IN_MEMORY} layout, a
- * PQ code file. Layouts (see {@link Manifest.SegmentLayout}): below {@code pqThreshold} the graph carries inline
- * full vectors; at or above it either inline vectors + FusedPQ, or adjacency + separated full vectors with the
- * codes in {@code seg-N.pq}.
+ * Builds one immutable segment: a JVector graph file, a doc file and, except in the {@link PqLayout#FUSED} layout,
+ * a vector file ({@link VectorFile}) and at or above {@code pqThreshold} a PQ code file. Layouts (see
+ * {@link Manifest.SegmentLayout}): below {@code pqThreshold} {@code VECTOR_FILE} (graph adjacency + vector file,
+ * exact traversal); at or above it {@code PQ_VECTOR_FILE} (the same plus codes in {@code seg-N.pq}) or, with
+ * {@link PqLayout#FUSED}, a graph with inline vectors + FusedPQ.
  */
 final class SegmentWriter {
     /** Header of a PQ code file: magic, then int count, int dimension, then JVector's {@code PQVectors.write}. */
@@ -54,6 +57,10 @@ final class SegmentWriter {
         return String.format("seg-%08d.pq", id);
     }
 
+    static String vectorsName(int id) {
+        return String.format("seg-%08d.vec", id);
+    }
+
     /** Timings of the last build, for benchmarks. */
     record BuildTimes(long graphNanos, long pqNanos, long writeNanos) {
     }
@@ -72,11 +79,13 @@ final class SegmentWriter {
         Path graphPath = home.resolve(graphName(id));
         Path docsPath = home.resolve(docsName(id));
         Path pqPath = home.resolve(pqName(id));
+        Path vectorsPath = home.resolve(vectorsName(id));
         Files.deleteIfExists(graphPath);
         Files.deleteIfExists(pqPath);
-        Manifest.SegmentLayout layout = n < o.pqThreshold() ? Manifest.SegmentLayout.INLINE
+        Files.deleteIfExists(vectorsPath);
+        Manifest.SegmentLayout layout = n < o.pqThreshold() ? Manifest.SegmentLayout.VECTOR_FILE
                 : o.pqLayout() == PqLayout.FUSED ? Manifest.SegmentLayout.FUSED_PQ
-                : Manifest.SegmentLayout.PQ_IN_MEMORY;
+                : Manifest.SegmentLayout.PQ_VECTOR_FILE;
         long t0 = System.nanoTime();
         long tGraph;
         long tPq = 0;
@@ -87,7 +96,7 @@ final class SegmentWriter {
             var b = new OnDiskGraphIndexWriter.Builder(graph, graphPath)
                     .withMapper(new OrdinalMapper.IdentityMapper(n - 1));
             PQVectors pqv = null;
-            if (layout != Manifest.SegmentLayout.INLINE) {
+            if (layout != Manifest.SegmentLayout.VECTOR_FILE) {
                 long p0 = System.nanoTime();
                 int m = o.pqSubspaces() > 0 ? o.pqSubspaces() : defaultSubspaces(layout, dim);
                 ProductQuantization pqz = ProductQuantization.compute(ravv, Math.min(m, dim), 256,
@@ -98,17 +107,22 @@ final class SegmentWriter {
                 }
                 tPq = System.nanoTime() - p0;
             }
-            if (layout == Manifest.SegmentLayout.PQ_IN_MEMORY) {
-                b.with(new SeparatedVectors(dim, 0L)); // offset set by the writer
+            if (layout.hasVectorFile()) {
+                // JVector 4.0.2's writer refuses a graph without a vector feature; the full vectors go to the
+                // vector file, so the graph gets a one-float placeholder per node (4 bytes, never read)
+                b.with(new SeparatedVectors(1, 0L)); // offset set by the writer
             } else {
                 b.with(new InlineVectors(dim));
             }
             long w0 = System.nanoTime();
             try (var writer = b.build(); var view = graph.getView()) {
                 Map<FeatureId, IntFunction<Feature.State>> suppliers = new EnumMap<>(FeatureId.class);
-                IntFunction<Feature.State> full = ord -> new InlineVectors.State(ravv.getVector(ord));
-                suppliers.put(layout == Manifest.SegmentLayout.PQ_IN_MEMORY ? FeatureId.SEPARATED_VECTORS
-                        : FeatureId.INLINE_VECTORS, full);
+                if (layout.hasVectorFile()) {
+                    var placeholder = new InlineVectors.State(VTS.createFloatVector(1));
+                    suppliers.put(FeatureId.SEPARATED_VECTORS, ord -> placeholder);
+                } else {
+                    suppliers.put(FeatureId.INLINE_VECTORS, ord -> new InlineVectors.State(ravv.getVector(ord)));
+                }
                 if (layout == Manifest.SegmentLayout.FUSED_PQ) {
                     PQVectors codes = pqv;
                     suppliers.put(FeatureId.FUSED_PQ, ord -> new FusedPQ.State(view, codes, ord));
@@ -116,18 +130,24 @@ final class SegmentWriter {
                 writer.write(suppliers);
             }
             FileUtil.fsync(graphPath);
-            if (layout == Manifest.SegmentLayout.PQ_IN_MEMORY) {
+            if (layout.hasVectorFile()) {
+                VectorFile.write(vectorsPath, vectors, dim);
+            }
+            if (layout.hasPqFile()) {
                 writePq(pqPath, pqv, n, dim);
             }
             lastTimes = new BuildTimes(tGraph, tPq, System.nanoTime() - w0);
         }
         DocsFile.write(docsPath, docs);
-        boolean inMemory = layout == Manifest.SegmentLayout.PQ_IN_MEMORY;
-        return new Manifest.SegmentEntry(id, n, layout != Manifest.SegmentLayout.INLINE,
+        boolean pqFile = layout.hasPqFile();
+        boolean vecFile = layout.hasVectorFile();
+        return new Manifest.SegmentEntry(id, n, layout != Manifest.SegmentLayout.VECTOR_FILE,
                 graphPath.getFileName().toString(), Files.size(graphPath), FileUtil.crc32(graphPath),
                 docsPath.getFileName().toString(), Files.size(docsPath), FileUtil.crc32(docsPath), null, 0, 0, 0,
-                layout, inMemory ? pqPath.getFileName().toString() : null, inMemory ? Files.size(pqPath) : 0,
-                inMemory ? FileUtil.crc32(pqPath) : 0);
+                layout, pqFile ? pqPath.getFileName().toString() : null, pqFile ? Files.size(pqPath) : 0,
+                pqFile ? FileUtil.crc32(pqPath) : 0,
+                vecFile ? vectorsPath.getFileName().toString() : null, vecFile ? Files.size(vectorsPath) : 0,
+                vecFile ? FileUtil.crc32(vectorsPath) : 0);
     }
 
     private static void writePq(Path file, PQVectors codes, int count, int dim) throws IOException {
@@ -149,4 +169,6 @@ final class SegmentWriter {
     static int defaultSubspaces(Manifest.SegmentLayout layout, int dim) {
         return Math.max(1, layout == Manifest.SegmentLayout.FUSED_PQ ? dim / 8 : dim / 4);
     }
+
+    private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
 }

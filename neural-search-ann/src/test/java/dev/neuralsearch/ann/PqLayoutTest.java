@@ -35,8 +35,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The {@link PqLayout#IN_MEMORY} segment layout (PQ codes in memory, full vectors in a separate region of the graph
- * file read only for the exact rerank) with real files and real JVector: round trip, recall and exact scores after
+ * The {@link PqLayout#IN_MEMORY} segment layout (PQ codes in memory, full vectors in the segment's vector file, read
+ * only for the exact rerank) with real files and real JVector: round trip, recall and exact scores after
  * rerank, reopen, filters, delete + compaction, corrupted or truncated files, and indexes written in the older
  * {@link PqLayout#FUSED} layout (including a format-1 manifest as the previous version wrote it).
  */
@@ -127,18 +127,20 @@ class PqLayoutTest {
             index.add(docs("d", 0, n), vecs);
             index.commit();
 
-            // layout on disk: manifest format 2, a PQ code file, a graph without inline vectors or fused codes
+            // layout on disk: manifest format 3, a PQ code file, a vector file, a graph of adjacency lists only
             JsonNode m = manifest();
-            assertThat(m.get("formatVersion").asInt()).isEqualTo(2);
+            assertThat(m.get("formatVersion").asInt()).isEqualTo(3);
             JsonNode seg = m.get("segments").get(0);
-            assertThat(seg.get("layout").asText()).isEqualTo("PQ_IN_MEMORY");
+            assertThat(seg.get("layout").asText()).isEqualTo("PQ_VECTOR_FILE");
             assertThat(seg.get("pqFile").asText()).isEqualTo("seg-00000001.pq");
             assertThat(seg.get("pqBytes").asLong()).isEqualTo(Files.size(file("seg-00000001.pq")));
-            Path graph = file("seg-00000001.graph");
-            assertThat(features(graph)).containsExactly(FeatureId.SEPARATED_VECTORS);
+            assertThat(seg.get("vectorsFile").asText()).isEqualTo("seg-00000001.vec");
             long vectorBytes = (long) n * dim * Float.BYTES;
-            long adjacency = (long) n * Integer.BYTES * (o.maxDegree() + 2);
-            assertThat(Files.size(graph)).isBetween(vectorBytes, vectorBytes + adjacency + (256 << 10));
+            assertThat(Files.size(file("seg-00000001.vec"))).isEqualTo(VectorFile.HEADER_BYTES + vectorBytes);
+            Path graph = file("seg-00000001.graph");
+            assertThat(features(graph)).containsExactly(FeatureId.SEPARATED_VECTORS); // the 1-float placeholder
+            long adjacency = (long) n * Integer.BYTES * (o.maxDegree() + 3);
+            assertThat(Files.size(graph)).isLessThan(adjacency + (256 << 10));
             // codes: dim / 4 bytes per vector + the codebooks (m subspaces x 256 centroids x 4 floats each)
             long subspaces = SegmentWriter.defaultSubspaces(Manifest.SegmentLayout.PQ_IN_MEMORY, dim);
             assertThat(subspaces).isEqualTo(dim / 4);
@@ -155,7 +157,7 @@ class PqLayoutTest {
             for (float[] q : queries) {
                 List<ScoredDocument> hits = index.search(q, 10, Filter.ALL);
                 assertThat(hits).hasSize(10);
-                assertExactScores(index, q, hits); // reranked from the separated full vectors
+                assertExactScores(index, q, hits); // reranked from the vector file
                 before.add(hits);
             }
             // full vectors come back bit for bit from the separated region
@@ -252,11 +254,11 @@ class PqLayoutTest {
             assertThat(index.stats().documents()).isEqualTo(2400 - deleted.size());
             JsonNode segs = manifest().get("segments");
             assertThat(segs).hasSize(1);
-            assertThat(segs.get(0).get("layout").asText()).isEqualTo("PQ_IN_MEMORY");
+            assertThat(segs.get(0).get("layout").asText()).isEqualTo("PQ_VECTOR_FILE");
             String pqFile = segs.get(0).get("pqFile").asText();
             try (Stream<Path> files = Files.list(home)) {
-                assertThat(files.map(p -> p.getFileName().toString()).filter(s -> s.endsWith(".pq")))
-                        .containsExactly(pqFile); // the merged segments' code files are gone
+                assertThat(files.map(p -> p.getFileName().toString()).filter(s -> s.endsWith(".pq") || s.endsWith(".vec")))
+                        .containsExactlyInAnyOrder(pqFile, segs.get(0).get("vectorsFile").asText()); // the merged segments' are gone
             }
             for (float[] q : queries) {
                 List<ScoredDocument> hits = index.search(q, 10, Filter.ALL);
@@ -287,8 +289,10 @@ class PqLayoutTest {
         }
         Path pq = file("seg-00000001.pq");
         Path graph = file("seg-00000001.graph");
+        Path vec = file("seg-00000001.vec");
         byte[] pqBytes = Files.readAllBytes(pq);
         byte[] graphBytes = Files.readAllBytes(graph);
+        byte[] vecBytes = Files.readAllBytes(vec);
 
         Files.write(pq, Arrays.copyOf(pqBytes, pqBytes.length - 7));
         assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
@@ -305,20 +309,39 @@ class PqLayoutTest {
                 .hasMessageContaining("seg-00000001.pq").hasMessageContaining("missing");
         Files.write(pq, pqBytes);
 
-        // the separated full vectors are part of the graph file and covered by its size and CRC
         Files.write(graph, Arrays.copyOf(graphBytes, graphBytes.length - 100));
         assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
                 .hasMessageContaining("seg-00000001.graph").hasMessageContaining("truncated");
-        flip(graph, graphBytes, graphBytes.length - 4096); // inside the vector region, before the footer
+        flip(graph, graphBytes, graphBytes.length / 2);
         assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
                 .hasMessageContaining("seg-00000001.graph").hasMessageContaining("CRC32");
         Files.write(graph, graphBytes);
 
-        // a format-1 manifest cannot describe this layout
-        byte[] manifest = Files.readAllBytes(file("manifest.json"));
-        rewriteManifest(m -> m.put("formatVersion", 1));
+        // the vector file: size and CRC from the manifest, then its own header (count, dimension)
+        Files.write(vec, Arrays.copyOf(vecBytes, vecBytes.length - 4));
         assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
-                .hasMessageContaining("PQ_IN_MEMORY");
+                .hasMessageContaining("seg-00000001.vec").hasMessageContaining("truncated");
+        flip(vec, vecBytes, vecBytes.length - 10); // a vector byte
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining("seg-00000001.vec").hasMessageContaining("CRC32");
+        flip(vec, vecBytes, 1); // the magic, with checksums off: the reader itself refuses it
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o.withVerifyChecksums(false)))
+                .isInstanceOf(CorruptIndexException.class).hasMessageContaining("seg-00000001.vec")
+                .hasMessageContaining("not a vector file");
+        flip(vec, vecBytes, 11); // the count, with checksums off
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o.withVerifyChecksums(false)))
+                .isInstanceOf(CorruptIndexException.class).hasMessageContaining("seg-00000001.vec")
+                .hasMessageContaining("the manifest says 400 of " + schema.dimension());
+        Files.delete(vec);
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining("seg-00000001.vec").hasMessageContaining("missing");
+        Files.write(vec, vecBytes);
+
+        // older manifest formats cannot describe this layout
+        byte[] manifest = Files.readAllBytes(file("manifest.json"));
+        rewriteManifest(m -> m.put("formatVersion", 2));
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining("PQ_VECTOR_FILE");
         Files.write(file("manifest.json"), manifest);
 
         try (JVectorIndex index = JVectorIndex.open(home, schema, o)) { // all restored: usable again
@@ -351,7 +374,7 @@ class PqLayoutTest {
         assertThat(features(file("seg-00000001.graph")))
                 .containsExactlyInAnyOrder(FeatureId.INLINE_VECTORS, FeatureId.FUSED_PQ);
         assertThat(file("seg-00000001.pq")).doesNotExist();
-        assertThat(manifest().get("formatVersion").asInt()).isEqualTo(1); // nothing needs format 2
+        assertThat(manifest().get("formatVersion").asInt()).isEqualTo(1); // nothing needs a later format
         // exactly what the previous library version wrote: no layout or PQ file properties
         rewriteManifest(m -> m.withArray("segments").forEach(s -> ((ObjectNode) s).remove(
                 List.of("layout", "pqFile", "pqBytes", "pqCrc"))));
@@ -364,9 +387,9 @@ class PqLayoutTest {
             index.add(docs("b", 0, 1200), vectors(sv, 1200));
             index.commit();
             JsonNode m = manifest();
-            assertThat(m.get("formatVersion").asInt()).isEqualTo(2);
+            assertThat(m.get("formatVersion").asInt()).isEqualTo(3);
             assertThat(m.get("segments").get(0).get("layout").asText()).isEqualTo("FUSED_PQ");
-            assertThat(m.get("segments").get(1).get("layout").asText()).isEqualTo("PQ_IN_MEMORY");
+            assertThat(m.get("segments").get(1).get("layout").asText()).isEqualTo("PQ_VECTOR_FILE");
             // both layouts searched together
             Set<String> prefixes = new HashSet<>();
             for (float[] q : queries) {
@@ -382,7 +405,7 @@ class PqLayoutTest {
             index.compact();
             JsonNode segs = manifest().get("segments");
             assertThat(segs).hasSize(1);
-            assertThat(segs.get(0).get("layout").asText()).isEqualTo("PQ_IN_MEMORY");
+            assertThat(segs.get(0).get("layout").asText()).isEqualTo("PQ_VECTOR_FILE");
         }
         try (JVectorIndex index = JVectorIndex.open(home, schema, current)) {
             assertThat(index.stats().documents()).isEqualTo(2398);
