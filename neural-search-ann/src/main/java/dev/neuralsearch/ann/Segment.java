@@ -488,6 +488,12 @@ final class Segment {
         if (vectorFile != null) {
             VectorFile file = vectorFile;
             float[] buffer = new float[dimension];
+            if (!VECTORS_WRAP_ARRAYS) {
+                return node -> {
+                    file.read(node, buffer);
+                    return vsf.compare(q, VTS.createFloatVector(buffer.clone()));
+                };
+            }
             VectorFloat<?> v = VTS.createFloatVector(buffer); // wraps the array: each read updates v
             return node -> {
                 file.read(node, buffer);
@@ -505,6 +511,19 @@ final class Segment {
     }
 
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
+
+    /**
+     * Whether JVector's {@code createFloatVector(float[])} wraps the array (both its array and its MemorySegment
+     * providers do in 4.0.2), so that one vector can be refilled in place; checked once rather than assumed.
+     */
+    static final boolean VECTORS_WRAP_ARRAYS;
+
+    static {
+        float[] probe = {1f};
+        VectorFloat<?> v = VTS.createFloatVector(probe);
+        probe[0] = 2f;
+        VECTORS_WRAP_ARRAYS = v.get(0) == 2f;
+    }
 
     /** Exact scan over live ordinals, restricted to {@code accept} unless it is null. */
     void exact(VectorFloat<?> q, int k, FixedBitSet accept, VectorSimilarityFunction vsf, Candidates out) {

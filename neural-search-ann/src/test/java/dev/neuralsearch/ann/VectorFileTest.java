@@ -79,6 +79,12 @@ class VectorFileTest {
     }
 
     @Test
+    void exactScoresRefillOneWrappedVector() {
+        // the segment's exact scoring refills one vector per search in place; JVector's providers wrap the array
+        assertThat(Segment.VECTORS_WRAP_ARRAYS).isTrue();
+    }
+
+    @Test
     void emptyFileAndMismatchesAreReported() throws IOException {
         Path f = dir.resolve("empty.vec");
         VectorFile.write(f, List.of(), 8);
