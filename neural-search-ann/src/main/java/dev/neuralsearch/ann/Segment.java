@@ -154,18 +154,11 @@ final class Segment {
                 vf = VectorFile.open(vectorsPath, e.count(), dimension);
             }
             VectorFloat<?>[] heap = null;
-            if (!layout.hasPqFile() && layout != Manifest.SegmentLayout.FUSED_PQ
-                    && vectorBytes(e.count(), dimension) <= heapVectorBytes) {
+            if (!e.pq() && vectorBytes(e.count(), dimension) <= heapVectorBytes) {
                 heap = new VectorFloat<?>[e.count()];
                 try (var view = g.getView()) {
                     for (int i = 0; i < heap.length; i++) {
-                        if (vf != null) {
-                            float[] f = new float[dimension];
-                            vf.read(i, f);
-                            heap[i] = VTS.createFloatVector(f);
-                        } else {
-                            heap[i] = view.getVector(i).copy();
-                        }
+                        heap[i] = vf != null ? VTS.createFloatVector(vf.copy(i)) : view.getVector(i).copy();
                     }
                 }
             }
@@ -488,10 +481,10 @@ final class Segment {
         if (vectorFile != null) {
             VectorFile file = vectorFile;
             float[] buffer = new float[dimension];
-            if (!VECTORS_WRAP_ARRAYS) {
+            if (!VECTORS_WRAP_ARRAYS) { // then createFloatVector copies the buffer
                 return node -> {
                     file.read(node, buffer);
-                    return vsf.compare(q, VTS.createFloatVector(buffer.clone()));
+                    return vsf.compare(q, VTS.createFloatVector(buffer));
                 };
             }
             VectorFloat<?> v = VTS.createFloatVector(buffer); // wraps the array: each read updates v
@@ -556,7 +549,7 @@ final class Segment {
             for (int i = 0; i < count; i++) {
                 if (!deleted.get(i)) {
                     action.accept(i, heapVectors != null ? heapVectors[i]
-                            : vectorFile != null ? VTS.createFloatVector(vector(i)) : v.getVector(i).copy());
+                            : vectorFile != null ? VTS.createFloatVector(vectorFile.copy(i)) : v.getVector(i).copy());
                 }
             }
         } catch (IOException e) {
@@ -566,11 +559,10 @@ final class Segment {
 
     /** A copy of the full vector of {@code ord}. */
     float[] vector(int ord) {
-        float[] f = new float[dimension];
         if (vectorFile != null) {
-            vectorFile.read(ord, f);
-            return f;
+            return vectorFile.copy(ord);
         }
+        float[] f = new float[dimension];
         try (var view = graph.getView()) {
             VectorFloat<?> v = view.getVector(ord);
             for (int i = 0; i < f.length; i++) {

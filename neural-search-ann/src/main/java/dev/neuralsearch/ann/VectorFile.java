@@ -25,8 +25,8 @@ import java.util.List;
  * and no byte swapping on little-endian CPUs.
  *
  * <p>Why not JVector's own vector storage: its inline and separated vectors are big-endian, and every read goes
- * through a feature lookup and a byte-swapping copy. Measured on 100k x 384 random reads (JDK 25): 650-700 ns per
- * vector big-endian against 230-340 ns little-endian; the exact traversal of a 100k segment went from 0.74x to
+ * through a feature lookup and a byte-swapping copy. Measured on 100k x 384 random reads (JDK 25): 615-714 ns per
+ * vector big-endian against 235-340 ns little-endian; the exact traversal of a 100k segment went from 0.74x to
  * over 1x Lucene's queries/s with it (docs/index.md, "Full vectors in a file of their own").
  *
  * <p>Layout: 64-byte header ({@link #MAGIC}, int count, int dimension, big-endian like the other segment files,
@@ -159,6 +159,13 @@ final class VectorFile implements Closeable {
             throw new IllegalStateException("vector file " + file + " is closed");
         }
         chunks[ordinal / vectorsPerChunk].get((ordinal % vectorsPerChunk) * dimension, dst, 0, dimension);
+    }
+
+    /** A new array with the vector of {@code ordinal}. */
+    float[] copy(int ordinal) {
+        float[] v = new float[dimension];
+        read(ordinal, v);
+        return v;
     }
 
     /** Unmaps the file (without waiting for the garbage collector), so that a deleted file frees its space. */

@@ -210,8 +210,7 @@ class PqLayoutTest {
             assertThat(garbageAt2).isLessThan(intactAt2 - 0.3);
             assertExactScores(index, queries.get(0), index.search(queries.get(0), 10, Filter.ALL));
         }
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
-                .hasMessageContaining("seg-00000001.pq").hasMessageContaining("CRC32");
+        assertOpenRefused(schema, o, "seg-00000001.pq", "CRC32");
         Files.write(pq, bytes);
         JVectorIndex.open(home, schema, o).close();
     }
@@ -295,46 +294,33 @@ class PqLayoutTest {
         byte[] vecBytes = Files.readAllBytes(vec);
 
         Files.write(pq, Arrays.copyOf(pqBytes, pqBytes.length - 7));
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
-                .hasMessageContaining("seg-00000001.pq").hasMessageContaining("truncated");
+        assertOpenRefused(schema, o, "seg-00000001.pq", "truncated");
         flip(pq, pqBytes, pqBytes.length - 20); // a code byte
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
-                .hasMessageContaining("seg-00000001.pq").hasMessageContaining("CRC32");
+        assertOpenRefused(schema, o, "seg-00000001.pq", "CRC32");
         flip(pq, pqBytes, 2); // the magic, with checksums off: the reader itself refuses it
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o.withVerifyChecksums(false)))
-                .isInstanceOf(CorruptIndexException.class).hasMessageContaining("seg-00000001.pq")
-                .hasMessageContaining("not a PQ code file");
+        assertOpenRefused(schema, o.withVerifyChecksums(false), "seg-00000001.pq", "not a PQ code file");
         Files.delete(pq);
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
-                .hasMessageContaining("seg-00000001.pq").hasMessageContaining("missing");
+        assertOpenRefused(schema, o, "seg-00000001.pq", "missing");
         Files.write(pq, pqBytes);
 
         Files.write(graph, Arrays.copyOf(graphBytes, graphBytes.length - 100));
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
-                .hasMessageContaining("seg-00000001.graph").hasMessageContaining("truncated");
+        assertOpenRefused(schema, o, "seg-00000001.graph", "truncated");
         flip(graph, graphBytes, graphBytes.length / 2);
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
-                .hasMessageContaining("seg-00000001.graph").hasMessageContaining("CRC32");
+        assertOpenRefused(schema, o, "seg-00000001.graph", "CRC32");
         Files.write(graph, graphBytes);
 
         // the vector file: size and CRC from the manifest, then its own header (count, dimension)
         Files.write(vec, Arrays.copyOf(vecBytes, vecBytes.length - 4));
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
-                .hasMessageContaining("seg-00000001.vec").hasMessageContaining("truncated");
+        assertOpenRefused(schema, o, "seg-00000001.vec", "truncated");
         flip(vec, vecBytes, vecBytes.length - 10); // a vector byte
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
-                .hasMessageContaining("seg-00000001.vec").hasMessageContaining("CRC32");
+        assertOpenRefused(schema, o, "seg-00000001.vec", "CRC32");
         flip(vec, vecBytes, 1); // the magic, with checksums off: the reader itself refuses it
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o.withVerifyChecksums(false)))
-                .isInstanceOf(CorruptIndexException.class).hasMessageContaining("seg-00000001.vec")
-                .hasMessageContaining("not a vector file");
+        assertOpenRefused(schema, o.withVerifyChecksums(false), "seg-00000001.vec", "not a vector file");
         flip(vec, vecBytes, 11); // the count, with checksums off
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o.withVerifyChecksums(false)))
-                .isInstanceOf(CorruptIndexException.class).hasMessageContaining("seg-00000001.vec")
-                .hasMessageContaining("the manifest says 400 of " + schema.dimension());
+        assertOpenRefused(schema, o.withVerifyChecksums(false), "seg-00000001.vec",
+                "the manifest says 400 of " + schema.dimension());
         Files.delete(vec);
-        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
-                .hasMessageContaining("seg-00000001.vec").hasMessageContaining("missing");
+        assertOpenRefused(schema, o, "seg-00000001.vec", "missing");
         Files.write(vec, vecBytes);
 
         // older manifest formats cannot describe this layout
@@ -347,6 +333,12 @@ class PqLayoutTest {
         try (JVectorIndex index = JVectorIndex.open(home, schema, o)) { // all restored: usable again
             assertThat(index.search(tv.next(), 5, Filter.ALL)).hasSize(5);
         }
+    }
+
+    /** Opening the index fails with a {@link CorruptIndexException} that names {@code file} and says {@code what}. */
+    private void assertOpenRefused(IndexSchema schema, JVectorIndexOptions o, String file, String what) {
+        assertThatThrownBy(() -> JVectorIndex.open(home, schema, o)).isInstanceOf(CorruptIndexException.class)
+                .hasMessageContaining(file).hasMessageContaining(what);
     }
 
     private static void flip(Path file, byte[] original, int at) throws IOException {
