@@ -20,7 +20,8 @@ import java.util.List;
  * {@code ef} becomes the over-query factor {@code ef / k} (the approximate pass gathers ef candidates, as Lucene's
  * does). Documents carry empty text and no metadata; a search returns hydrated documents, whose ids are parsed.
  *
- * <p>{@code -Dbench.ours.buildThreads=N} sets the graph-construction threads (default 0 = all cores; Lucene builds
+ * <p>{@code -Dbench.ours.maxDegree=N} and {@code -Dbench.ours.beamWidth=N} override the graph's degree and build beam.
+ * {@code -Dbench.ours.buildThreads=N} sets the graph-construction threads (default 0 = all cores; Lucene builds
  * one segment on the indexing thread). {@code -Dbench.ours.pqThreshold=N} and {@code -Dbench.ours.pqLayout=IN_MEMORY|FUSED}
  * override the index's PQ defaults (PQ codes only for segments of 1M vectors or more, kept in memory), as does
  * {@code -Dbench.ours.pqSubspaces=N} (bytes per vector; default dimension / 4 with codes in memory) and
@@ -42,6 +43,14 @@ public final class JVectorSide implements SearchSide {
         JVectorIndexOptions o = JVectorIndexOptions.defaults().withExpectedDocuments(Math.max(1, n))
                 .withMaxBufferedDocs(buffered)
                 .withMergeFlushedOnCommit(!Boolean.getBoolean("bench.ours.noMergeOnCommit"));
+        Integer maxDegree = Integer.getInteger("bench.ours.maxDegree");
+        if (maxDegree != null) {
+            o = o.withMaxDegree(maxDegree);
+        }
+        Integer beamWidth = Integer.getInteger("bench.ours.beamWidth");
+        if (beamWidth != null) {
+            o = o.withBeamWidth(beamWidth);
+        }
         int threads = Integer.getInteger("bench.ours.buildThreads", 0);
         if (threads != 0) {
             o = o.withBuildThreads(threads);

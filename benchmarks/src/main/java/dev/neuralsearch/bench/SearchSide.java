@@ -8,7 +8,7 @@ import java.nio.file.Path;
  */
 public interface SearchSide extends AutoCloseable {
 
-    /** "ours" or "lucene". */
+    /** "ours", "lucene" (Lucene 10) or "lucene9". */
     String name();
 
     /** Creates the index under {@code home} (which does not exist yet) from {@code vectors} and closes it. */
@@ -29,9 +29,10 @@ public interface SearchSide extends AutoCloseable {
 
     static SearchSide of(String name) {
         return switch (name) {
-            case "lucene" -> new LuceneHnswSide();
+            case "lucene" -> new Lucene10HnswSide();
+            case "lucene9" -> new Lucene9HnswSide();
             case "ours" -> Ours.vectorSide();
-            default -> throw new IllegalArgumentException("side is ours or lucene, was " + name);
+            default -> throw new IllegalArgumentException("side is ours, lucene or lucene9, was " + name);
         };
     }
 }

@@ -37,6 +37,11 @@ import java.util.stream.Stream;
  *     --dataset synthetic --size 100000 --ef 10,20,40,80,160 --seconds 5
  * </pre>
  *
+ * <p>Sides: {@code ours}, {@code lucene} (Lucene 10, the peer; {@link Lucene10HnswSide}) and {@code lucene9} (the
+ * library's Lucene 9.12, which does not use the Vector API on JDK 23+). Before the baseline, each child drops the
+ * page cache (as root) and reads its index front to back ({@link PageCache}; {@code --page-cache-reset false} skips
+ * it), so that every side is searched from the same page-cache state.
+ *
  * <p>Search only, in a fixed amount of memory: {@code --reuse true} opens the indexes a previous run left (no
  * build, no base vectors loaded), {@code --drop-caches true} empties the page cache before each child (root),
  * and {@code --cgroup <dir>} puts each child into that cgroup v1 memory group, whose {@code memory.limit_in_bytes}
@@ -172,6 +177,10 @@ public final class VectorSearchComparison {
             float[][] queries = data.queries;
             int[][] truth = data.truth;
             data = null; // the base vectors are no longer reachable from here: the baseline excludes them
+            boolean cold = Boolean.parseBoolean(opts.getOrDefault("drop-caches", "false")) || opts.containsKey("cgroup");
+            if (!cold && Boolean.parseBoolean(opts.getOrDefault("page-cache-reset", "true"))) {
+                System.out.println(PageCache.reset(home)); // the same page-cache state for every side (PageCache)
+            }
             Memory before = Memory.measure();
 
             side.open(home);

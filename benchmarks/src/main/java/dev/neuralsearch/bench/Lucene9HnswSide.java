@@ -16,12 +16,14 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.MMapDirectory;
 
 /**
- * The peer: Lucene 9.12.3 HNSW with its defaults (Lucene99HnswVectorsFormat, M 16, beam width 100, float32
- * vectors, no quantization), one segment after {@code forceMerge(1)}, in an {@link MMapDirectory} on disk.
+ * Lucene 9.12.3 HNSW, the Lucene on the library's class path (side {@code lucene9}; the peer the issue names is
+ * Lucene 10, {@link Lucene10HnswSide}). On JDK 23+ 9.12 computes distances without the Vector API. Its defaults
+ * (Lucene99HnswVectorsFormat, M 16, beam width 100, float32 vectors, no quantization), one segment after
+ * {@code forceMerge(1)}, in an {@link MMapDirectory} on disk.
  * A query is a {@link KnnFloatVectorQuery} for {@code ef} hits (Lucene's candidate count) of which the first
  * {@code k} are kept; the stored id of each is read, as an application would.
  */
-public final class LuceneHnswSide implements SearchSide {
+public final class Lucene9HnswSide implements SearchSide {
     static final String FIELD = "v";
     private DirectoryReader reader;
     private IndexSearcher searcher;
@@ -29,7 +31,7 @@ public final class LuceneHnswSide implements SearchSide {
 
     @Override
     public String name() {
-        return "lucene";
+        return "lucene9";
     }
 
     @Override

@@ -1,0 +1,96 @@
+package dev.neuralsearch.bench;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.nio.file.Path;
+
+/**
+ * The peer the issue names: Lucene 10 HNSW ({@code lucene-core} {@code ${lucene10.version}}, module
+ * benchmarks-lucene10's {@code Lucene10Hnsw}: defaults, one segment, MMapDirectory, a {@code KnnFloatVectorQuery}
+ * for {@code ef} hits, stored ids read). It runs in {@link Lucene10Loader}, beside the library's Lucene 9.12, and is
+ * called through method handles bound once; on JDK 21+ with {@code --add-modules jdk.incubator.vector} it scores
+ * with the Vector API.
+ */
+public final class Lucene10HnswSide implements SearchSide {
+    private static final String PEER = "dev.neuralsearch.bench.lucene10.Lucene10Hnsw";
+    private final AutoCloseable peer;
+    private final String version;
+    private final MethodHandle build;
+    private final MethodHandle open;
+    private final MethodHandle search;
+
+    public Lucene10HnswSide() {
+        try {
+            Class<?> c = Class.forName(PEER, true, Lucene10Loader.get());
+            Object p = c.getConstructor().newInstance();
+            MethodHandles.Lookup l = MethodHandles.publicLookup();
+            peer = (AutoCloseable) p;
+            version = (String) l.findVirtual(c, "version", MethodType.methodType(String.class)).invoke(p);
+            build = l.findVirtual(c, "build", MethodType.methodType(void.class, Path.class, float[][].class)).bindTo(p);
+            open = l.findVirtual(c, "open", MethodType.methodType(void.class, Path.class)).bindTo(p);
+            search = l.findVirtual(c, "search", MethodType.methodType(int[].class, float[].class, int.class, int.class))
+                    .bindTo(p);
+        } catch (Throwable t) {
+            throw new IllegalStateException("cannot load the Lucene 10 peer: " + t, t);
+        }
+    }
+
+    /** The Lucene version the peer runs on. */
+    public String version() {
+        return version;
+    }
+
+    @Override
+    public String name() {
+        return "lucene";
+    }
+
+    @Override
+    public void build(Path home, float[][] vectors) throws Exception {
+        try {
+            build.invokeExact(home, vectors);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public void open(Path home) throws Exception {
+        try {
+            open.invokeExact(home);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public int[] search(float[] query, int k, int ef) throws Exception {
+        try {
+            return (int[]) search.invokeExact(query, k, ef);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            peer.close();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Exception rethrow(Throwable t) {
+        if (t instanceof Exception e) {
+            return e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        return new IllegalStateException(t);
+    }
+}
