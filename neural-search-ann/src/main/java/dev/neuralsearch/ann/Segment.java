@@ -64,7 +64,7 @@ final class Segment {
      * Heap copies of the full vectors of a small segment without PQ codes (within the index's
      * {@code heapVectorBytes} budget), else null: exact scores then read no mapped memory at all.
      */
-    private final VectorFloat<?>[] heapVectors;
+    private final Vectorization.StoredVectors heapVectors;
     private final Path docsPath;
     private final AtomicInteger refs = new AtomicInteger(1);
     /** Runs after the segment is closed (cleanup of a merged-away segment: store entries and files). */
@@ -75,7 +75,7 @@ final class Segment {
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
                     OnDiskGraphIndex graph, PQVectors pqCodes, VectorFile vectorFile, int dimension, Path docsPath,
-                    VectorFloat<?>[] heapVectors) {
+                    Vectorization.StoredVectors heapVectors) {
         this.entry = entry;
         this.id = entry.id();
         this.count = entry.count();
@@ -153,14 +153,15 @@ final class Segment {
             if (vectorsPath != null) {
                 vf = VectorFile.open(vectorsPath, e.count(), dimension);
             }
-            VectorFloat<?>[] heap = null;
+            Vectorization.StoredVectors heap = null;
             if (!e.pq() && vectorBytes(e.count(), dimension) <= heapVectorBytes) {
-                heap = new VectorFloat<?>[e.count()];
+                float[][] copies = new float[e.count()][];
                 try (var view = g.getView()) {
-                    for (int i = 0; i < heap.length; i++) {
-                        heap[i] = vf != null ? VTS.createFloatVector(vf.copy(i)) : view.getVector(i).copy();
+                    for (int i = 0; i < copies.length; i++) {
+                        copies[i] = vf != null ? vf.copy(i) : toArray(view.getVector(i));
                     }
                 }
+                heap = Vectorization.get().onHeap(copies);
             }
             return new Segment(e, docs, deleted, rs, g, codes, vf, dimension, docsPath, heap);
         } catch (IOException | RuntimeException ex) {
@@ -467,31 +468,18 @@ final class Segment {
     }
 
     /**
-     * Exact scores from the full vectors: heap copies when the segment has them; else the vector file, read into
-     * one reusable vector (the function is used by one thread at a time, like the view); for the older layouts
-     * JVector's reranker for inline vectors, or for separated vectors (which JVector 4.0.2's
-     * {@code View.rerankerFor} does not support) a reader of the separated region.
+     * Exact scores from the full vectors: heap copies when the segment has them, else the vector file (both through
+     * the JVM's {@link Vectorization}: in place with the Vector API on Java 22+); for the older layouts JVector's
+     * reranker for inline vectors, or for separated vectors (which JVector 4.0.2's {@code View.rerankerFor} does not
+     * support) a reader of the separated region. Used by one thread at a time, like the view.
      */
     private ScoreFunction.ExactScoreFunction reranker(OnDiskGraphIndex.View view, VectorFloat<?> q,
                                                      VectorSimilarityFunction vsf) {
         if (heapVectors != null) {
-            VectorFloat<?>[] vs = heapVectors;
-            return node -> vsf.compare(q, vs[node]);
+            return heapVectors.scorer(toArray(q), vsf);
         }
         if (vectorFile != null) {
-            VectorFile file = vectorFile;
-            float[] buffer = new float[dimension];
-            if (!VECTORS_WRAP_ARRAYS) { // then createFloatVector copies the buffer
-                return node -> {
-                    file.read(node, buffer);
-                    return vsf.compare(q, VTS.createFloatVector(buffer));
-                };
-            }
-            VectorFloat<?> v = VTS.createFloatVector(buffer); // wraps the array: each read updates v
-            return node -> {
-                file.read(node, buffer);
-                return vsf.compare(q, v);
-            };
+            return vectorFile.scorer(toArray(q), vsf);
         }
         if (layout != Manifest.SegmentLayout.PQ_IN_MEMORY) {
             return view.rerankerFor(q, vsf);
@@ -505,17 +493,12 @@ final class Segment {
 
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
 
-    /**
-     * Whether JVector's {@code createFloatVector(float[])} wraps the array (both its array and its MemorySegment
-     * providers do in 4.0.2), so that one vector can be refilled in place; checked once rather than assumed.
-     */
-    static final boolean VECTORS_WRAP_ARRAYS;
-
-    static {
-        float[] probe = {1f};
-        VectorFloat<?> v = VTS.createFloatVector(probe);
-        probe[0] = 2f;
-        VECTORS_WRAP_ARRAYS = v.get(0) == 2f;
+    static float[] toArray(VectorFloat<?> v) {
+        float[] f = new float[v.length()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = v.get(i);
+        }
+        return f;
     }
 
     /** Exact scan over live ordinals, restricted to {@code accept} unless it is null. */
@@ -548,8 +531,8 @@ final class Segment {
             OnDiskGraphIndex.View v = view;
             for (int i = 0; i < count; i++) {
                 if (!deleted.get(i)) {
-                    action.accept(i, heapVectors != null ? heapVectors[i]
-                            : vectorFile != null ? VTS.createFloatVector(vectorFile.copy(i)) : v.getVector(i).copy());
+                    action.accept(i, heapVectors != null || vectorFile != null ? VTS.createFloatVector(vector(i))
+                            : v.getVector(i).copy());
                 }
             }
         } catch (IOException e) {
@@ -559,16 +542,16 @@ final class Segment {
 
     /** A copy of the full vector of {@code ord}. */
     float[] vector(int ord) {
+        if (heapVectors != null) {
+            float[] f = new float[dimension];
+            heapVectors.read(ord, f);
+            return f;
+        }
         if (vectorFile != null) {
             return vectorFile.copy(ord);
         }
-        float[] f = new float[dimension];
         try (var view = graph.getView()) {
-            VectorFloat<?> v = view.getVector(ord);
-            for (int i = 0; i < f.length; i++) {
-                f[i] = v.get(i);
-            }
-            return f;
+            return toArray(view.getVector(ord));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

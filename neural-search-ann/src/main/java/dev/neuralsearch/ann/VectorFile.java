@@ -1,16 +1,14 @@
 package dev.neuralsearch.ann;
 
+import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
+import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,46 +18,39 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The full vectors of a segment ({@code seg-N.vec}), little-endian float32 at a fixed stride, read through
- * memory-mapped {@link FloatBuffer}s: one bulk copy per vector into the caller's array, with no per-read lookup
- * and no byte swapping on little-endian CPUs.
+ * The full vectors of a segment ({@code seg-N.vec}), little-endian float32 at a fixed stride, memory-mapped and read
+ * by the JVM's {@link Vectorization}: on Java 22+ one {@code MemorySegment} scored in place with the Vector API, else
+ * {@code FloatBuffer}s with one bulk copy per vector. No per-read lookup and no byte swapping on little-endian CPUs.
  *
  * <p>Why not JVector's own vector storage: its inline and separated vectors are big-endian, and every read goes
  * through a feature lookup and a byte-swapping copy. Measured on 100k x 384 random reads (JDK 25): 615-714 ns per
  * vector big-endian against 235-340 ns little-endian; the exact traversal of a 100k segment went from 0.74x to
- * over 1x Lucene's queries/s with it (docs/index.md, "Full vectors in a file of their own").
+ * over 1x Lucene 9.12's queries/s with it (docs/index.md, "Full vectors in a file of their own").
  *
  * <p>Layout: 64-byte header ({@link #MAGIC}, int count, int dimension, big-endian like the other segment files,
  * zero padding), then {@code count x dimension} floats, little-endian, ordinal order. The 64-byte header keeps
  * every vector 4-byte aligned (and, at 16 or more dimensions that are a multiple of 16, cache-line aligned).
  *
- * <p>Thread-safe: reads use absolute gets on buffers that are never repositioned. {@link #close()} unmaps; the
- * caller guarantees no read is in flight (segments close when their last reader releases them).
+ * <p>Thread-safe. {@link #close()} unmaps; the caller guarantees no read is in flight (segments close when their
+ * last reader releases them).
  */
 final class VectorFile implements Closeable {
     static final byte[] MAGIC = "NSVEC001".getBytes(StandardCharsets.US_ASCII);
     static final int HEADER_BYTES = 64;
-    /** Largest mapping, in bytes: one {@link MappedByteBuffer} addresses at most 2 GiB. */
+    /** Largest mapping, in bytes, where the implementation maps in chunks: one {@code MappedByteBuffer} addresses 2 GiB. */
     private static final long MAX_CHUNK_BYTES = Integer.MAX_VALUE;
 
     private final Path file;
     private final int count;
     private final int dimension;
-    private final int vectorsPerChunk;
-    private final MappedByteBuffer[] mappings;
-    private final FloatBuffer[] chunks;
+    private final Vectorization.MappedVectors vectors;
     private volatile boolean closed;
 
-    private VectorFile(Path file, int count, int dimension, int vectorsPerChunk, MappedByteBuffer[] mappings) {
+    private VectorFile(Path file, int count, int dimension, Vectorization.MappedVectors vectors) {
         this.file = file;
         this.count = count;
         this.dimension = dimension;
-        this.vectorsPerChunk = vectorsPerChunk;
-        this.mappings = mappings;
-        this.chunks = new FloatBuffer[mappings.length];
-        for (int i = 0; i < mappings.length; i++) {
-            chunks[i] = mappings[i].duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-        }
+        this.vectors = vectors;
     }
 
     static long fileBytes(int count, int dimension) {
@@ -94,11 +85,14 @@ final class VectorFile implements Closeable {
      * size against both.
      */
     static VectorFile open(Path file, int count, int dimension) {
-        return open(file, count, dimension, MAX_CHUNK_BYTES);
+        return open(file, count, dimension, MAX_CHUNK_BYTES, Vectorization.get());
     }
 
-    /** {@link #open(Path, int, int)} with mappings of at most {@code maxChunkBytes} (whole vectors; for tests). */
-    static VectorFile open(Path file, int count, int dimension, long maxChunkBytes) {
+    /**
+     * {@link #open(Path, int, int)} with a given implementation and, where it maps in chunks, mappings of at most
+     * {@code maxChunkBytes} (whole vectors; for tests).
+     */
+    static VectorFile open(Path file, int count, int dimension, long maxChunkBytes, Vectorization vectorization) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
@@ -124,17 +118,8 @@ final class VectorFile implements Closeable {
                 throw new CorruptIndexException(file, "vector file is " + size + " bytes, " + count + " vectors of "
                         + dimension + " dimensions take " + fileBytes(count, dimension));
             }
-            long vectorBytes = (long) dimension * Float.BYTES;
-            int perChunk = (int) Math.max(1, Math.min(count, maxChunkBytes / vectorBytes));
-            int chunkCount = count == 0 ? 0 : (count + perChunk - 1) / perChunk;
-            MappedByteBuffer[] maps = new MappedByteBuffer[chunkCount];
-            for (int c = 0; c < chunkCount; c++) {
-                int first = c * perChunk;
-                int inChunk = Math.min(perChunk, count - first);
-                maps[c] = ch.map(FileChannel.MapMode.READ_ONLY, HEADER_BYTES + first * vectorBytes,
-                        inChunk * vectorBytes);
-            }
-            return new VectorFile(file, count, dimension, perChunk, maps);
+            return new VectorFile(file, count, dimension,
+                    vectorization.map(file, ch, HEADER_BYTES, count, dimension, maxChunkBytes));
         } catch (CorruptIndexException e) {
             throw e;
         } catch (IOException e) {
@@ -158,7 +143,7 @@ final class VectorFile implements Closeable {
         if (closed) {
             throw new IllegalStateException("vector file " + file + " is closed");
         }
-        chunks[ordinal / vectorsPerChunk].get((ordinal % vectorsPerChunk) * dimension, dst, 0, dimension);
+        vectors.read(ordinal, dst);
     }
 
     /** A new array with the vector of {@code ordinal}. */
@@ -168,53 +153,24 @@ final class VectorFile implements Closeable {
         return v;
     }
 
+    /**
+     * Exact similarity of {@code query} to the vector of a node (an ordinal in range: the graph's), computed in place
+     * where the implementation can; for one thread at a time.
+     */
+    ScoreFunction.ExactScoreFunction scorer(float[] query, VectorSimilarityFunction vsf) {
+        if (closed) {
+            throw new IllegalStateException("vector file " + file + " is closed");
+        }
+        return vectors.scorer(query, vsf);
+    }
+
     /** Unmaps the file (without waiting for the garbage collector), so that a deleted file frees its space. */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
-        Arrays.fill(chunks, null);
-        for (MappedByteBuffer m : mappings) {
-            Unmapper.unmap(m);
-        }
-    }
-
-    /**
-     * {@code sun.misc.Unsafe.invokeCleaner} (module jdk.unsupported, no flags needed), as Lucene's MMapDirectory did
-     * before Java 21; when it is not reachable, the mapping is released by the garbage collector instead.
-     */
-    private static final class Unmapper {
-        private static final Object UNSAFE;
-        private static final Method INVOKE_CLEANER;
-
-        static {
-            Object unsafe = null;
-            Method m = null;
-            try {
-                Class<?> c = Class.forName("sun.misc.Unsafe");
-                Field f = c.getDeclaredField("theUnsafe");
-                f.setAccessible(true);
-                unsafe = f.get(null);
-                m = c.getMethod("invokeCleaner", ByteBuffer.class);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                unsafe = null;
-                m = null;
-            }
-            UNSAFE = unsafe;
-            INVOKE_CLEANER = m;
-        }
-
-        static void unmap(MappedByteBuffer b) {
-            if (INVOKE_CLEANER == null) {
-                return;
-            }
-            try {
-                INVOKE_CLEANER.invoke(UNSAFE, b);
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                // left to the garbage collector
-            }
-        }
+        vectors.close();
     }
 }

@@ -1,6 +1,7 @@
 package dev.neuralsearch.ann;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.neuralsearch.core.Document;
@@ -335,8 +336,19 @@ class JVectorIndexTest {
             }
             runs.add(hits);
         }
-        assertThat(runs.get(0)).isEqualTo(runs.get(2));
-        assertThat(runs.get(1)).isEqualTo(runs.get(2));
+        // the same documents in the same order; the scores equal up to the order of the last float additions (the
+        // Vector API's lane sum may differ between interpreted and compiled code)
+        for (int b = 0; b < 2; b++) {
+            for (int q = 0; q < runs.get(2).size(); q++) {
+                List<ScoredDocument> got = runs.get(b).get(q);
+                List<ScoredDocument> want = runs.get(2).get(q);
+                assertThat(got.stream().map(ScoredDocument::document).toList())
+                        .as("budget %d, search %d", b, q).isEqualTo(want.stream().map(ScoredDocument::document).toList());
+                for (int i = 0; i < want.size(); i++) {
+                    assertThat(got.get(i).score()).isCloseTo(want.get(i).score(), within(1e-6f));
+                }
+            }
+        }
         List<List<ScoredDocument>> heap = runs.get(0);
         assertThat(heap.get(0)).hasSize(10).noneMatch(h -> h.document().id().equals("h7"));
         try (JVectorIndex index = JVectorIndex.open(home, SCHEMA)) {

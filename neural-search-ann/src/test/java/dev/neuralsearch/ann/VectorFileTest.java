@@ -3,6 +3,7 @@ package dev.neuralsearch.ann;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.io.IOException;
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,18 +59,20 @@ class VectorFileTest {
         assertThat(raw.getInt(12)).isEqualTo(dim);
         assertThat(raw.order(ByteOrder.LITTLE_ENDIAN).getFloat(64 + 10 * 12 + 4)).isEqualTo(vs.get(10)[1]);
 
-        for (long chunk : new long[] {Integer.MAX_VALUE, 100, 12, 1}) { // 1 vector per chunk at the smallest
-            try (VectorFile vf = VectorFile.open(f, n, dim, chunk)) {
-                float[] dst = new float[dim];
-                for (int i = 0; i < n; i++) {
-                    vf.read(i, dst);
-                    for (int j = 0; j < dim; j++) {
-                        assertThat(Float.floatToRawIntBits(dst[j])).as("vector %d[%d], chunk %d", i, j, chunk)
-                                .isEqualTo(Float.floatToRawIntBits(vs.get(i)[j]));
+        for (Vectorization impl : implementations()) {
+            for (long chunk : new long[] {Integer.MAX_VALUE, 100, 12, 1}) { // 1 vector per chunk at the smallest
+                try (VectorFile vf = VectorFile.open(f, n, dim, chunk, impl)) {
+                    float[] dst = new float[dim];
+                    for (int i = 0; i < n; i++) {
+                        vf.read(i, dst);
+                        for (int j = 0; j < dim; j++) {
+                            assertThat(Float.floatToRawIntBits(dst[j])).as("%s: vector %d[%d], chunk %d", impl.name(), i, j, chunk)
+                                    .isEqualTo(Float.floatToRawIntBits(vs.get(i)[j]));
+                        }
                     }
+                    assertThatThrownBy(() -> vf.read(n, dst)).isInstanceOf(IndexOutOfBoundsException.class);
+                    assertThatThrownBy(() -> vf.read(-1, dst)).isInstanceOf(IndexOutOfBoundsException.class);
                 }
-                assertThatThrownBy(() -> vf.read(n, dst)).isInstanceOf(IndexOutOfBoundsException.class);
-                assertThatThrownBy(() -> vf.read(-1, dst)).isInstanceOf(IndexOutOfBoundsException.class);
             }
         }
         VectorFile vf = VectorFile.open(f, n, dim);
@@ -80,8 +84,61 @@ class VectorFileTest {
 
     @Test
     void exactScoresRefillOneWrappedVector() {
-        // the segment's exact scoring refills one vector per search in place; JVector's providers wrap the array
-        assertThat(Segment.VECTORS_WRAP_ARRAYS).isTrue();
+        // the default scoring refills one vector per search in place; JVector's providers wrap the array
+        assertThat(DefaultVectorization.VECTORS_WRAP_ARRAYS).isTrue();
+    }
+
+    /** The JVM's implementation and, when that is not it, the default one. */
+    static List<Vectorization> implementations() {
+        return Vectorization.get() == DefaultVectorization.INSTANCE ? List.of(DefaultVectorization.INSTANCE)
+                : List.of(Vectorization.get(), DefaultVectorization.INSTANCE);
+    }
+
+    @Test
+    void panamaIsUsedWhereTheJdkHasIt() {
+        // the build adds jdk.incubator.vector (JVector needs it too) and, on a JDK 22+, the versions/22 classes
+        boolean expected = Runtime.version().feature() >= 22
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
+                && !"default".equals(System.getProperty(Vectorization.PROPERTY));
+        assertThat(Vectorization.get().name()).isEqualTo(expected ? "panama" : "default");
+    }
+
+    @Test
+    void scoresInPlaceAgreeWithJVectorsAndHeapCopiesAgreeWithTheFile() throws IOException {
+        var vts = VectorizationProvider.getInstance().getVectorTypeSupport();
+        // 16 lanes of 512 bits: 387 = 6 x 64 + 3 takes the unrolled loop, the single-vector loop and the scalar tail
+        for (int dim : new int[] {3, 16, 40, 384, 387}) {
+            int n = 50;
+            List<float[]> vs = random(n, dim, dim);
+            for (int i = 0; i < 3; i++) {
+                vs.get(i)[i] = 0.5f; // random() plants NaN and subnormals for the round trip; score finite values
+            }
+            List<float[]> queries = random(5, dim, 100 + dim);
+            queries.forEach(q -> q[0] = q[1] = q[2] = 0.25f);
+            Path f = dir.resolve("scores-" + dim + ".vec");
+            VectorFile.write(f, wrap(vs), dim);
+            for (Vectorization impl : implementations()) {
+                try (VectorFile vf = VectorFile.open(f, n, dim, Integer.MAX_VALUE, impl)) {
+                    var heap = impl.onHeap(vs.stream().map(float[]::clone).toArray(float[][]::new));
+                    for (VectorSimilarityFunction vsf : VectorSimilarityFunction.values()) {
+                        for (float[] q : queries) {
+                            var file = vf.scorer(q, vsf);
+                            var onHeap = heap.scorer(q, vsf);
+                            for (int i = 0; i < n; i++) {
+                                float expected = vsf.compare(vts.createFloatVector(q), vts.createFloatVector(vs.get(i)));
+                                float got = file.similarityTo(i);
+                                assertThat(got).as("%s %s dim %d node %d", impl.name(), vsf, dim, i)
+                                        .isCloseTo(expected, Offset.offset(1e-5f * Math.max(1, Math.abs(expected))));
+                                // equal up to the order of the last additions (interpreted or compiled code)
+                                assertThat(onHeap.similarityTo(i))
+                                        .as("heap copy = file, %s %s dim %d node %d", impl.name(), vsf, dim, i)
+                                        .isCloseTo(got, Offset.offset(2e-7f * Math.max(1, Math.abs(got))));
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     @Test

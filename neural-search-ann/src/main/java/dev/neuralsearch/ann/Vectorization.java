@@ -1,0 +1,88 @@
+package dev.neuralsearch.ann;
+
+import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
+import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+
+/**
+ * Where the exact similarities of stored full vectors (vector files and heap copies) are computed. Two
+ * implementations, chosen once per JVM:
+ * <ul>
+ *   <li>{@code PanamaVectorization} (Java 22+, with {@code --add-modules jdk.incubator.vector}): the vector file is
+ *   one {@code MemorySegment} mapping, and a similarity is computed with the Vector API straight from the mapped
+ *   (or heap) floats: no copy per visited vector. It lives in {@code src/main/java22} and ships in the jar's
+ *   {@code META-INF/versions/22} (a multi-release jar), so the library itself still targets Java 17.</li>
+ *   <li>{@link DefaultVectorization} (Java 17 to 21, or without the incubator module): memory-mapped
+ *   {@code FloatBuffer}s, one bulk copy per vector into a scratch array, JVector's similarity functions.</li>
+ * </ul>
+ * Why: a graph search at 100k x 384 spends most of its time scoring visited vectors at random places in the file,
+ * and the copy made each one cost ~240 ns against ~160 ns computed in place (docs/index.md, "Scoring in place").
+ * {@code -Dneuralsearch.vectorization=default} forces the default implementation. Scores agree with JVector's
+ * definitions ({@code (1 + dot) / 2}, {@code (1 + cosine) / 2}, {@code 1 / (1 + squared distance)}) up to float
+ * rounding; one JVM uses one implementation for heap copies and files alike, so a segment scores the same either way.
+ */
+abstract class Vectorization {
+    static final String PROPERTY = "neuralsearch.vectorization";
+    private static final Vectorization INSTANCE = load();
+
+    /** The implementation this JVM uses. */
+    static Vectorization get() {
+        return INSTANCE;
+    }
+
+    /** "panama" or "default". */
+    abstract String name();
+
+    /**
+     * Maps {@code count} vectors of {@code dimension} little-endian floats that start at {@code offset} of
+     * {@code ch} (the file {@code file}, for messages); {@code maxChunkBytes} bounds one mapping where the
+     * implementation needs several (whole vectors per mapping).
+     */
+    abstract MappedVectors map(Path file, FileChannel ch, long offset, int count, int dimension, long maxChunkBytes)
+            throws IOException;
+
+    /** Heap copies {@code vectors} (not copied again: the caller no longer changes them). */
+    abstract StoredVectors onHeap(float[][] vectors);
+
+    /** Full vectors by ordinal. Thread-safe. */
+    interface StoredVectors {
+        /** Copies vector {@code ordinal} (in range) into {@code dst[0 .. dimension)}. */
+        void read(int ordinal, float[] dst);
+
+        /**
+         * Exact similarity of {@code query} (not retained: copied if needed) to the stored vector of a node; the
+         * function is used by one thread at a time.
+         */
+        ScoreFunction.ExactScoreFunction scorer(float[] query, VectorSimilarityFunction vsf);
+    }
+
+    /** Mapped full vectors; closing while a read is in flight is the caller's error. */
+    interface MappedVectors extends StoredVectors, Closeable {
+        /** Unmaps. */
+        @Override
+        void close();
+    }
+
+    private static Vectorization load() {
+        String forced = System.getProperty(PROPERTY, "");
+        if (!forced.equals("default") && Runtime.version().feature() >= 22
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+            try {
+                return (Vectorization) Class.forName("dev.neuralsearch.ann.PanamaVectorization")
+                        .getDeclaredConstructor().newInstance();
+            } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+                if (forced.equals("panama")) {
+                    throw new IllegalStateException("-D" + PROPERTY + "=panama, but it cannot load: " + e, e);
+                }
+                // a jar built on a JDK older than 22 has no versions/22 classes: the default is correct, only slower
+            }
+        } else if (forced.equals("panama")) {
+            throw new IllegalStateException("-D" + PROPERTY + "=panama needs Java 22+ and --add-modules"
+                    + " jdk.incubator.vector (running " + Runtime.version() + ")");
+        }
+        return DefaultVectorization.INSTANCE;
+    }
+}
