@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.ScoredDocument;
+import dev.neuralsearch.core.SearchOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
@@ -135,7 +136,10 @@ class CrashTest {
                 assertThat(index.lexicalSearch("t" + (n - 2) + "-1", 5, Filter.ALL))
                         .extracting(h -> h.document().id()).doesNotContain(CrashWorker.id(n - 2, 1));
             }
-            // searchable by ANN: a sample of documents finds itself first
+            // searchable by ANN: a sample of documents finds itself first. With a beam of 100 (overquery 100 for
+            // top 1): the default beam of 10 for top 1 is approximate search and missed a document now and then
+            // (1 run in 7 on 2026-12-05, before and after that day's scoring change), which said nothing about the
+            // crash; a document the graph cannot reach at all would still fail here.
             Random r = new Random(n);
             List<String> keys = new ArrayList<>(expected.keySet());
             keys.sort(null);
@@ -145,7 +149,7 @@ class CrashTest {
                 int commit = Integer.parseInt(id.substring(1, id.indexOf('-')));
                 int i = Integer.parseInt(id.substring(id.indexOf('-') + 1));
                 float[] v = CrashWorker.vector(commit, i, (Integer) e[1]);
-                Document top = index.search(v, 1, Filter.ALL).get(0).document();
+                Document top = index.search(v, 1, Filter.ALL, new SearchOptions(100f)).get(0).document();
                 assertThat(top.id()).isEqualTo(id);
                 assertThat(top.text()).isEqualTo(e[0]);
             }
