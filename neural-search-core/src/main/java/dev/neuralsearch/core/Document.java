@@ -39,6 +39,16 @@ public record Document(String id, String text, Map<String, Object> metadata) {
         if (id.isBlank()) {
             throw new IllegalArgumentException("document id is empty or blank");
         }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                // UTF-8 cannot hold it: stored, the id would come back as "?" and equal other ids
+                throw new IllegalArgumentException("document id has an unpaired surrogate (\\u"
+                        + Integer.toHexString(c) + ") at index " + i + ": not valid Unicode");
+            }
+        }
         int bytes = id.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_ID_BYTES) {
             throw new IllegalArgumentException(
