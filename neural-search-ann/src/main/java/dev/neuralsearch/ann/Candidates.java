@@ -10,7 +10,10 @@ import java.util.PriorityQueue;
 
 /** Collects scored candidates (best k kept) and merges them across segments, one per id (newest wins). */
 final class Candidates {
-    /** segment = {@link #BUFFER} for uncommitted entries; {@code doc} is set for those. */
+    /**
+     * segment = {@link #BUFFER} for uncommitted entries; {@code doc} is set for those. {@code id} may be null while a
+     * segment collects its own candidates (an exact scan), never once they are merged.
+     */
     record Candidate(float score, int segment, int ordinal, String id, Document doc) {
     }
 
@@ -37,6 +40,13 @@ final class Candidates {
     void drainTo(Candidates other) {
         for (Candidate c : heap) {
             other.offer(c.score(), c.segment(), c.ordinal(), c.id(), c.doc());
+        }
+    }
+
+    /** As {@link #drainTo(Candidates)}, with the ids of candidates offered without one taken from {@code idOf}. */
+    void drainTo(Candidates other, java.util.function.IntFunction<String> idOf) {
+        for (Candidate c : heap) {
+            other.offer(c.score(), c.segment(), c.ordinal(), c.id() != null ? c.id() : idOf.apply(c.ordinal()), c.doc());
         }
     }
 

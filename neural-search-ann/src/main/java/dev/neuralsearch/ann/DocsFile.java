@@ -28,7 +28,7 @@ final class DocsFile {
     static final byte[] MAGIC = "NSDOCS01".getBytes(StandardCharsets.US_ASCII);
 
     /** What is kept in memory per segment: ids, interned metadata and record offsets. */
-    record Loaded(String[] ids, Map<String, Object>[] metadata, long[] offsets) {
+    record Loaded(SegmentIds ids, Map<String, Object>[] metadata, long[] offsets) {
     }
 
     private DocsFile() {
@@ -67,7 +67,7 @@ final class DocsFile {
             if (count != expectedCount) {
                 throw new CorruptIndexException(file, "holds " + count + " documents, manifest says " + expectedCount);
             }
-            String[] ids = new String[count];
+            SegmentIds.Builder ids = new SegmentIds.Builder(count);
             Map<String, Object>[] meta = new Map[count];
             long[] offsets = new long[count];
             Map<String, Map<String, Object>> interned = new HashMap<>();
@@ -78,13 +78,17 @@ final class DocsFile {
                 byte[] m = readBytes(in, file);
                 int textLen = in.readInt();
                 in.skipNBytes(textLen);
-                ids[i] = new String(id, StandardCharsets.UTF_8);
+                ids.add(id);
                 String mj = new String(m, StandardCharsets.UTF_8);
-                String docId = ids[i];
-                meta[i] = interned.computeIfAbsent(mj, j -> DocCodec.parseMetadata(docId, j));
+                Map<String, Object> parsed = interned.get(mj);
+                if (parsed == null) { // parse errors name the document
+                    parsed = DocCodec.parseMetadata(new String(id, StandardCharsets.UTF_8), mj);
+                    interned.put(mj, parsed);
+                }
+                meta[i] = parsed;
                 pos += 12L + id.length + m.length + textLen;
             }
-            return new Loaded(ids, meta, offsets);
+            return new Loaded(ids.build(), meta, offsets);
         } catch (EOFException e) {
             throw new CorruptIndexException(file, "document file is truncated", e);
         }

@@ -76,8 +76,12 @@ public final class JVectorIndex implements VectorIndex {
     private final LexicalIndex lexical;
     private final ForkJoinPool pool;
     private final ReentrantLock writeLock = new ReentrantLock();
-    /** id -> location (segment id << 32 | ordinal; segment {@link Candidates#BUFFER} = write buffer). */
-    private final ConcurrentHashMap<String, Long> locations = new ConcurrentHashMap<>();
+    /**
+     * Counts replacements: an update appends the new copy where only the newest snapshot sees it (the write
+     * buffer), then tombstones the old copy in place (segments and buffer entries are shared by snapshots). A reader
+     * whose lookup found no live copy retries when this moved meanwhile (see {@link #resolve}).
+     */
+    private volatile long replacements;
     private volatile State state;
     private Manifest manifest;
     private volatile boolean closed;
@@ -123,6 +127,40 @@ public final class JVectorIndex implements VectorIndex {
                     s.release();
                 }
             }
+        }
+
+        /**
+         * Where the live copy of {@code id} is in this snapshot ({@link DocumentStore#key}: segment id << 32 |
+         * ordinal, segment {@link Candidates#BUFFER} for the write buffer), or -1. The buffer first: an update
+         * appends the new copy before it tombstones the old one. A snapshot holds at most one live copy of an id
+         * once its writer is done (add and delete run under the write lock; open drops duplicates). Exact for the
+         * writer (under the lock, on the current snapshot); a reader may miss a document being replaced and must
+         * retry (see {@link #resolve}). Costs a table probe per segment.
+         */
+        long locate(String id) {
+            int b = buffer.indexOf(id);
+            if (b >= 0) {
+                return DocumentStore.key(Candidates.BUFFER, b);
+            }
+            byte[] utf8 = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            int hash = SegmentIds.hash(utf8, 0, utf8.length);
+            for (int i = segments.size() - 1; i >= 0; i--) { // newest first: the likely home of a recent update
+                Segment seg = segments.get(i);
+                int ord = seg.ids.find(utf8, 0, utf8.length, hash);
+                if (ord >= 0 && !seg.deleted.get(ord)) {
+                    return DocumentStore.key(seg.id, ord);
+                }
+            }
+            return -1;
+        }
+
+        /** Live documents in this snapshot. */
+        long liveCount() {
+            long n = buffer.liveCount();
+            for (Segment seg : segments) {
+                n += seg.liveCount();
+            }
+            return n;
         }
 
         Segment segment(int id) {
@@ -221,7 +259,7 @@ public final class JVectorIndex implements VectorIndex {
             lexical = LexicalIndex.open(home, m.lexical(), analyzer, options.lexical(), options.verifyChecksums());
             JVectorIndex index = new JVectorIndex(home, schema, options, ch, lock, m, segments, store, lexical);
             lexical = null; // owned by the index now
-            index.loadLocations();
+            index.dropDuplicateIds();
             index.deleteUnreferencedFiles();
             if (m.lexical() == null && !m.segments().isEmpty()) {
                 try {
@@ -434,16 +472,27 @@ public final class JVectorIndex implements VectorIndex {
                 (doc, ord) -> store.put(DocumentStore.key(s.id, ord), doc));
     }
 
-    private void loadLocations() {
-        for (Segment s : state.segments) {
-            for (int i = 0; i < s.count; i++) {
-                if (!s.deleted.get(i)) {
-                    Long old = locations.put(s.ids[i], DocumentStore.key(s.id, i));
-                    if (old != null) {
-                        // cannot happen with indexes written by this class; keep the newest copy
-                        Segment prev = state.segment(DocumentStore.segmentOf(old));
-                        if (prev != null) {
-                            prev.deleted.set((int) (long) old);
+    /**
+     * One live copy per id: an id live twice (which indexes written by this class never have) keeps the copy in the
+     * later segment of the manifest, or the later ordinal of one segment, and the other is tombstoned. A probe per
+     * id and later segment: with the default {@code maxSegments} 8, at most 8 per document at open.
+     */
+    private void dropDuplicateIds() {
+        List<Segment> segs = state.segments;
+        for (int a = 0; a < segs.size(); a++) {
+            Segment s = segs.get(a);
+            for (int i = 0; i < s.count; i++) { // within a segment the later ordinal wins, as the old id map did
+                if (!s.deleted.get(i) && s.ids.lastOrdinalOf(i) != i) {
+                    s.deleted.set(i);
+                }
+            }
+            for (int b = a + 1; b < segs.size(); b++) {
+                Segment later = segs.get(b);
+                for (int i = 0; i < s.count; i++) {
+                    if (!s.deleted.get(i)) {
+                        int j = s.ids.findIn(later.ids, i);
+                        if (j >= 0 && !later.deleted.get(j)) {
+                            s.deleted.set(i);
                         }
                     }
                 }
@@ -565,9 +614,10 @@ public final class JVectorIndex implements VectorIndex {
             State s = state;
             for (int i = 0; i < documents.size(); i++) {
                 Document d = documents.get(i);
-                int idx = s.buffer.append(new WriteBuffer.Entry(d, converted.get(i)));
-                Long old = locations.put(d.id(), DocumentStore.key(Candidates.BUFFER, idx));
-                if (old != null) {
+                long old = s.locate(d.id());
+                s.buffer.append(new WriteBuffer.Entry(d, converted.get(i)));
+                if (old >= 0) {
+                    replacements++; // before the tombstone: a reader that sees the tombstone sees this too
                     kill(old, s);
                 }
             }
@@ -598,9 +648,6 @@ public final class JVectorIndex implements VectorIndex {
         } catch (IOException e) {
             throw new UncheckedIOException("flushing buffered documents failed; they stay buffered: "
                     + e.getMessage(), e);
-        }
-        for (int i = 0; i < live.size(); i++) {
-            locations.put(live.get(i).doc.id(), DocumentStore.key(newSeg.id, i));
         }
         List<Segment> segs = new ArrayList<>(s.segments);
         segs.add(newSeg);
@@ -665,8 +712,8 @@ public final class JVectorIndex implements VectorIndex {
             int n = 0;
             List<String> existed = new ArrayList<>();
             for (String id : ids) {
-                Long loc = locations.remove(id);
-                if (loc != null) {
+                long loc = s.locate(id);
+                if (loc >= 0) {
                     kill(loc, s);
                     existed.add(id);
                     n++;
@@ -782,9 +829,6 @@ public final class JVectorIndex implements VectorIndex {
         pendingDeletes = 0;
         List<Segment> segs = new ArrayList<>(s.segments);
         if (newSeg != null) {
-            for (int i = 0; i < live.size(); i++) {
-                locations.put(live.get(i).doc.id(), DocumentStore.key(newSeg.id, i));
-            }
             segs.add(newSeg);
         }
         publish(new State(segs, new WriteBuffer()));
@@ -947,9 +991,6 @@ public final class JVectorIndex implements VectorIndex {
             }
         }
         if (newSeg != null) {
-            for (int i = 0; i < docs.size(); i++) {
-                locations.put(docs.get(i).id(), DocumentStore.key(newSeg.id, i));
-            }
             segs.add(newSeg);
         }
         for (Segment v : victims) {
@@ -1072,9 +1113,27 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
-    /** Ids the vector route holds (uncommitted changes included). */
+    /** Ids the vector route holds (uncommitted changes included); under the write lock, so no update is half done. */
     Set<String> denseIds() {
-        return new HashSet<>(locations.keySet());
+        writeLock.lock();
+        State s = acquire();
+        try {
+            Set<String> out = new HashSet<>();
+            for (WriteBuffer.Entry e : s.buffer.live()) {
+                out.add(e.doc.id());
+            }
+            for (Segment seg : s.segments) {
+                for (int i = 0; i < seg.count; i++) {
+                    if (!seg.deleted.get(i)) {
+                        out.add(seg.ids.get(i));
+                    }
+                }
+            }
+            return out;
+        } finally {
+            s.release();
+            writeLock.unlock();
+        }
     }
 
     private List<ScoredDocument> hydrate(State s, List<Candidates.Candidate> hits) {
@@ -1116,30 +1175,28 @@ public final class JVectorIndex implements VectorIndex {
         T apply(State s, Segment seg, int ord, WriteBuffer.Entry bufferEntry);
     }
 
-    /** Finds an id in a snapshot; retries while a commit or compaction is moving it between snapshots. */
+    /**
+     * Finds the live copy of an id. A lookup in one snapshot can miss a document that is being replaced (the old copy
+     * tombstoned in place, the new one in a buffer that only a newer snapshot holds), so a miss is retried while a
+     * replacement or a new snapshot happened meanwhile; a hit is always a live copy.
+     */
     private <T> Optional<T> resolve(String id, Resolver<T> fn) {
         if (id == null) {
             return Optional.empty();
         }
         for (int attempt = 0; attempt < 10_000; attempt++) {
+            long seen = replacements;
             State s = acquire();
             try {
-                Long loc = locations.get(id);
-                if (loc == null) {
-                    return Optional.empty();
+                long loc = s.locate(id);
+                if (loc >= 0) {
+                    int segId = DocumentStore.segmentOf(loc);
+                    int ord = (int) loc;
+                    return Optional.of(segId == Candidates.BUFFER ? fn.apply(s, null, ord, s.buffer.get(ord))
+                            : fn.apply(s, s.segment(segId), ord, null));
                 }
-                int segId = DocumentStore.segmentOf(loc);
-                int ord = (int) (long) loc;
-                if (segId == Candidates.BUFFER) {
-                    WriteBuffer.Entry e = s.buffer.get(ord);
-                    if (e != null && !e.dead && e.doc.id().equals(id)) {
-                        return Optional.of(fn.apply(s, null, ord, e));
-                    }
-                } else {
-                    Segment seg = s.segment(segId);
-                    if (seg != null && ord < seg.count && !seg.deleted.get(ord) && seg.ids[ord].equals(id)) {
-                        return Optional.of(fn.apply(s, seg, ord, null));
-                    }
+                if (seen == replacements && s == state) {
+                    return Optional.empty();
                 }
             } finally {
                 s.release();
@@ -1149,6 +1206,10 @@ public final class JVectorIndex implements VectorIndex {
         return Optional.empty();
     }
 
+    /**
+     * Counts of one snapshot, without locks: while an update is being applied, its document may be counted twice
+     * for an instant (the new copy is appended before the old one is tombstoned).
+     */
     @Override
     public IndexStats stats() {
         State s = acquire();
@@ -1177,7 +1238,7 @@ public final class JVectorIndex implements VectorIndex {
             } catch (IOException | UncheckedIOException ignored) {
                 // files may vanish during compaction
             }
-            return new IndexStats(locations.size(), committedSegments, tomb, bytes, s.buffer.liveCount() + flushed);
+            return new IndexStats(s.liveCount(), committedSegments, tomb, bytes, s.buffer.liveCount() + flushed);
         } finally {
             s.release();
         }

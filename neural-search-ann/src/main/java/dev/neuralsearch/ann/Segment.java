@@ -45,7 +45,7 @@ final class Segment {
     volatile Manifest.SegmentEntry entry;
     final int id;
     final int count;
-    final String[] ids;
+    final SegmentIds ids;
     final Map<String, Object>[] metadata;
     final long[] docOffsets;
     final ConcurrentBits deleted;
@@ -454,7 +454,7 @@ final class Segment {
                 return false;
             }
             for (SearchResult.NodeScore ns : r.getNodes()) {
-                out.offer(ns.score, id, ns.node, ids[ns.node], null);
+                out.offer(ns.score, id, ns.node, ids.get(ns.node), null);
             }
             ok = true;
             return true;
@@ -509,17 +509,17 @@ final class Segment {
             if (accept == null) {
                 for (int i = 0; i < count; i++) {
                     if (!deleted.get(i)) {
-                        local.offer(sf.similarityTo(i), id, i, ids[i], null);
+                        local.offer(sf.similarityTo(i), id, i, null, null);
                     }
                 }
             } else {
                 for (int i = accept.nextSetBit(0); i >= 0 && i < count; i = i + 1 < count ? accept.nextSetBit(i + 1) : -1) {
                     if (!deleted.get(i)) {
-                        local.offer(sf.similarityTo(i), id, i, ids[i], null);
+                        local.offer(sf.similarityTo(i), id, i, null, null);
                     }
                 }
             }
-            local.drainTo(out);
+            local.drainTo(out, ids::get); // ids made for the k kept, not for every ordinal scanned
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

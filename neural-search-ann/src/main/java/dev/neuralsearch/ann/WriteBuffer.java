@@ -7,6 +7,7 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Uncommitted documents: append-only, one writer, many lock-free readers. Searched by brute force (exact): it only
@@ -26,6 +27,8 @@ final class WriteBuffer {
 
     private volatile Entry[] entries = new Entry[64];
     private volatile int size;
+    /** id -> index of its newest entry (bounded by the buffer, unlike an index-wide map of every id). */
+    private final ConcurrentHashMap<String, Integer> newest = new ConcurrentHashMap<>();
 
     /** Writer only. */
     int append(Entry e) {
@@ -37,7 +40,18 @@ final class WriteBuffer {
         }
         a[n] = e;
         size = n + 1;
+        newest.put(e.doc.id(), n);
         return n;
+    }
+
+    /** Index of the live entry of {@code id}, or -1. */
+    int indexOf(String id) {
+        Integer i = newest.get(id);
+        if (i == null) {
+            return -1;
+        }
+        Entry e = get(i);
+        return e != null && !e.dead ? i : -1;
     }
 
     int size() {

@@ -102,4 +102,53 @@ class ConcurrencyTest {
             assertThat(all.stream().map(h -> h.document().id())).doesNotContainAnyElementsOf(deletedForever);
         }
     }
+
+    @Test
+    void aDocumentBeingUpdatedIsAlwaysFoundById() throws Exception {
+        // an update appends the new copy where only the newest snapshot sees it and tombstones the old copy in place,
+        // so a lookup can miss both; get() must retry instead of answering "absent" for a document that exists
+        TestVectors tv = new TestVectors(JVectorIndexTest.DIM, 31);
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withMaxBufferedDocs(60).withMaxSegments(3);
+        try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, o)) {
+            index.add(Document.of("x", "v0", Map.of()), tv.next());
+            index.commit();
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong lookups = new AtomicLong();
+            ConcurrentLinkedQueue<Throwable> errors = new ConcurrentLinkedQueue<>();
+            List<Thread> readers = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                Thread th = new Thread(() -> {
+                    try {
+                        while (!stop.get()) {
+                            assertThat(index.get("x")).as("x exists at every moment").isPresent();
+                            assertThat(index.vector("x")).isPresent();
+                            lookups.incrementAndGet();
+                        }
+                    } catch (Throwable e) {
+                        errors.add(e);
+                    }
+                });
+                th.start();
+                readers.add(th);
+            }
+            // updates within the buffer, from a segment into the buffer, across flushes (every 30 updates), commits
+            // and compactions
+            int updates = 3000;
+            for (int v = 1; v <= updates && errors.isEmpty(); v++) {
+                index.add(Document.of("x", "v" + v, Map.of()), tv.next());
+                index.add(Document.of("filler-" + v % 200, "f", Map.of()), tv.next());
+                if (v % 100 == 0) {
+                    index.commit();
+                }
+            }
+            stop.set(true);
+            for (Thread th : readers) {
+                th.join();
+            }
+            assertThat(errors).isEmpty();
+            assertThat(lookups.get()).isGreaterThan(100);
+            assertThat(index.get("x").orElseThrow().text()).isEqualTo("v" + updates);
+            assertThat(index.stats().documents()).isEqualTo(201);
+        }
+    }
 }
