@@ -1,19 +1,19 @@
 package dev.neuralsearch.bench;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * Puts an index's files into the page cache the same way for every side before it is searched: drop the page cache
- * (root only), then read the files front to back. Why: on the machines here, how a file came into the cache changes
- * its random reads a lot. Measured 2026-12-05 (Temurin 25, 2 cores, a Firecracker VM whose kernel runs DAMON
- * pageout): the same 384-float dot product at random places cost 325 ns per vector in our {@code .vec} file, written
- * an hour before and partly paged out and back, against 225 ns in Lucene's, and 225 ns in both once dropped and read
- * again sequentially. A comparison without this measures the history of the page cache, not the indexes.
+ * Starts every side's search from the same page-cache state: dropped (root only), so each side faults in what its
+ * searches read, during the harness's warm-up. Why: on the machines here, how a file came into the cache changes its
+ * random reads a lot. Measured 2026-12-05 (Temurin 25, 2 cores, a Firecracker VM whose kernel runs DAMON
+ * {@code pageout}): the same 384-float dot product at random places cost 325 ns per vector in our {@code .vec}
+ * file, written an hour before and partly paged out and back, against 225 ns in Lucene's; 225-235 ns in both after a
+ * drop, whether the files were then read front to back or faulted in by the random reads themselves. Only dropped,
+ * not read back in: reading a whole index into the cache lets the kernel's fault-around map cached neighbours of
+ * every touched page, so the resident set of a large, sparsely read file (our document store, sized for the expected
+ * documents) grew by ~500 MB at 1M without one more byte being read by a search.
  */
 final class PageCache {
     private PageCache() {
@@ -37,29 +37,8 @@ final class PageCache {
         }
     }
 
-    /** Reads every file under {@code dir} front to back (the kernel's read-ahead caches it); returns the bytes read. */
-    static long readSequentially(Path dir) throws IOException {
-        List<Path> files;
-        try (Stream<Path> s = Files.walk(dir)) {
-            files = s.filter(Files::isRegularFile).sorted().toList();
-        }
-        byte[] buffer = new byte[1 << 20];
-        long total = 0;
-        for (Path f : files) {
-            try (InputStream in = Files.newInputStream(f)) {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    total += n;
-                }
-            }
-        }
-        return total;
-    }
-
-    /** {@link #drop()} then {@link #readSequentially(Path)}; a line that says what was done. */
-    static String reset(Path dir) throws IOException {
-        boolean dropped = drop();
-        long bytes = readSequentially(dir);
-        return String.format("page cache %s, then %,d bytes of %s read front to back", dropped ? "dropped"
-                : "not dropped (needs root)", bytes, dir.getFileName());
+    /** {@link #drop()}; a line that says what was done. */
+    static String reset() {
+        return drop() ? "page cache dropped" : "page cache not dropped (needs root): searches start from its state";
     }
 }

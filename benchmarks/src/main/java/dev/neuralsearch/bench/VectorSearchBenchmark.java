@@ -21,7 +21,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * Query throughput, top-10: ours ({@code JVectorIndex}) against Lucene 10 HNSW ({@link Lucene10HnswSide}: one segment,
  * MMapDirectory), same vectors, same queries, same search effort {@code ef} (see {@link SearchSide#search}), each
- * index searched after {@link PageCache#reset}. One operation is one query; {@code -t 2} runs two searching threads on the same open index. The setup prints recall@10 against exact
+ * index searched after {@link PageCache#reset}. One operation is one query; {@code -t 2} runs two searching threads
+ * on the same open index. The setup prints recall@10 against exact
  * search for the parameters, so a throughput figure is always read next to its recall.
  *
  * <p>Indexes are built on first use and kept under {@code benchmarks/target/bench-data/jmh-index-*}; delete them to
@@ -63,7 +64,7 @@ public class VectorSearchBenchmark {
             side.build(home, data.base);
             Files.writeString(done, "built in " + (System.nanoTime() - t0) / 1_000_000 + " ms\n");
         }
-        System.out.println(PageCache.reset(home)); // the same page-cache state for every side (PageCache)
+        System.out.println(PageCache.reset()); // the same page-cache state for every side (PageCache)
         side.open(home);
         queries = data.queries;
         int[][] found = new int[queries.length][];

@@ -39,8 +39,8 @@ import java.util.stream.Stream;
  *
  * <p>Sides: {@code ours}, {@code lucene} (Lucene 10, the peer; {@link Lucene10HnswSide}) and {@code lucene9} (the
  * library's Lucene 9.12, which does not use the Vector API on JDK 23+). Before the baseline, each child drops the
- * page cache (as root) and reads its index front to back ({@link PageCache}; {@code --page-cache-reset false} skips
- * it), so that every side is searched from the same page-cache state.
+ * page cache (as root; {@link PageCache}; {@code --page-cache-reset false} skips it), so that every side is searched
+ * from the same page-cache state.
  *
  * <p>Search only, in a fixed amount of memory: {@code --reuse true} opens the indexes a previous run left (no
  * build, no base vectors loaded), {@code --drop-caches true} empties the page cache before each child (root),
@@ -106,8 +106,8 @@ public final class VectorSearchComparison {
         cmd.addAll(Arrays.asList(args));
         cmd.add("--child");
         cmd.add(side);
-        if (Boolean.parseBoolean(opts.getOrDefault("drop-caches", "false"))) {
-            dropPageCache();
+        if (Boolean.parseBoolean(opts.getOrDefault("drop-caches", "false")) && !PageCache.drop()) {
+            throw new IllegalStateException("--drop-caches true needs root (/proc/sys/vm/drop_caches)");
         }
         Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String cgroup = opts.get("cgroup");
@@ -132,12 +132,6 @@ public final class VectorSearchComparison {
             System.out.println("[" + side + "] exited with " + rc);
         }
         return results;
-    }
-
-    /** {@code sync} then drop the page cache (root only), so a child starts with none of the index in memory. */
-    private static void dropPageCache() throws IOException, InterruptedException {
-        new ProcessBuilder("sync").inheritIO().start().waitFor();
-        Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
     }
 
     private static String childHeap(String[] args) {
@@ -179,7 +173,7 @@ public final class VectorSearchComparison {
             data = null; // the base vectors are no longer reachable from here: the baseline excludes them
             boolean cold = Boolean.parseBoolean(opts.getOrDefault("drop-caches", "false")) || opts.containsKey("cgroup");
             if (!cold && Boolean.parseBoolean(opts.getOrDefault("page-cache-reset", "true"))) {
-                System.out.println(PageCache.reset(home)); // the same page-cache state for every side (PageCache)
+                System.out.println(PageCache.reset()); // the same page-cache state for every side (PageCache)
             }
             Memory before = Memory.measure();
 
