@@ -67,12 +67,7 @@ final class DefaultVectorization extends Vectorization {
         for (int i = 0; i < vectors.length; i++) {
             wrapped[i] = VTS.createFloatVector(vectors[i]);
         }
-        return new StoredVectors() {
-            @Override
-            public void read(int ordinal, float[] dst) {
-                System.arraycopy(vectors[ordinal], 0, dst, 0, vectors[ordinal].length);
-            }
-
+        return new HeapVectors(vectors) {
             @Override
             public ScoreFunction.ExactScoreFunction scorer(float[] query, VectorSimilarityFunction vsf) {
                 VectorFloat<?> q = VTS.createFloatVector(query.clone());

@@ -59,6 +59,20 @@ abstract class Vectorization {
         ScoreFunction.ExactScoreFunction scorer(float[] query, VectorSimilarityFunction vsf);
     }
 
+    /** Heap copies: reads are array copies; the implementation supplies the scorer. */
+    abstract static class HeapVectors implements StoredVectors {
+        final float[][] vectors;
+
+        HeapVectors(float[][] vectors) {
+            this.vectors = vectors;
+        }
+
+        @Override
+        public void read(int ordinal, float[] dst) {
+            System.arraycopy(vectors[ordinal], 0, dst, 0, vectors[ordinal].length);
+        }
+    }
+
     /** Mapped full vectors; closing while a read is in flight is the caller's error. */
     interface MappedVectors extends StoredVectors, Closeable {
         /** Unmaps. */

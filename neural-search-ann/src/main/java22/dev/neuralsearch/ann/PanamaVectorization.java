@@ -58,12 +58,7 @@ final class PanamaVectorization extends Vectorization {
 
     @Override
     StoredVectors onHeap(float[][] vectors) {
-        return new StoredVectors() {
-            @Override
-            public void read(int ordinal, float[] dst) {
-                System.arraycopy(vectors[ordinal], 0, dst, 0, vectors[ordinal].length);
-            }
-
+        return new HeapVectors(vectors) {
             @Override
             public ScoreFunction.ExactScoreFunction scorer(float[] query, VectorSimilarityFunction vsf) {
                 float[] q = query.clone();
