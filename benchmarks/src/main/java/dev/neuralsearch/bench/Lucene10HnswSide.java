@@ -15,7 +15,6 @@ import java.nio.file.Path;
 public final class Lucene10HnswSide implements SearchSide {
     private static final String PEER = "dev.neuralsearch.bench.lucene10.Lucene10Hnsw";
     private final AutoCloseable peer;
-    private final String version;
     private final MethodHandle build;
     private final MethodHandle open;
     private final MethodHandle search;
@@ -26,7 +25,6 @@ public final class Lucene10HnswSide implements SearchSide {
             Object p = c.getConstructor().newInstance();
             MethodHandles.Lookup l = MethodHandles.publicLookup();
             peer = (AutoCloseable) p;
-            version = (String) l.findVirtual(c, "version", MethodType.methodType(String.class)).invoke(p);
             build = l.findVirtual(c, "build", MethodType.methodType(void.class, Path.class, float[][].class)).bindTo(p);
             open = l.findVirtual(c, "open", MethodType.methodType(void.class, Path.class)).bindTo(p);
             search = l.findVirtual(c, "search", MethodType.methodType(int[].class, float[].class, int.class, int.class))
@@ -34,11 +32,6 @@ public final class Lucene10HnswSide implements SearchSide {
         } catch (Throwable t) {
             throw new IllegalStateException("cannot load the Lucene 10 peer: " + t, t);
         }
-    }
-
-    /** The Lucene version the peer runs on. */
-    public String version() {
-        return version;
     }
 
     @Override

@@ -37,13 +37,7 @@ final class Candidates {
         }
     }
 
-    void drainTo(Candidates other) {
-        for (Candidate c : heap) {
-            other.offer(c.score(), c.segment(), c.ordinal(), c.id(), c.doc());
-        }
-    }
-
-    /** As {@link #drainTo(Candidates)}, with the ids of candidates offered without one taken from {@code idOf}. */
+    /** Offers every candidate to {@code other}; the ids of candidates offered without one come from {@code idOf}. */
     void drainTo(Candidates other, java.util.function.IntFunction<String> idOf) {
         for (Candidate c : heap) {
             other.offer(c.score(), c.segment(), c.ordinal(), c.id() != null ? c.id() : idOf.apply(c.ordinal()), c.doc());

@@ -13,7 +13,6 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -47,7 +46,7 @@ final class DefaultVectorization extends Vectorization {
     }
 
     @Override
-    MappedVectors map(Path file, FileChannel ch, long offset, int count, int dimension, long maxChunkBytes)
+    MappedVectors map(FileChannel ch, long offset, int count, int dimension, long maxChunkBytes)
             throws IOException {
         long vectorBytes = (long) dimension * Float.BYTES;
         int perChunk = (int) Math.max(1, Math.min(count, Math.min(Integer.MAX_VALUE, maxChunkBytes) / vectorBytes));

@@ -119,7 +119,7 @@ final class VectorFile implements Closeable {
                         + dimension + " dimensions take " + fileBytes(count, dimension));
             }
             return new VectorFile(file, count, dimension,
-                    vectorization.map(file, ch, HEADER_BYTES, count, dimension, maxChunkBytes));
+                    vectorization.map(ch, HEADER_BYTES, count, dimension, maxChunkBytes));
         } catch (CorruptIndexException e) {
             throw e;
         } catch (IOException e) {

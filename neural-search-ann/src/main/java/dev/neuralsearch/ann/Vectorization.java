@@ -5,7 +5,6 @@ import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 
 /**
  * Where the exact similarities of stored full vectors (vector files and heap copies) are computed. Two
@@ -38,10 +37,10 @@ abstract class Vectorization {
 
     /**
      * Maps {@code count} vectors of {@code dimension} little-endian floats that start at {@code offset} of
-     * {@code ch} (the file {@code file}, for messages); {@code maxChunkBytes} bounds one mapping where the
+     * {@code ch}; {@code maxChunkBytes} bounds one mapping where the
      * implementation needs several (whole vectors per mapping).
      */
-    abstract MappedVectors map(Path file, FileChannel ch, long offset, int count, int dimension, long maxChunkBytes)
+    abstract MappedVectors map(FileChannel ch, long offset, int count, int dimension, long maxChunkBytes)
             throws IOException;
 
     /** Heap copies {@code vectors} (not copied again: the caller no longer changes them). */

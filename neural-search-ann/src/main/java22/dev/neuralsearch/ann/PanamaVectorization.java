@@ -8,7 +8,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Path;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -43,7 +42,7 @@ final class PanamaVectorization extends Vectorization {
     }
 
     @Override
-    MappedVectors map(Path file, FileChannel ch, long offset, int count, int dimension, long maxChunkBytes)
+    MappedVectors map(FileChannel ch, long offset, int count, int dimension, long maxChunkBytes)
             throws IOException {
         Arena arena = Arena.ofShared();
         try {

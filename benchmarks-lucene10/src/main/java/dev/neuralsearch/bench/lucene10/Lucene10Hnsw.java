@@ -15,7 +15,6 @@ import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.MMapDirectory;
-import org.apache.lucene.util.Version;
 
 /**
  * Lucene 10 HNSW with its defaults (the codec's default vectors format: HNSW, M 16, beam width 100, float32
@@ -31,11 +30,6 @@ public final class Lucene10Hnsw implements AutoCloseable {
     private MMapDirectory dir;
     private DirectoryReader reader;
     private IndexSearcher searcher;
-
-    /** The Lucene version this class runs on, e.g. {@code 10.6.0}. */
-    public String version() {
-        return Version.LATEST.toString();
-    }
 
     /** Creates the index under {@code home} from {@code vectors} (document id = ordinal), one segment. */
     public void build(Path home, float[][] vectors) throws IOException {
