@@ -1,6 +1,5 @@
 package dev.neuralsearch.ann;
 
-import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
@@ -68,7 +67,7 @@ final class DefaultVectorization extends Vectorization {
         }
         return new HeapVectors(vectors) {
             @Override
-            public ScoreFunction.ExactScoreFunction scorer(float[] query, VectorSimilarityFunction vsf) {
+            public Scorer scorer(float[] query, VectorSimilarityFunction vsf) {
                 VectorFloat<?> q = VTS.createFloatVector(query.clone());
                 return node -> vsf.compare(q, wrapped[node]);
             }
@@ -98,7 +97,7 @@ final class DefaultVectorization extends Vectorization {
         }
 
         @Override
-        public ScoreFunction.ExactScoreFunction scorer(float[] query, VectorSimilarityFunction vsf) {
+        public Scorer scorer(float[] query, VectorSimilarityFunction vsf) {
             VectorFloat<?> q = VTS.createFloatVector(query.clone());
             float[] buffer = new float[dimension];
             if (!VECTORS_WRAP_ARRAYS) { // then createFloatVector copies the buffer

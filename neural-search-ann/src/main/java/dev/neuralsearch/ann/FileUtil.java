@@ -29,7 +29,23 @@ final class FileUtil {
         }
     }
 
+    /** Files from this size on are checksummed with direct I/O where the file system allows it. */
+    static final long DIRECT_CRC_BYTES = 8L << 20;
+
+    /**
+     * The CRC32 of a file. Files of {@link #DIRECT_CRC_BYTES} or more are read with direct I/O ({@code O_DIRECT},
+     * Linux) where the file system supports it, so that verifying a segment at open does not fill the page cache
+     * with all of its vectors: a process mapping that file afterwards would otherwise get every cached page around
+     * each fault mapped into its resident set (the kernel's fault-around), and a search that reads a tenth of the
+     * vectors looked like one that needs them all (docs/index.md, "Random-access advice"). Elsewhere, buffered reads.
+     */
     static long crc32(Path file) throws IOException {
+        if (Files.size(file) >= DIRECT_CRC_BYTES) {
+            Long direct = crc32Direct(file);
+            if (direct != null) {
+                return direct;
+            }
+        }
         CRC32 crc = new CRC32();
         byte[] buf = new byte[1 << 16];
         try (InputStream in = Files.newInputStream(file)) {
@@ -39,6 +55,54 @@ final class FileUtil {
             }
         }
         return crc.getValue();
+    }
+
+    /** The CRC32 read with {@code O_DIRECT}, or null where direct I/O is not supported for this file. */
+    static Long crc32Direct(Path file) throws IOException {
+        FileChannel ch;
+        int block;
+        try {
+            block = (int) Math.max(4096, Files.getFileStore(file).getBlockSize());
+            ch = FileChannel.open(file, StandardOpenOption.READ, com.sun.nio.file.ExtendedOpenOption.DIRECT);
+        } catch (UnsupportedOperationException | IOException e) {
+            return null; // not Linux, or a file system without O_DIRECT (tmpfs): open refuses it
+        }
+        int chunk = 1 << 20;
+        try (ch) {
+            long size = ch.size();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(chunk + block).alignedSlice(block);
+            CRC32 crc = new CRC32();
+            long pos = 0;
+            while (pos < size && pos % block == 0) { // direct reads start at block boundaries
+                buf.clear().limit(chunk);
+                int n;
+                try {
+                    n = ch.read(buf, pos);
+                } catch (IOException e) {
+                    if (pos == 0) {
+                        return null; // some file systems accept the flag and fail the read (EINVAL)
+                    }
+                    throw e;
+                }
+                if (n <= 0) {
+                    break;
+                }
+                buf.flip();
+                crc.update(buf);
+                pos += n;
+            }
+            if (pos < size) { // a short read off a block boundary: the rest buffered
+                try (FileChannel rest = FileChannel.open(file, StandardOpenOption.READ)) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(chunk);
+                    int n;
+                    while ((n = rest.read(b.clear(), pos)) > 0) {
+                        crc.update(b.flip());
+                        pos += n;
+                    }
+                }
+            }
+            return crc.getValue();
+        }
     }
 
     /** Writes bytes to a temp file, fsyncs it, renames it over {@code target} atomically and fsyncs the directory. */

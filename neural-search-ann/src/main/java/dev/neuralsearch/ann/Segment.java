@@ -72,6 +72,11 @@ final class Segment {
     /** Reusable searchers (each owns a view/reader); borrowed per query, closed with the segment. */
     private final java.util.concurrent.ConcurrentLinkedQueue<GraphSearcher> searchers =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** The same for our own exact-score search ({@link GraphSearch}). */
+    private final java.util.concurrent.ConcurrentLinkedQueue<GraphSearch> exactSearches =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** {@code -Dneuralsearch.graphSearch=jvector} traverses full vectors with JVector's searcher (comparisons). */
+    private static final boolean OWN_GRAPH_SEARCH = !"jvector".equals(System.getProperty("neuralsearch.graphSearch"));
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
                     OnDiskGraphIndex graph, PQVectors pqCodes, VectorFile vectorFile, int dimension, Path docsPath,
@@ -277,6 +282,10 @@ final class Segment {
             while ((gs = searchers.poll()) != null) {
                 closeQuietly(gs);
             }
+            GraphSearch es;
+            while ((es = exactSearches.poll()) != null) {
+                closeQuietly(es);
+            }
             try {
                 graph.close();
             } catch (IOException ignored) {
@@ -428,6 +437,9 @@ final class Segment {
     /** Returns false (and offers nothing) when {@code budget} ran out before the search finished. */
     private boolean graphSearch(VectorFloat<?> q, int k, int rerankK, Bits accept, VectorSimilarityFunction vsf,
                                 boolean pq, VisitBudget budget, Candidates out) {
+        if (OWN_GRAPH_SEARCH && (heapVectors != null || vectorFile != null) && (!pq || pqCodes != null)) {
+            return ownGraphSearch(q, k, Math.max(k, rerankK), accept, vsf, pq, budget, out);
+        }
         GraphSearcher pooled = searchers.poll();
         GraphSearcher searcher = pooled != null ? pooled : new GraphSearcher(graph);
         boolean ok = false;
@@ -463,6 +475,50 @@ final class Segment {
                 searchers.offer(searcher);
             } else {
                 closeQuietly(searcher);
+            }
+        }
+    }
+
+    /**
+     * {@link #graphSearch} with our {@link GraphSearch}: exact traversal, or (with {@code pq}) traversal of the PQ
+     * codes in memory and an exact rerank of the {@code ef} found.
+     */
+    private boolean ownGraphSearch(VectorFloat<?> q, int k, int ef, Bits accept, VectorSimilarityFunction vsf,
+                                   boolean pq, VisitBudget budget, Candidates out) {
+        GraphSearch pooled = exactSearches.poll();
+        GraphSearch search = pooled != null ? pooled : new GraphSearch(graph);
+        boolean ok = false;
+        try {
+            float[] query = toArray(q);
+            Vectorization.Scorer exact = heapVectors != null ? heapVectors.scorer(query, vsf)
+                    : vectorFile.scorer(query, vsf);
+            Vectorization.Scorer traversal = exact;
+            if (pq) {
+                ScoreFunction codes = pqCodes.precomputedScoreFunctionFor(q, vsf);
+                traversal = codes::similarityTo;
+            }
+            int[] nodes = new int[k];
+            float[] scores = new float[k];
+            int n;
+            try {
+                n = search.search(traversal, pq ? exact : null, k, ef, accept, budget, nodes, scores);
+            } catch (RuntimeException e) {
+                if (e != VisitBudget.EXCEEDED) {
+                    throw e;
+                }
+                ok = true; // the search clears its state on the way out
+                return false;
+            }
+            for (int i = 0; i < n; i++) {
+                out.offer(scores[i], id, nodes[i], ids.get(nodes[i]), null);
+            }
+            ok = true;
+            return true;
+        } finally {
+            if (ok && exactSearches.size() < 64) {
+                exactSearches.offer(search);
+            } else {
+                closeQuietly(search);
             }
         }
     }

@@ -1,6 +1,5 @@
 package dev.neuralsearch.ann;
 
-import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.io.BufferedOutputStream;
@@ -157,7 +156,7 @@ final class VectorFile implements Closeable {
      * Exact similarity of {@code query} to the vector of a node (an ordinal in range: the graph's), computed in place
      * where the implementation can; for one thread at a time.
      */
-    ScoreFunction.ExactScoreFunction scorer(float[] query, VectorSimilarityFunction vsf) {
+    Vectorization.Scorer scorer(float[] query, VectorSimilarityFunction vsf) {
         if (closed) {
             throw new IllegalStateException("vector file " + file + " is closed");
         }

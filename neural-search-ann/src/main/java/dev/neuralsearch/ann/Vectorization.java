@@ -55,7 +55,21 @@ abstract class Vectorization {
          * Exact similarity of {@code query} (not retained: copied if needed) to the stored vector of a node; the
          * function is used by one thread at a time.
          */
-        ScoreFunction.ExactScoreFunction scorer(float[] query, VectorSimilarityFunction vsf);
+        Scorer scorer(float[] query, VectorSimilarityFunction vsf);
+    }
+
+    /**
+     * An exact score function that also scores several nodes in one call: the graph search ({@link GraphSearch})
+     * scores the unvisited neighbours of a node together, and the Vector API implementation interleaves their loads
+     * (four vectors per pass), which hides part of the memory latency of reading vectors at random places.
+     */
+    interface Scorer extends ScoreFunction.ExactScoreFunction {
+        /** {@code scores[i] = similarityTo(nodes[i])} for {@code i < count}, bit for bit. */
+        default void similarityTo(int[] nodes, int count, float[] scores) {
+            for (int i = 0; i < count; i++) {
+                scores[i] = similarityTo(nodes[i]);
+            }
+        }
     }
 
     /** Heap copies: reads are array copies; the implementation supplies the scorer. */

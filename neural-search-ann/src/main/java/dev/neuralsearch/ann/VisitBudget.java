@@ -23,6 +23,14 @@ final class VisitBudget {
         return visits;
     }
 
+    /** Charges {@code n} scores (our own graph search, which scores a node's neighbours together). */
+    void spend(int n) {
+        visits += n;
+        if (visits > limit) {
+            throw EXCEEDED;
+        }
+    }
+
     private void count() {
         if (++visits > limit) {
             throw EXCEEDED;

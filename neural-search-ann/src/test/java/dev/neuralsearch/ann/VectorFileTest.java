@@ -134,6 +134,26 @@ class VectorFileTest {
                                         .as("heap copy = file, %s %s dim %d node %d", impl.name(), vsf, dim, i)
                                         .isCloseTo(got, Offset.offset(2e-7f * Math.max(1, Math.abs(got))));
                             }
+                            // several nodes per call (four at a time, then the rest) score as one at a time
+                            int[] nodes = new int[n + 1];
+                            for (int i = 0; i < n; i++) {
+                                nodes[i] = (i * 7) % n;
+                            }
+                            float[] fromFile = new float[n + 1];
+                            float[] fromHeap = new float[n + 1];
+                            fromFile[n] = fromHeap[n] = 42f;
+                            file.similarityTo(nodes, n, fromFile);
+                            onHeap.similarityTo(nodes, n, fromHeap);
+                            assertThat(fromFile[n]).as("beyond count").isEqualTo(42f);
+                            assertThat(fromHeap[n]).as("beyond count").isEqualTo(42f);
+                            for (int i = 0; i < n; i++) {
+                                float one = file.similarityTo(nodes[i]);
+                                Offset<Float> last = Offset.offset(2e-7f * Math.max(1, Math.abs(one)));
+                                assertThat(fromFile[i]).as("bulk, %s %s dim %d node %d", impl.name(), vsf, dim, nodes[i])
+                                        .isCloseTo(one, last);
+                                assertThat(fromHeap[i]).as("bulk heap, %s %s dim %d node %d", impl.name(), vsf, dim,
+                                        nodes[i]).isCloseTo(one, last);
+                            }
                         }
                     }
                 }
