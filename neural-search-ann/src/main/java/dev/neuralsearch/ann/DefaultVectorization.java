@@ -45,8 +45,8 @@ final class DefaultVectorization extends Vectorization {
     }
 
     @Override
-    MappedVectors map(FileChannel ch, long offset, int count, int dimension, long maxChunkBytes)
-            throws IOException {
+    MappedVectors map(FileChannel ch, long offset, int count, int dimension, long maxChunkBytes,
+                      boolean randomAccess) throws IOException { // no madvise before Java 22's FFM API
         long vectorBytes = (long) dimension * Float.BYTES;
         int perChunk = (int) Math.max(1, Math.min(count, Math.min(Integer.MAX_VALUE, maxChunkBytes) / vectorBytes));
         int chunkCount = count == 0 ? 0 : (count + perChunk - 1) / perChunk;
@@ -57,6 +57,34 @@ final class DefaultVectorization extends Vectorization {
             maps[c] = ch.map(FileChannel.MapMode.READ_ONLY, offset + first * vectorBytes, inChunk * vectorBytes);
         }
         return new Buffers(dimension, perChunk, maps);
+    }
+
+    @Override
+    MappedInts mapInts(FileChannel ch) throws IOException {
+        long size = ch.size();
+        if (size > Integer.MAX_VALUE) {
+            return null; // one buffer only: larger graph files are read through JVector
+        }
+        MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size); // big-endian, as JVector writes
+        return new MappedInts() {
+            @Override
+            public int readInt(long offset) {
+                return map.getInt(Math.toIntExact(offset));
+            }
+
+            @Override
+            public void readInts(long offset, int[] dst, int count) {
+                int at = Math.toIntExact(offset);
+                for (int i = 0; i < count; i++) {
+                    dst[i] = map.getInt(at + 4 * i);
+                }
+            }
+
+            @Override
+            public void close() {
+                Unmapper.unmap(map);
+            }
+        };
     }
 
     @Override

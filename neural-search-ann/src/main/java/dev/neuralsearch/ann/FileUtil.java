@@ -29,21 +29,28 @@ final class FileUtil {
         }
     }
 
-    /** Files from this size on are checksummed with direct I/O where the file system allows it. */
+    /** Files from this size on are checksummed with direct I/O when asked for and the file system allows it. */
     static final long DIRECT_CRC_BYTES = 8L << 20;
 
-    /**
-     * The CRC32 of a file. Files of {@link #DIRECT_CRC_BYTES} or more are read with direct I/O ({@code O_DIRECT},
-     * Linux) where the file system supports it, so that verifying a segment at open does not fill the page cache
-     * with all of its vectors: a process mapping that file afterwards would otherwise get every cached page around
-     * each fault mapped into its resident set (the kernel's fault-around), and a search that reads a tenth of the
-     * vectors looked like one that needs them all (docs/index.md, "Random-access advice"). Elsewhere, buffered reads.
-     */
+    /** The CRC32 of a file, read through the page cache. */
     static long crc32(Path file) throws IOException {
-        if (Files.size(file) >= DIRECT_CRC_BYTES) {
-            Long direct = crc32Direct(file);
-            if (direct != null) {
-                return direct;
+        return crc32(file, false);
+    }
+
+    /**
+     * The CRC32 of a file; with {@code direct}, a file of {@link #DIRECT_CRC_BYTES} or more is read with direct I/O
+     * ({@code O_DIRECT}, Linux) where the file system supports it, so that the check leaves nothing in the page
+     * cache. For files a search reads only sparsely (the vector file of a PQ segment, read only to rerank): a
+     * buffered check would cache all of it, and a process mapping the file afterwards gets the cached pages around
+     * each fault mapped into its resident set (the kernel's fault-around), so a search that reads a tenth of the
+     * vectors looked like one that needs them all (docs/index.md, "Random-access advice"). Files a search reads
+     * whole (graphs, the vectors of exact segments) are better left cached by the check.
+     */
+    static long crc32(Path file, boolean direct) throws IOException {
+        if (direct && Files.size(file) >= DIRECT_CRC_BYTES) {
+            Long crc = crc32Direct(file);
+            if (crc != null) {
+                return crc;
             }
         }
         CRC32 crc = new CRC32();

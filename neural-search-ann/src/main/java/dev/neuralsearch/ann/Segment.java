@@ -11,7 +11,6 @@ import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
 import io.github.jbellis.jvector.graph.disk.feature.FeatureId;
 import io.github.jbellis.jvector.graph.similarity.DefaultSearchScoreProvider;
 import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
-import io.github.jbellis.jvector.quantization.PQVectors;
 import io.github.jbellis.jvector.util.Bits;
 import io.github.jbellis.jvector.util.FixedBitSet;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
@@ -55,7 +54,7 @@ final class Segment {
     final OnDiskGraphIndex graph;
     final Manifest.SegmentLayout layout;
     /** PQ codes held in memory (layouts with a {@link Manifest.SegmentLayout#hasPqFile() PQ file}), else null. */
-    final PQVectors pqCodes;
+    final PqCodes pqCodes;
     /** Dimension of the full vectors (the graph's own is 1 in the layouts with a vector file). */
     final int dimension;
     /** The mapped full vectors (layouts with a {@link Manifest.SegmentLayout#hasVectorFile() vector file}), else null. */
@@ -72,6 +71,8 @@ final class Segment {
     /** Reusable searchers (each owns a view/reader); borrowed per query, closed with the segment. */
     private final java.util.concurrent.ConcurrentLinkedQueue<GraphSearcher> searchers =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** Bulk reads of the layer-0 neighbour lists for {@link GraphSearch}, or null (read through JVector). */
+    private final Adjacency adjacency;
     /** The same for our own exact-score search ({@link GraphSearch}). */
     private final java.util.concurrent.ConcurrentLinkedQueue<GraphSearch> exactSearches =
             new java.util.concurrent.ConcurrentLinkedQueue<>();
@@ -79,9 +80,10 @@ final class Segment {
     private static final boolean OWN_GRAPH_SEARCH = !"jvector".equals(System.getProperty("neuralsearch.graphSearch"));
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
-                    OnDiskGraphIndex graph, PQVectors pqCodes, VectorFile vectorFile, int dimension, Path docsPath,
-                    Vectorization.StoredVectors heapVectors) {
+                    OnDiskGraphIndex graph, PqCodes pqCodes, VectorFile vectorFile, int dimension, Path docsPath,
+                    Vectorization.StoredVectors heapVectors, Adjacency adjacency) {
         this.entry = entry;
+        this.adjacency = adjacency;
         this.id = entry.id();
         this.count = entry.count();
         this.ids = docs.ids();
@@ -111,16 +113,17 @@ final class Segment {
         check(graphPath, e.graphBytes(), e.graphCrc(), verifyChecksums);
         check(docsPath, e.docsBytes(), e.docsCrc(), verifyChecksums);
         Manifest.SegmentLayout layout = e.effectiveLayout();
-        PQVectors codes = null;
+        PqCodes codes = null;
         if (layout.hasPqFile()) {
             Path pqPath = home.resolve(e.pqFile());
-            check(pqPath, e.pqBytes(), e.pqCrc(), verifyChecksums);
+            check(pqPath, e.pqBytes(), e.pqCrc(), verifyChecksums, true); // copied to the heap: no need to cache
             codes = readPq(pqPath, e.count());
         }
         Path vectorsPath = null;
         if (layout.hasVectorFile()) {
             vectorsPath = home.resolve(e.vectorsFile());
-            check(vectorsPath, e.vectorsBytes(), e.vectorsCrc(), verifyChecksums);
+            // a PQ segment reads its full vectors only to rerank: checked without filling the page cache
+            check(vectorsPath, e.vectorsBytes(), e.vectorsCrc(), verifyChecksums, e.pq());
         }
         ConcurrentBits deleted = new ConcurrentBits(e.count());
         if (e.tombstoneFile() != null) {
@@ -156,7 +159,7 @@ final class Segment {
                         + " dimensions, expected " + graphDimension + " (layout " + layout + ")");
             }
             if (vectorsPath != null) {
-                vf = VectorFile.open(vectorsPath, e.count(), dimension);
+                vf = VectorFile.open(vectorsPath, e.count(), dimension, e.pq()); // PQ: read at random, to rerank
             }
             Vectorization.StoredVectors heap = null;
             if (!e.pq() && vectorBytes(e.count(), dimension) <= heapVectorBytes) {
@@ -168,7 +171,8 @@ final class Segment {
                 }
                 heap = Vectorization.get().onHeap(copies);
             }
-            return new Segment(e, docs, deleted, rs, g, codes, vf, dimension, docsPath, heap);
+            Adjacency adjacency = vf != null || heap != null ? Adjacency.open(graphPath, g) : null;
+            return new Segment(e, docs, deleted, rs, g, codes, vf, dimension, docsPath, heap, adjacency);
         } catch (IOException | RuntimeException ex) {
             closeQuietly(vf);
             closeQuietly(rs);
@@ -180,7 +184,7 @@ final class Segment {
     }
 
     /** Loads a PQ code file ({@link SegmentWriter#PQ_MAGIC} header + JVector PQVectors) into memory. */
-    static PQVectors readPq(Path file, int count) {
+    static PqCodes readPq(Path file, int count) {
         try (ReaderSupplier rs = ReaderSupplierFactory.open(file); RandomAccessReader in = rs.get()) {
             byte[] magic = new byte[SegmentWriter.PQ_MAGIC.length];
             in.readFully(magic);
@@ -192,10 +196,14 @@ final class Segment {
             if (n != count) {
                 throw new CorruptIndexException(file, "PQ code file holds " + n + " vectors, manifest says " + count);
             }
-            PQVectors codes = PQVectors.load(in);
+            PqCodes codes = PqCodes.read(in);
             if (codes.count() != count) {
                 throw new CorruptIndexException(file, "PQ code file decodes to " + codes.count()
                         + " vectors, manifest says " + count);
+            }
+            if (in.getPosition() != in.length()) {
+                throw new CorruptIndexException(file, (in.length() - in.getPosition())
+                        + " bytes after the PQ codes");
             }
             return codes;
         } catch (CorruptIndexException ex) {
@@ -206,6 +214,11 @@ final class Segment {
     }
 
     private static void check(Path file, long bytes, long crc, boolean verifyCrc) {
+        check(file, bytes, crc, verifyCrc, false);
+    }
+
+    /** With {@code direct}, a large file is checksummed without going through the page cache ({@link FileUtil}). */
+    private static void check(Path file, long bytes, long crc, boolean verifyCrc, boolean direct) {
         long size;
         try {
             size = Files.size(file);
@@ -220,7 +233,7 @@ final class Segment {
         }
         if (verifyCrc) {
             try {
-                long actual = FileUtil.crc32(file);
+                long actual = FileUtil.crc32(file, direct);
                 if (actual != crc) {
                     throw new CorruptIndexException(file, String.format(
                             "CRC32 mismatch (manifest %08x, file %08x): the file is corrupted", crc, actual));
@@ -286,6 +299,7 @@ final class Segment {
             while ((es = exactSearches.poll()) != null) {
                 closeQuietly(es);
             }
+            closeQuietly(adjacency);
             try {
                 graph.close();
             } catch (IOException ignored) {
@@ -447,7 +461,7 @@ final class Segment {
             var view = (OnDiskGraphIndex.View) searcher.getView();
             ScoreFunction.ExactScoreFunction reranker = reranker(view, q, vsf);
             ScoreFunction traversal = !pq ? reranker
-                    : pqCodes != null ? pqCodes.precomputedScoreFunctionFor(q, vsf)
+                    : pqCodes != null ? (ScoreFunction.ApproximateScoreFunction) pqCodes.scorer(toArray(q), vsf)::similarityTo
                     : view.approximateScoreFunctionFor(q, vsf);
             if (budget != null) {
                 traversal = budget.wrap(traversal);
@@ -486,7 +500,7 @@ final class Segment {
     private boolean ownGraphSearch(VectorFloat<?> q, int k, int ef, Bits accept, VectorSimilarityFunction vsf,
                                    boolean pq, VisitBudget budget, Candidates out) {
         GraphSearch pooled = exactSearches.poll();
-        GraphSearch search = pooled != null ? pooled : new GraphSearch(graph);
+        GraphSearch search = pooled != null ? pooled : new GraphSearch(graph, adjacency);
         boolean ok = false;
         try {
             float[] query = toArray(q);
@@ -494,8 +508,7 @@ final class Segment {
                     : vectorFile.scorer(query, vsf);
             Vectorization.Scorer traversal = exact;
             if (pq) {
-                ScoreFunction codes = pqCodes.precomputedScoreFunctionFor(q, vsf);
-                traversal = codes::similarityTo;
+                traversal = pqCodes.scorer(query, vsf);
             }
             int[] nodes = new int[k];
             float[] scores = new float[k];

@@ -84,7 +84,16 @@ final class VectorFile implements Closeable {
      * size against both.
      */
     static VectorFile open(Path file, int count, int dimension) {
-        return open(file, count, dimension, MAX_CHUNK_BYTES, Vectorization.get());
+        return open(file, count, dimension, false);
+    }
+
+    /**
+     * With {@code randomAccess} (a PQ segment's vectors, read only to rerank a few candidates), the mapping is
+     * advised for random reads where the JVM can ({@link Vectorization#map}); without (exact traversal, which reads
+     * the whole file), the kernel's read-around fills the page cache in large reads.
+     */
+    static VectorFile open(Path file, int count, int dimension, boolean randomAccess) {
+        return open(file, count, dimension, MAX_CHUNK_BYTES, Vectorization.get(), randomAccess);
     }
 
     /**
@@ -92,6 +101,11 @@ final class VectorFile implements Closeable {
      * {@code maxChunkBytes} (whole vectors; for tests).
      */
     static VectorFile open(Path file, int count, int dimension, long maxChunkBytes, Vectorization vectorization) {
+        return open(file, count, dimension, maxChunkBytes, vectorization, false);
+    }
+
+    private static VectorFile open(Path file, int count, int dimension, long maxChunkBytes,
+                                   Vectorization vectorization, boolean randomAccess) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).order(ByteOrder.BIG_ENDIAN);
@@ -118,7 +132,7 @@ final class VectorFile implements Closeable {
                         + dimension + " dimensions take " + fileBytes(count, dimension));
             }
             return new VectorFile(file, count, dimension,
-                    vectorization.map(ch, HEADER_BYTES, count, dimension, maxChunkBytes));
+                    vectorization.map(ch, HEADER_BYTES, count, dimension, maxChunkBytes, randomAccess));
         } catch (CorruptIndexException e) {
             throw e;
         } catch (IOException e) {

@@ -38,10 +38,17 @@ abstract class Vectorization {
     /**
      * Maps {@code count} vectors of {@code dimension} little-endian floats that start at {@code offset} of
      * {@code ch}; {@code maxChunkBytes} bounds one mapping where the
-     * implementation needs several (whole vectors per mapping).
+     * implementation needs several (whole vectors per mapping). {@code randomAccess}: advise the kernel that the
+     * vectors are read at random (no read-around), where the implementation can.
      */
-    abstract MappedVectors map(FileChannel ch, long offset, int count, int dimension, long maxChunkBytes)
-            throws IOException;
+    abstract MappedVectors map(FileChannel ch, long offset, int count, int dimension, long maxChunkBytes,
+                               boolean randomAccess) throws IOException;
+
+    /**
+     * Maps the whole of {@code ch} for big-endian int reads (the graph file's neighbour lists, {@link Adjacency}), or
+     * returns null where this implementation cannot map it.
+     */
+    abstract MappedInts mapInts(FileChannel ch) throws IOException;
 
     /** Heap copies {@code vectors} (not copied again: the caller no longer changes them). */
     abstract StoredVectors onHeap(float[][] vectors);
@@ -84,6 +91,17 @@ abstract class Vectorization {
         public void read(int ordinal, float[] dst) {
             System.arraycopy(vectors[ordinal], 0, dst, 0, vectors[ordinal].length);
         }
+    }
+
+    /** A mapped file of big-endian ints at any byte offset. Thread-safe; closing during a read is the caller's error. */
+    interface MappedInts extends Closeable {
+        int readInt(long offset);
+
+        /** Copies {@code count} ints starting at byte {@code offset} into {@code dst[0 .. count)}. */
+        void readInts(long offset, int[] dst, int count);
+
+        @Override
+        void close();
     }
 
     /** Mapped full vectors; closing while a read is in flight is the caller's error. */

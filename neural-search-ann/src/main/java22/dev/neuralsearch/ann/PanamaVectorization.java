@@ -43,14 +43,45 @@ final class PanamaVectorization extends Vectorization {
     }
 
     @Override
-    MappedVectors map(FileChannel ch, long offset, int count, int dimension, long maxChunkBytes)
-            throws IOException {
+    MappedVectors map(FileChannel ch, long offset, int count, int dimension, long maxChunkBytes,
+                      boolean randomAccess) throws IOException {
         Arena arena = Arena.ofShared();
         try {
             MemorySegment segment = ch.map(FileChannel.MapMode.READ_ONLY, offset,
                     (long) count * dimension * Float.BYTES, arena);
-            Madvise.random(segment);
+            if (randomAccess) {
+                Madvise.random(segment);
+            }
             return new Mapped(segment, arena, dimension);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static final ValueLayout.OfInt BE_INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
+
+    @Override
+    MappedInts mapInts(FileChannel ch) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment segment = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+            return new MappedInts() {
+                @Override
+                public int readInt(long offset) {
+                    return segment.get(BE_INT, offset);
+                }
+
+                @Override
+                public void readInts(long offset, int[] dst, int count) {
+                    MemorySegment.copy(segment, BE_INT, offset, dst, 0, count);
+                }
+
+                @Override
+                public void close() {
+                    arena.close();
+                }
+            };
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;
@@ -96,9 +127,10 @@ final class PanamaVectorization extends Vectorization {
     }
 
     /**
-     * {@code madvise(MADV_RANDOM)} on a vector file mapping (as Lucene advises its vector data): vectors are read at
-     * random places, one or a few pages each, so the kernel's read-around of a faulting page (up to 128 KB) reads
-     * and keeps pages no search asked for. Measured on 1M x 384 with the PQ layout, whose rerank reads ~100 vectors
+     * {@code madvise(MADV_RANDOM)} on the vector file mapping of a PQ segment (as Lucene advises its vector data):
+     * its vectors are read only to rerank, at random places, one or a few pages each, so the kernel's read-around
+     * of a faulting page (up to 128 KB) reads and keeps pages no search asked for. Not for exact segments, whose
+     * traversal reads the whole file: there read-around fills the cache 32 pages per fault instead of one. Measured on 1M x 384 with the PQ layout, whose rerank reads ~100 vectors
      * per query: docs/index.md, "Random-access advice". Best effort: where the C library has no {@code madvise}, or
      * native access is denied, the mapping keeps the default advice.
      */

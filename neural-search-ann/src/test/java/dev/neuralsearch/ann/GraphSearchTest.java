@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,14 +32,18 @@ import org.junit.jupiter.api.io.TempDir;
  * against a brute-force scan and against JVector's {@code GraphSearcher} on the same graph and scores, with a
  * filter, and after a search abandoned by its visit budget.
  */
+@Tag("smoke") // also on the JDK 17 floor (the default vectorization)
 class GraphSearchTest {
     @TempDir
     Path home;
 
-    @Test
-    void findsWhatAScanFindsFiltersAndRecoversFromAnExceededBudget() throws IOException {
-        int n = 4000;
-        int dim = 48;
+    private static final int N = 4000;
+    private static final int DIM = 48;
+
+    /** Writes one segment of {@code N} clustered vectors; returns the generator, to draw queries from. */
+    private TestVectors writeSegment() {
+        int n = N;
+        int dim = DIM;
         TestVectors tv = new TestVectors(dim, 40, 0.3f, 11);
         try (JVectorIndex index = JVectorIndex.open(home, new IndexSchema("g", dim, Similarity.DOT_PRODUCT))) {
             List<Document> docs = new ArrayList<>();
@@ -50,13 +55,56 @@ class GraphSearchTest {
             index.add(docs, vecs);
             index.commit();
         }
+        return tv;
+    }
+
+    @Test
+    void bulkReadsOfTheNeighbourListsEqualJVectors() throws IOException {
+        writeSegment();
         Path graphFile = only("glob:**/seg-*.graph");
-        Path vectorFile = only("glob:**/seg-*.vec");
         try (var readers = ReaderSupplierFactory.open(graphFile);
              var graph = OnDiskGraphIndex.load(readers);
-             VectorFile vf = VectorFile.open(vectorFile, n, dim);
-             GraphSearch search = new GraphSearch(graph);
-             GraphSearcher jvector = new GraphSearcher(graph)) {
+             Adjacency adjacency = Adjacency.open(graphFile, graph);
+             var view = graph.getView()) {
+            assertThat(adjacency).as("JVector's layer-0 layout recognised").isNotNull();
+            int[] lists = new int[graph.maxDegree()];
+            long total = 0;
+            for (int node = 0; node < N; node++) {
+                var it = view.getNeighborsIterator(0, node);
+                int size = adjacency.read(node, lists);
+                assertThat(size).as("degree of %d", node).isEqualTo(it.size());
+                for (int i = 0; i < size; i++) {
+                    assertThat(lists[i]).isEqualTo(it.nextInt());
+                }
+                total += size;
+            }
+            assertThat(total).isGreaterThan(N * 8L);
+            assertThatThrownBy(() -> adjacency.read(N, lists)).isInstanceOf(IndexOutOfBoundsException.class);
+        }
+    }
+
+    @Test
+    void findsWhatAScanFindsFiltersAndRecoversFromAnExceededBudget() throws IOException {
+        TestVectors tv = writeSegment();
+        Path graphFile = only("glob:**/seg-*.graph");
+        Path vectorFile = only("glob:**/seg-*.vec");
+        for (boolean bulk : new boolean[] {true, false}) {
+            try (var readers = ReaderSupplierFactory.open(graphFile);
+                 var graph = OnDiskGraphIndex.load(readers);
+                 Adjacency adjacency = bulk ? Adjacency.open(graphFile, graph) : null;
+                 VectorFile vf = VectorFile.open(vectorFile, N, DIM);
+                 GraphSearch search = new GraphSearch(graph, adjacency);
+                 GraphSearcher jvector = new GraphSearcher(graph)) {
+                assertThat(adjacency == null).isEqualTo(!bulk);
+                check(tv, graph, vf, search, jvector);
+            }
+        }
+    }
+
+    private static void check(TestVectors tv, OnDiskGraphIndex graph, VectorFile vf, GraphSearch search,
+                              GraphSearcher jvector) {
+        int n = N;
+        {
             assertThat(graph.size(0)).isEqualTo(n);
             int k = 10;
             int narrow = 12; // a beam where both searches miss some: their recall compared
