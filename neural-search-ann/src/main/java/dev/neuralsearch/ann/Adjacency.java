@@ -36,7 +36,7 @@ final class Adjacency implements Closeable {
         this.count = count;
     }
 
-    /** Maps the layer-0 lists of {@code graph} (loaded from {@code file}), or returns null if they cannot be read so. */
+    /** Maps the layer-0 lists of {@code graph} (loaded from {@code file}); null if they cannot be read so. */
     static Adjacency open(Path file, OnDiskGraphIndex graph) {
         int n = graph.size(0);
         if (n == 0) {

@@ -12,9 +12,10 @@ import java.util.Arrays;
  * Best-first search of a segment's graph: HNSW's search as Lucene runs it (greedy descent through the upper
  * layers, then a beam of {@code ef} results on layer 0, a neighbour entering the candidates only when it beats the
  * worst result), over JVector's on-disk graph; as in JVector's searcher, every node scored on the way down is a
- * starting point of layer 0 (at 1M with PQ scores: recall@10 0.952 instead of 0.947 at ef 100). Traverses with exact scores (heap copies or the vector file), or with
- * the PQ codes held in memory and then reranks the {@code ef} results with exact scores, as JVector's searcher does;
- * the older FusedPQ layout (codes inside the graph file) keeps JVector's {@code GraphSearcher}.
+ * starting point of layer 0 (at 1M with PQ scores: recall@10 0.952 instead of 0.947 at ef 100). Traverses with
+ * exact scores (heap copies or the vector file), or with the PQ codes held in memory and then reranks the {@code ef}
+ * results with exact scores, as JVector's searcher does; the older FusedPQ layout (codes inside the graph file)
+ * keeps JVector's {@code GraphSearcher}.
  *
  * <p>Why our own loop: JVector's searcher scores one neighbour at a time through a callback and pushes every scored
  * neighbour into its candidate heap. Here the unvisited neighbours of an expanded node are gathered first and scored
@@ -188,7 +189,7 @@ final class GraphSearch implements Closeable {
         return best(k, nodes, nodeScores);
     }
 
-    /** Reads the neighbours of {@code node} at {@code level} into {@link #batch}, skipping (and marking) visited ones. */
+    /** Reads the neighbours of {@code node} at {@code level} into {@link #batch}, skipping and marking visited ones. */
     private int neighbours(int level, int node, boolean skipVisited) {
         if (level == 0 && adjacency != null && skipVisited) {
             int size = adjacency.read(node, raw);

@@ -461,7 +461,8 @@ final class Segment {
             var view = (OnDiskGraphIndex.View) searcher.getView();
             ScoreFunction.ExactScoreFunction reranker = reranker(view, q, vsf);
             ScoreFunction traversal = !pq ? reranker
-                    : pqCodes != null ? (ScoreFunction.ApproximateScoreFunction) pqCodes.scorer(toArray(q), vsf)::similarityTo
+                    : pqCodes != null
+                    ? (ScoreFunction.ApproximateScoreFunction) pqCodes.scorer(toArray(q), vsf)::similarityTo
                     : view.approximateScoreFunctionFor(q, vsf);
             if (budget != null) {
                 traversal = budget.wrap(traversal);

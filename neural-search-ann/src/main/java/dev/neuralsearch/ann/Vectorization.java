@@ -93,7 +93,7 @@ abstract class Vectorization {
         }
     }
 
-    /** A mapped file of big-endian ints at any byte offset. Thread-safe; closing during a read is the caller's error. */
+    /** A mapped file of big-endian ints at any byte offset. Thread-safe; closing during a read is the caller's bug. */
     interface MappedInts extends Closeable {
         int readInt(long offset);
 

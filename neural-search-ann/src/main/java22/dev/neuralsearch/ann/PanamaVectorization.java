@@ -130,9 +130,10 @@ final class PanamaVectorization extends Vectorization {
      * {@code madvise(MADV_RANDOM)} on the vector file mapping of a PQ segment (as Lucene advises its vector data):
      * its vectors are read only to rerank, at random places, one or a few pages each, so the kernel's read-around
      * of a faulting page (up to 128 KB) reads and keeps pages no search asked for. Not for exact segments, whose
-     * traversal reads the whole file: there read-around fills the cache 32 pages per fault instead of one. Measured on 1M x 384 with the PQ layout, whose rerank reads ~100 vectors
-     * per query: docs/index.md, "Random-access advice". Best effort: where the C library has no {@code madvise}, or
-     * native access is denied, the mapping keeps the default advice.
+     * traversal reads the whole file: there read-around fills the cache 32 pages per fault instead of one. Measured
+     * on 1M x 384 with the PQ layout, whose rerank reads ~100 vectors per query: docs/index.md, "Random-access
+     * advice". Best effort: where the C library has no {@code madvise}, or native access is denied, the mapping keeps
+     * the default advice.
      */
     static final class Madvise {
         private static final int MADV_RANDOM = 1; // Linux, macOS and the BSDs
