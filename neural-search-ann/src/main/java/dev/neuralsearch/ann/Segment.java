@@ -68,16 +68,40 @@ final class Segment {
     private final AtomicInteger refs = new AtomicInteger(1);
     /** Runs after the segment is closed (cleanup of a merged-away segment: store entries and files). */
     volatile Runnable onClose;
-    /** Reusable searchers (each owns a view/reader); borrowed per query, closed with the segment. */
-    private final java.util.concurrent.ConcurrentLinkedQueue<GraphSearcher> searchers =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Bulk reads of the layer-0 neighbour lists for {@link GraphSearch}, or null (read through JVector). */
     private final Adjacency adjacency;
-    /** The same for our own exact-score search ({@link GraphSearch}). */
-    private final java.util.concurrent.ConcurrentLinkedQueue<GraphSearch> exactSearches =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
-    /** {@code -Dneuralsearch.graphSearch=jvector} traverses full vectors with JVector's searcher (comparisons). */
+    /** Reusable searchers (each owns a view/reader): JVector's, and ours ({@link GraphSearch}). */
+    private final Pool<GraphSearcher> searchers = new Pool<>();
+    private final Pool<GraphSearch> ownSearches = new Pool<>();
+    /** {@code -Dneuralsearch.graphSearch=jvector} searches every segment with JVector's searcher (comparisons). */
     private static final boolean OWN_GRAPH_SEARCH = !"jvector".equals(System.getProperty("neuralsearch.graphSearch"));
+
+    /** Searchers borrowed per query and given back for reuse (at most 64 kept), closed with the segment. */
+    private static final class Pool<T extends java.io.Closeable> {
+        private final java.util.concurrent.ConcurrentLinkedQueue<T> idle =
+                new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+        T borrow(java.util.function.Supplier<T> create) {
+            T t = idle.poll();
+            return t != null ? t : create.get();
+        }
+
+        /** Keeps {@code t} for the next query if it ended cleanly ({@code reusable}), else closes it. */
+        void giveBack(T t, boolean reusable) {
+            if (reusable && idle.size() < 64) {
+                idle.offer(t);
+            } else {
+                closeQuietly(t);
+            }
+        }
+
+        void closeAll() {
+            T t;
+            while ((t = idle.poll()) != null) {
+                closeQuietly(t);
+            }
+        }
+    }
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
                     OnDiskGraphIndex graph, PqCodes pqCodes, VectorFile vectorFile, int dimension, Path docsPath,
@@ -291,14 +315,8 @@ final class Segment {
 
     void release() {
         if (refs.decrementAndGet() == 0) {
-            GraphSearcher gs;
-            while ((gs = searchers.poll()) != null) {
-                closeQuietly(gs);
-            }
-            GraphSearch es;
-            while ((es = exactSearches.poll()) != null) {
-                closeQuietly(es);
-            }
+            searchers.closeAll();
+            ownSearches.closeAll();
             closeQuietly(adjacency);
             try {
                 graph.close();
@@ -454,8 +472,7 @@ final class Segment {
         if (OWN_GRAPH_SEARCH && (heapVectors != null || vectorFile != null) && (!pq || pqCodes != null)) {
             return ownGraphSearch(q, k, Math.max(k, rerankK), accept, vsf, pq, budget, out);
         }
-        GraphSearcher pooled = searchers.poll();
-        GraphSearcher searcher = pooled != null ? pooled : new GraphSearcher(graph);
+        GraphSearcher searcher = searchers.borrow(() -> new GraphSearcher(graph));
         boolean ok = false;
         try {
             var view = (OnDiskGraphIndex.View) searcher.getView();
@@ -486,11 +503,7 @@ final class Segment {
             ok = true;
             return true;
         } finally {
-            if (ok && searchers.size() < 64) {
-                searchers.offer(searcher);
-            } else {
-                closeQuietly(searcher);
-            }
+            searchers.giveBack(searcher, ok);
         }
     }
 
@@ -500,8 +513,7 @@ final class Segment {
      */
     private boolean ownGraphSearch(VectorFloat<?> q, int k, int ef, Bits accept, VectorSimilarityFunction vsf,
                                    boolean pq, VisitBudget budget, Candidates out) {
-        GraphSearch pooled = exactSearches.poll();
-        GraphSearch search = pooled != null ? pooled : new GraphSearch(graph, adjacency);
+        GraphSearch search = ownSearches.borrow(() -> new GraphSearch(graph, adjacency));
         boolean ok = false;
         try {
             float[] query = toArray(q);
@@ -529,11 +541,7 @@ final class Segment {
             ok = true;
             return true;
         } finally {
-            if (ok && exactSearches.size() < 64) {
-                exactSearches.offer(search);
-            } else {
-                closeQuietly(search);
-            }
+            ownSearches.giveBack(search, ok);
         }
     }
 

@@ -32,9 +32,7 @@ final class VisitBudget {
     }
 
     private void count() {
-        if (++visits > limit) {
-            throw EXCEEDED;
-        }
+        spend(1);
     }
 
     ScoreFunction wrap(ScoreFunction sf) {
