@@ -25,11 +25,18 @@ import java.nio.channels.FileChannel;
  */
 abstract class Vectorization {
     static final String PROPERTY = "neuralsearch.vectorization";
-    private static final Vectorization INSTANCE = load();
 
     /** The implementation this JVM uses. */
     static Vectorization get() {
-        return INSTANCE;
+        return Holder.INSTANCE;
+    }
+
+    /**
+     * Chosen on first use, not while this class initializes: {@link DefaultVectorization} is a subclass, so touching it
+     * first initializes this class, and a static here that read {@code DefaultVectorization.INSTANCE} would see null.
+     */
+    private static final class Holder {
+        static final Vectorization INSTANCE = load();
     }
 
     /** "panama" or "default". */
