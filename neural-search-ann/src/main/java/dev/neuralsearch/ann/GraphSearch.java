@@ -20,8 +20,8 @@ import java.util.Arrays;
  * <p>Why our own loop: JVector's searcher scores one neighbour at a time through a callback and pushes every scored
  * neighbour into its candidate heap. Here the unvisited neighbours of an expanded node are gathered first and scored
  * in one call ({@link Vectorization.Scorer#similarityTo(int[], int, float[])}), which on Java 22+ reads four vectors
- * at once so that their cache misses overlap: at 100k x 384, where a visit costs a memory miss, that and the
- * smaller heaps gave 1.5x the queries per second at the same recall (docs/index.md, "Our graph search").
+ *  at once so that their cache misses overlap, which matters where a visit costs a memory miss (large segments); the
+ * heaps are smaller too. Measured against JVector's searcher in docs/index.md, "Our graph search".
  *
  * <p>Not thread-safe: one search at a time (the segment pools them). Owns a view of the graph, closed with it.
  */

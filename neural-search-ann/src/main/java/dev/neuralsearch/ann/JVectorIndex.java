@@ -838,7 +838,6 @@ public final class JVectorIndex implements VectorIndex {
         deleteUnreferencedFiles();
     }
 
-    /** Writes a segment and its store entries, and opens it (not yet referenced by a manifest). */
     /**
      * What is left of the index-wide {@code heapVectorBytes} budget for one more segment's heap copies, counting
      * the copies of the current segments except those about to be replaced.
@@ -857,6 +856,7 @@ public final class JVectorIndex implements VectorIndex {
         return used;
     }
 
+    /** Writes a segment and its store entries, and opens it (not yet referenced by a manifest). */
     private Segment writeSegment(int segId, List<Document> docs, List<VectorFloat<?>> vectors, long heapVectorBytes)
             throws IOException {
         Manifest.SegmentEntry e = SegmentWriter.write(home, segId, docs, vectors, schema.dimension(), vsf, options,

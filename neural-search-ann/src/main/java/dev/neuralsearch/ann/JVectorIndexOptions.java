@@ -8,8 +8,9 @@ package dev.neuralsearch.ann;
  * @param overquery default rerank factor: the approximate pass gathers {@code k * overquery} candidates that are
  *                  rescored exactly (also the search beam), default 10
  * @param pqThreshold segments with at least this many vectors get PQ codes for the approximate pass (stored as
- *                    {@code pqLayout} says); smaller ones are traversed with exact scores from their inline
- *                    vectors, default 1,000,000 (measured: at the same overquery PQ traversal loses recall; it
+ *                    {@code pqLayout} says); smaller ones are traversed with exact scores from their full
+ *                    vectors (the segment's vector file), default 1,000,000 (at the same overquery PQ traversal
+ *                    loses recall; it
  *                    reads far fewer pages per query and, in the {@link PqLayout#IN_MEMORY} layout, keeps only
  *                    the codes resident; see docs/index.md)
  * @param pqSubspaces PQ subspaces (bytes per vector); 0 = dimension / 4 in the {@link PqLayout#IN_MEMORY} layout
@@ -27,7 +28,7 @@ package dev.neuralsearch.ann;
  *                        becomes part of the next commit; a crash drops it), default 20,000
  * @param lexical analyzer and BM25 parameters of the lexical route (see docs/hybrid.md)
  * @param pqSearch search segments that carry FusedPQ codes with them (approximate traversal, exact rerank of the
- *                 {@code k * overquery} best); false traverses every segment with exact scores from its inline
+ *                 {@code k * overquery} best); false traverses every segment with exact scores from its full
  *                 vectors (no rebuild needed, e.g. to compare both on one index), default true
  * @param pqLayout where segments with PQ codes keep codes and full vectors, default {@link PqLayout#IN_MEMORY}
  *                 (codes in memory, full vectors in the segment's vector file, read only for the rerank);

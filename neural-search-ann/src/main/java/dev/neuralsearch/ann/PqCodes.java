@@ -13,11 +13,11 @@ import java.io.IOException;
  *
  * <p>Why not JVector's {@code PQVectors} score functions: a PQ score is a sum of one table lookup per subspace
  * (96 at 384 dimensions), and at 1M vectors the node's 96 code bytes are a cache miss (and often a TLB miss) at a
- * random place in 96 MB; JVector scores one node per (native) call, so those misses come one after the other:
- * ~290 ns per score on the benchmark machine. The graph search hands us all unvisited neighbours of a node at once
+ * random place in 96 MB; JVector scores one node per (native) call, so those misses come one after the other.
+ * The graph search hands us all unvisited neighbours of a node at once
  * ({@link Vectorization.Scorer#similarityTo(int[], int, float[])}); touching the first and last code byte of each
- * before summing, then summing four nodes per pass, lets the misses overlap: ~130 ns (docs/index.md, "PQ scores
- * four at a time"). Scores equal JVector's precomputed decoders' up to float rounding (the sums are added in
+ * before summing, then summing four nodes per pass, lets the misses overlap (measured in docs/index.md, "PQ
+ * scores four at a time"). Scores equal JVector's precomputed decoders' up to float rounding (the sums are added in
  * another order): {@code (1 + dot) / 2}, {@code 1 / (1 + squared distance)} and {@code (1 + cosine) / 2}, with the
  * query centred on the codebooks' global centroid when they have one.
  */

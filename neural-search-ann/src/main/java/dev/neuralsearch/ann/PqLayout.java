@@ -17,8 +17,8 @@ public enum PqLayout {
     IN_MEMORY,
     /**
      * JVector {@code FusedPQ}: the codes of each node's neighbours are stored inside the node's record next to
-     * its inline full vector (about {@code maxDegree * pqSubspaces} bytes per node, 1.8x the file of an
-     * inline-vector graph at 384 dimensions). Nothing is held in memory, but a searched file is as resident as
+     * its inline full vector (about {@code maxDegree * pqSubspaces} bytes per node, as many as the full
+     * vector itself at 384 dimensions). Nothing is held in memory, but a searched file is as resident as
      * the full vectors. The layout of indexes written before {@link #IN_MEMORY} existed.
      */
     FUSED

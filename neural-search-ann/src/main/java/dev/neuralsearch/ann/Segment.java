@@ -390,10 +390,10 @@ final class Segment {
 
     /**
      * Cost of scoring one node during a graph search, in units of one step of an exact scan (read a full vector,
-     * score it). Measured on 100k x 384 (FilterProbe, AnnBench; docs/index.md): an exact traversal step reads a
-     * random full vector and costs about 1.5 scan steps (5.3 vs 3.4 us under the same load); a FusedPQ step is a
-     * table lookup over codes stored with the expanded node, about 0.2 scan steps. The same PQ cost is used for
-     * codes held in memory (PQ_IN_MEMORY layout; measured 0.74-0.92x the QPS of FusedPQ when warm, so close).
+     * score it). An exact traversal step reads a random full vector, so it costs more than a sequential scan step; a
+     * PQ step is a table lookup over codes, a fraction of one. The same PQ cost is used for codes held in memory
+     * (IN_MEMORY layout) and for FusedPQ, whose speeds are close. The constants were calibrated with FilterProbe and
+     * AnnBench on 100k x 384; the measurements are in docs/index.md.
      */
     static final double EXACT_VISIT_COST = 1.5;
     static final double PQ_VISIT_COST = 0.25;

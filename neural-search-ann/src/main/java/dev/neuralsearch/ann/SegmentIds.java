@@ -10,9 +10,8 @@ import java.util.Arrays;
  * full). Immutable, so searches and writers read it without locks.
  *
  * <p>Why: the index used to hold each id as a {@code String} and every live id in one
- * {@code ConcurrentHashMap<String, Long>} of locations, about 140 bytes per document (a class histogram of an
- * opened 100k index, {@code jmap -histo:live}: 6.9 MB of Strings, 7.3 MB of map nodes, boxed Longs and table),
- * which is more than the graph's adjacency and as much as Lucene's whole heap at 1M documents. An id is now found
+ * {@code ConcurrentHashMap<String, Long>} of locations: a String, a map node and a boxed Long per document, more
+ * heap than the graph's adjacency (class histogram in docs/index.md). An id is now found
  * through the snapshot's segments (see {@code JVectorIndex.State#locate}); ids within a segment are unique.
  */
 final class SegmentIds {

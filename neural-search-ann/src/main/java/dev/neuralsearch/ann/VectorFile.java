@@ -22,9 +22,8 @@ import java.util.List;
  * {@code FloatBuffer}s with one bulk copy per vector. No per-read lookup and no byte swapping on little-endian CPUs.
  *
  * <p>Why not JVector's own vector storage: its inline and separated vectors are big-endian, and every read goes
- * through a feature lookup and a byte-swapping copy. Measured on 100k x 384 random reads (JDK 25): 615-714 ns per
- * vector big-endian against 235-340 ns little-endian; the exact traversal of a 100k segment went from 0.74x to
- * over 1x Lucene 9.12's queries/s with it (docs/index.md, "Full vectors in a file of their own").
+ * through a feature lookup and a byte-swapping copy; little-endian floats at a fixed stride are read with one bulk
+ * copy, or none (measured in docs/index.md, "Full vectors in a file of their own").
  *
  * <p>Layout: 64-byte header ({@link #MAGIC}, int count, int dimension, big-endian like the other segment files,
  * zero padding), then {@code count x dimension} floats, little-endian, ordinal order. The 64-byte header keeps

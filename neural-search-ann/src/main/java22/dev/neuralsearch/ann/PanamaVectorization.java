@@ -17,7 +17,7 @@ import jdk.incubator.vector.VectorSpecies;
  * MappedVectors#close()}), and similarities are computed with the Vector API directly on the mapped floats, or on
  * the heap arrays: nothing is copied per visited vector. One accumulator: at random places in a large file the
  * loads, not the fused multiply-adds, are the cost, and the simplest loop lets the CPU issue them all early (four
- * accumulators measured 25 % slower per score there). Several vectors at once are another matter: the graph search
+ * accumulators were slower per score there). Several vectors at once are another matter: the graph search
  * scores a node's neighbours four at a time ({@code dot4}), whose independent loads overlap their cache misses.
  * The tail beyond a multiple of the species length is scalar.
  *
