@@ -16,13 +16,9 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -62,7 +58,7 @@ public final class JVectorIndex implements VectorIndex {
 
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
     private static final Pattern OWN_FILE = Pattern.compile("seg-\\d{8}(\\.graph|\\.docs|\\.pq|\\.vec|-g\\d+\\.del)|manifest\\.json\\.tmp");
-    static final String LOCK_FILE = "write.lock";
+    static final String LOCK_FILE = HomeLock.FILE_NAME;
     private static final String STORE_DIR = "store";
     private static final String OPEN_MARKER = "OPEN";
 
@@ -70,8 +66,7 @@ public final class JVectorIndex implements VectorIndex {
     private final IndexSchema schema;
     private final JVectorIndexOptions options;
     private final VectorSimilarityFunction vsf;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final HomeLock homeLock;
     private final DocumentStore store;
     private final LexicalIndex lexical;
     private final ForkJoinPool pool;
@@ -173,15 +168,14 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
-    private JVectorIndex(Path home, IndexSchema schema, JVectorIndexOptions options, FileChannel lockChannel,
-                         FileLock lock, Manifest manifest, List<Segment> segments, DocumentStore store,
+    private JVectorIndex(Path home, IndexSchema schema, JVectorIndexOptions options, HomeLock homeLock,
+                         Manifest manifest, List<Segment> segments, DocumentStore store,
                          LexicalIndex lexical) {
         this.home = home;
         this.schema = schema;
         this.options = options;
         this.vsf = toJVector(schema.similarity());
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.homeLock = homeLock;
         this.manifest = manifest;
         this.store = store;
         this.lexical = lexical;
@@ -215,23 +209,13 @@ public final class JVectorIndex implements VectorIndex {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(options, "options");
         home = home.toAbsolutePath().normalize();
-        FileChannel ch = null;
-        FileLock lock = null;
+        HomeLock lock = null;
         List<Segment> segments = new ArrayList<>();
         DocumentStore store = null;
         LexicalIndex lexical = null;
         try {
             Files.createDirectories(home);
-            Path lockFile = home.resolve(LOCK_FILE);
-            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new IndexLockedException(lockFile);
-            }
+            lock = HomeLock.acquire(home);
             Manifest m;
             if (Manifest.exists(home)) {
                 m = Manifest.read(home);
@@ -257,7 +241,7 @@ public final class JVectorIndex implements VectorIndex {
             store = openStore(home, m, segments, options);
             LexicalAnalyzer analyzer = checkAnalyzer(home, m, options.lexical().analyzer());
             lexical = LexicalIndex.open(home, m.lexical(), analyzer, options.lexical(), options.verifyChecksums());
-            JVectorIndex index = new JVectorIndex(home, schema, options, ch, lock, m, segments, store, lexical);
+            JVectorIndex index = new JVectorIndex(home, schema, options, lock, m, segments, store, lexical);
             lexical = null; // owned by the index now
             index.dropDuplicateIds();
             index.deleteUnreferencedFiles();
@@ -280,15 +264,8 @@ public final class JVectorIndex implements VectorIndex {
             if (lexical != null) {
                 lexical.close();
             }
-            try {
-                if (lock != null) {
-                    lock.release();
-                }
-                if (ch != null) {
-                    ch.close();
-                }
-            } catch (IOException ignored) {
-                // already failing
+            if (lock != null) {
+                lock.close();
             }
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot open index at " + home + ": " + io.getMessage(), io);
@@ -1283,12 +1260,7 @@ public final class JVectorIndex implements VectorIndex {
             } catch (IOException ignored) {
                 // next open rebuilds the store
             }
-            try {
-                lock.release();
-                lockChannel.close();
-            } catch (IOException ignored) {
-                // the OS releases it with the process
-            }
+            homeLock.close();
         } finally {
             writeLock.unlock();
         }
