@@ -71,6 +71,8 @@ public final class JVectorIndex implements VectorIndex {
     private final LexicalIndex lexical;
     private final ForkJoinPool pool;
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Reads enter it; {@link #close} waits for those in flight (see {@link SearchGate}). */
+    private final SearchGate gate = new SearchGate();
     /**
      * Counts replacements: an update appends the new copy where only the newest snapshot sees it (the write
      * buffer), then tombstones the old copy in place (segments and buffer entries are shared by snapshots). A reader
@@ -983,15 +985,29 @@ public final class JVectorIndex implements VectorIndex {
 
     // ------------------------------------------------------------------------------------------------ reading
 
+    /**
+     * The current snapshot, held until {@link State#release}. A read in flight always gets one: {@link #close}
+     * releases the last snapshot only after the reads have left the {@link #gate}.
+     */
     private State acquire() {
         while (true) {
-            if (closed) {
-                throw new IllegalStateException("index " + home + " is closed");
-            }
             State s = state;
             if (s.tryAcquire()) {
                 return s;
             }
+            if (closed) {
+                throw SearchGate.closedError();
+            }
+        }
+    }
+
+    /** Runs a read inside the {@link #gate}: refused once the index is closing, waited for by {@link #close}. */
+    private <T> T read(java.util.function.Supplier<T> body) {
+        gate.enter();
+        try {
+            return body.get();
+        } finally {
+            gate.leave();
         }
     }
 
@@ -1004,6 +1020,10 @@ public final class JVectorIndex implements VectorIndex {
 
     @Override
     public List<ScoredDocument> search(float[] query, int k, Filter filter, SearchOptions searchOptions) {
+        return read(() -> searchOpen(query, k, filter, searchOptions));
+    }
+
+    private List<ScoredDocument> searchOpen(float[] query, int k, Filter filter, SearchOptions searchOptions) {
         VectorFloat<?> q = checkQuery(query, k);
         Filter f = filter == null ? Filter.ALL : filter;
         if (k == 0) {
@@ -1031,6 +1051,10 @@ public final class JVectorIndex implements VectorIndex {
 
     @Override
     public List<ScoredDocument> exactSearch(float[] query, int k, Filter filter) {
+        return read(() -> exactSearchOpen(query, k, filter));
+    }
+
+    private List<ScoredDocument> exactSearchOpen(float[] query, int k, Filter filter) {
         VectorFloat<?> q = checkQuery(query, k);
         Filter f = filter == null ? Filter.ALL : filter;
         if (k == 0) {
@@ -1069,25 +1093,30 @@ public final class JVectorIndex implements VectorIndex {
         if (k < 0) {
             throw new IllegalArgumentException("k must be >= 0, was " + k);
         }
-        ensureOpen();
+        return read(() -> lexicalSearchOpen(query, k, filter));
+    }
+
+    private List<ScoredDocument> lexicalSearchOpen(String query, int k, Filter filter) {
         if (k == 0) {
             return List.of();
         }
         List<ScoredDocument> out = new ArrayList<>();
         for (Map.Entry<String, Float> e : lexical.search(query, k, filter == null ? Filter.ALL : filter)) {
             // a document deleted between the Lucene refresh and here is skipped
-            get(e.getKey()).ifPresent(d -> out.add(new ScoredDocument(d, e.getValue())));
+            getOpen(e.getKey()).ifPresent(d -> out.add(new ScoredDocument(d, e.getValue())));
         }
         return out;
     }
 
     /** Ids the lexical route holds (uncommitted changes included); for consistency checks. */
     Set<String> lexicalIds() {
-        try {
-            return lexical.ids();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return read(() -> {
+            try {
+                return lexical.ids();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** Ids the vector route holds (uncommitted changes included); under the write lock, so no update is half done. */
@@ -1130,12 +1159,20 @@ public final class JVectorIndex implements VectorIndex {
 
     @Override
     public Optional<Document> get(String id) {
+        return read(() -> getOpen(id));
+    }
+
+    private Optional<Document> getOpen(String id) {
         return resolve(id, (s, seg, ord, e) -> e != null ? e.doc
                 : Optional.ofNullable(store.get(DocumentStore.key(seg.id, ord))).orElseGet(() -> seg.readDocument(ord)));
     }
 
     @Override
     public Optional<float[]> vector(String id) {
+        return read(() -> vectorOpen(id));
+    }
+
+    private Optional<float[]> vectorOpen(String id) {
         return resolve(id, (s, seg, ord, e) -> {
             if (e != null) {
                 float[] f = new float[e.vector.length()];
@@ -1189,6 +1226,10 @@ public final class JVectorIndex implements VectorIndex {
      */
     @Override
     public IndexStats stats() {
+        return read(this::statsOpen);
+    }
+
+    private IndexStats statsOpen() {
         State s = acquire();
         try {
             long tomb = 0;
@@ -1238,11 +1279,15 @@ public final class JVectorIndex implements VectorIndex {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("index " + home + " is closed");
+            throw SearchGate.closedError();
         }
     }
 
-    /** Closes the index. Uncommitted changes are discarded (call {@link #commit()} first to keep them). */
+    /**
+     * Closes the index. Uncommitted changes are discarded (call {@link #commit()} first to keep them). Waits for a
+     * write and for the searches in flight to finish; searches started from here on get an
+     * {@link IllegalStateException}.
+     */
     @Override
     public void close() {
         writeLock.lock();
@@ -1251,16 +1296,18 @@ public final class JVectorIndex implements VectorIndex {
                 return;
             }
             closed = true;
-            state.release();
-            store.close();
-            lexical.close();
-            pool.shutdown();
-            try {
-                Files.deleteIfExists(home.resolve(STORE_DIR).resolve(OPEN_MARKER));
-            } catch (IOException ignored) {
-                // next open rebuilds the store
-            }
-            homeLock.close();
+            gate.close(() -> {
+                state.release();
+                store.close();
+                lexical.close();
+                pool.shutdown();
+                try {
+                    Files.deleteIfExists(home.resolve(STORE_DIR).resolve(OPEN_MARKER));
+                } catch (IOException ignored) {
+                    // next open rebuilds the store
+                }
+                homeLock.close();
+            });
         } finally {
             writeLock.unlock();
         }
