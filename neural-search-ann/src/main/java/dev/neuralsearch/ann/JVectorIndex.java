@@ -1084,8 +1084,10 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     /**
-     * BM25 top-k of {@code query} among live documents matching {@code filter} (the filter runs inside the Lucene
-     * search, so k hits come back when k documents match). Sees uncommitted adds and deletes, like {@link #search}.
+     * BM25 top-k of {@code query} among live documents matching {@code filter}: any filter {@link #search} takes,
+     * with the same matches (it runs inside the Lucene search where the indexed metadata answer it, and is checked on
+     * each hit's stored metadata otherwise; see {@link LexicalIndex#search}), so k hits come back when k documents
+     * match. Sees uncommitted adds and deletes, like {@link #search}.
      */
     @Override
     public List<ScoredDocument> lexicalSearch(String query, int k, Filter filter) {
@@ -1097,15 +1099,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private List<ScoredDocument> lexicalSearchOpen(String query, int k, Filter filter) {
-        if (k == 0) {
-            return List.of();
-        }
-        List<ScoredDocument> out = new ArrayList<>();
-        for (Map.Entry<String, Float> e : lexical.search(query, k, filter == null ? Filter.ALL : filter)) {
-            // a document deleted between the Lucene refresh and here is skipped
-            getOpen(e.getKey()).ifPresent(d -> out.add(new ScoredDocument(d, e.getValue())));
-        }
-        return out;
+        return lexical.search(query, k, filter == null ? Filter.ALL : filter, this::getOpen);
     }
 
     /** Ids the lexical route holds (uncommitted changes included); for consistency checks. */
