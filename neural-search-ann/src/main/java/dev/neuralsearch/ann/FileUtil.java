@@ -20,12 +20,19 @@ final class FileUtil {
         }
     }
 
-    /** Directory fsync makes a rename durable; not supported on every OS (Windows), where it is skipped. */
-    static void fsyncDir(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+    /**
+     * Makes the entries of a directory (files created, renamed or deleted in it) durable. A platform that cannot
+     * open a directory (Windows) skips it; a failing fsync of an opened directory is reported.
+     */
+    static void fsyncDir(Path dir) throws IOException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(dir, StandardOpenOption.READ);
         } catch (IOException | UnsupportedOperationException e) {
-            // best effort: some platforms cannot open directories
+            return; // cannot open directories here
+        }
+        try (ch) {
+            ch.force(true);
         }
     }
 
@@ -112,7 +119,13 @@ final class FileUtil {
         }
     }
 
-    /** Writes bytes to a temp file, fsyncs it, renames it over {@code target} atomically and fsyncs the directory. */
+    /**
+     * Writes bytes to a temp file, fsyncs it and the directory, renames it over {@code target} atomically and fsyncs
+     * the directory again. The first directory fsync makes the entries of the files created in the directory since
+     * (the segment files a new manifest names, each fsynced by its writer) durable before the rename publishes the
+     * commit: without it a power loss could keep the new manifest and lose the entry of a file it names. The second
+     * makes the rename itself durable.
+     */
     static void atomicWrite(Path target, byte[] bytes) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -123,6 +136,7 @@ final class FileUtil {
             }
             ch.force(true);
         }
+        fsyncDir(target.getParent());
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {

@@ -16,13 +16,9 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -62,7 +58,7 @@ public final class JVectorIndex implements VectorIndex {
 
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
     private static final Pattern OWN_FILE = Pattern.compile("seg-\\d{8}(\\.graph|\\.docs|\\.pq|\\.vec|-g\\d+\\.del)|manifest\\.json\\.tmp");
-    static final String LOCK_FILE = "write.lock";
+    static final String LOCK_FILE = HomeLock.FILE_NAME;
     private static final String STORE_DIR = "store";
     private static final String OPEN_MARKER = "OPEN";
 
@@ -70,12 +66,13 @@ public final class JVectorIndex implements VectorIndex {
     private final IndexSchema schema;
     private final JVectorIndexOptions options;
     private final VectorSimilarityFunction vsf;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final HomeLock homeLock;
     private final DocumentStore store;
     private final LexicalIndex lexical;
     private final ForkJoinPool pool;
     private final ReentrantLock writeLock = new ReentrantLock();
+    /** Reads enter it; {@link #close} waits for those in flight (see {@link SearchGate}). */
+    private final SearchGate gate = new SearchGate();
     /**
      * Counts replacements: an update appends the new copy where only the newest snapshot sees it (the write
      * buffer), then tombstones the old copy in place (segments and buffer entries are shared by snapshots). A reader
@@ -173,15 +170,14 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
-    private JVectorIndex(Path home, IndexSchema schema, JVectorIndexOptions options, FileChannel lockChannel,
-                         FileLock lock, Manifest manifest, List<Segment> segments, DocumentStore store,
+    private JVectorIndex(Path home, IndexSchema schema, JVectorIndexOptions options, HomeLock homeLock,
+                         Manifest manifest, List<Segment> segments, DocumentStore store,
                          LexicalIndex lexical) {
         this.home = home;
         this.schema = schema;
         this.options = options;
         this.vsf = toJVector(schema.similarity());
-        this.lockChannel = lockChannel;
-        this.lock = lock;
+        this.homeLock = homeLock;
         this.manifest = manifest;
         this.store = store;
         this.lexical = lexical;
@@ -215,23 +211,13 @@ public final class JVectorIndex implements VectorIndex {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(options, "options");
         home = home.toAbsolutePath().normalize();
-        FileChannel ch = null;
-        FileLock lock = null;
+        HomeLock lock = null;
         List<Segment> segments = new ArrayList<>();
         DocumentStore store = null;
         LexicalIndex lexical = null;
         try {
             Files.createDirectories(home);
-            Path lockFile = home.resolve(LOCK_FILE);
-            ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new IndexLockedException(lockFile);
-            }
+            lock = HomeLock.acquire(home);
             Manifest m;
             if (Manifest.exists(home)) {
                 m = Manifest.read(home);
@@ -257,7 +243,7 @@ public final class JVectorIndex implements VectorIndex {
             store = openStore(home, m, segments, options);
             LexicalAnalyzer analyzer = checkAnalyzer(home, m, options.lexical().analyzer());
             lexical = LexicalIndex.open(home, m.lexical(), analyzer, options.lexical(), options.verifyChecksums());
-            JVectorIndex index = new JVectorIndex(home, schema, options, ch, lock, m, segments, store, lexical);
+            JVectorIndex index = new JVectorIndex(home, schema, options, lock, m, segments, store, lexical);
             lexical = null; // owned by the index now
             index.dropDuplicateIds();
             index.deleteUnreferencedFiles();
@@ -280,15 +266,8 @@ public final class JVectorIndex implements VectorIndex {
             if (lexical != null) {
                 lexical.close();
             }
-            try {
-                if (lock != null) {
-                    lock.release();
-                }
-                if (ch != null) {
-                    ch.close();
-                }
-            } catch (IOException ignored) {
-                // already failing
+            if (lock != null) {
+                lock.close();
             }
             if (e instanceof IOException io) {
                 throw new UncheckedIOException("cannot open index at " + home + ": " + io.getMessage(), io);
@@ -1006,15 +985,29 @@ public final class JVectorIndex implements VectorIndex {
 
     // ------------------------------------------------------------------------------------------------ reading
 
+    /**
+     * The current snapshot, held until {@link State#release}. A read in flight always gets one: {@link #close}
+     * releases the last snapshot only after the reads have left the {@link #gate}.
+     */
     private State acquire() {
         while (true) {
-            if (closed) {
-                throw new IllegalStateException("index " + home + " is closed");
-            }
             State s = state;
             if (s.tryAcquire()) {
                 return s;
             }
+            if (closed) {
+                throw SearchGate.closedError();
+            }
+        }
+    }
+
+    /** Runs a read inside the {@link #gate}: refused once the index is closing, waited for by {@link #close}. */
+    private <T> T read(java.util.function.Supplier<T> body) {
+        gate.enter();
+        try {
+            return body.get();
+        } finally {
+            gate.leave();
         }
     }
 
@@ -1027,6 +1020,10 @@ public final class JVectorIndex implements VectorIndex {
 
     @Override
     public List<ScoredDocument> search(float[] query, int k, Filter filter, SearchOptions searchOptions) {
+        return read(() -> searchOpen(query, k, filter, searchOptions));
+    }
+
+    private List<ScoredDocument> searchOpen(float[] query, int k, Filter filter, SearchOptions searchOptions) {
         VectorFloat<?> q = checkQuery(query, k);
         Filter f = filter == null ? Filter.ALL : filter;
         if (k == 0) {
@@ -1054,6 +1051,10 @@ public final class JVectorIndex implements VectorIndex {
 
     @Override
     public List<ScoredDocument> exactSearch(float[] query, int k, Filter filter) {
+        return read(() -> exactSearchOpen(query, k, filter));
+    }
+
+    private List<ScoredDocument> exactSearchOpen(float[] query, int k, Filter filter) {
         VectorFloat<?> q = checkQuery(query, k);
         Filter f = filter == null ? Filter.ALL : filter;
         if (k == 0) {
@@ -1083,8 +1084,10 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     /**
-     * BM25 top-k of {@code query} among live documents matching {@code filter} (the filter runs inside the Lucene
-     * search, so k hits come back when k documents match). Sees uncommitted adds and deletes, like {@link #search}.
+     * BM25 top-k of {@code query} among live documents matching {@code filter}: any filter {@link #search} takes,
+     * with the same matches (it runs inside the Lucene search where the indexed metadata answer it, and is checked on
+     * each hit's stored metadata otherwise; see {@link LexicalIndex#search}), so k hits come back when k documents
+     * match. Sees uncommitted adds and deletes, like {@link #search}.
      */
     @Override
     public List<ScoredDocument> lexicalSearch(String query, int k, Filter filter) {
@@ -1092,25 +1095,22 @@ public final class JVectorIndex implements VectorIndex {
         if (k < 0) {
             throw new IllegalArgumentException("k must be >= 0, was " + k);
         }
-        ensureOpen();
-        if (k == 0) {
-            return List.of();
-        }
-        List<ScoredDocument> out = new ArrayList<>();
-        for (Map.Entry<String, Float> e : lexical.search(query, k, filter == null ? Filter.ALL : filter)) {
-            // a document deleted between the Lucene refresh and here is skipped
-            get(e.getKey()).ifPresent(d -> out.add(new ScoredDocument(d, e.getValue())));
-        }
-        return out;
+        return read(() -> lexicalSearchOpen(query, k, filter));
+    }
+
+    private List<ScoredDocument> lexicalSearchOpen(String query, int k, Filter filter) {
+        return lexical.search(query, k, filter == null ? Filter.ALL : filter, this::getOpen);
     }
 
     /** Ids the lexical route holds (uncommitted changes included); for consistency checks. */
     Set<String> lexicalIds() {
-        try {
-            return lexical.ids();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return read(() -> {
+            try {
+                return lexical.ids();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
     }
 
     /** Ids the vector route holds (uncommitted changes included); under the write lock, so no update is half done. */
@@ -1153,12 +1153,20 @@ public final class JVectorIndex implements VectorIndex {
 
     @Override
     public Optional<Document> get(String id) {
+        return read(() -> getOpen(id));
+    }
+
+    private Optional<Document> getOpen(String id) {
         return resolve(id, (s, seg, ord, e) -> e != null ? e.doc
                 : Optional.ofNullable(store.get(DocumentStore.key(seg.id, ord))).orElseGet(() -> seg.readDocument(ord)));
     }
 
     @Override
     public Optional<float[]> vector(String id) {
+        return read(() -> vectorOpen(id));
+    }
+
+    private Optional<float[]> vectorOpen(String id) {
         return resolve(id, (s, seg, ord, e) -> {
             if (e != null) {
                 float[] f = new float[e.vector.length()];
@@ -1212,6 +1220,10 @@ public final class JVectorIndex implements VectorIndex {
      */
     @Override
     public IndexStats stats() {
+        return read(this::statsOpen);
+    }
+
+    private IndexStats statsOpen() {
         State s = acquire();
         try {
             long tomb = 0;
@@ -1261,11 +1273,15 @@ public final class JVectorIndex implements VectorIndex {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("index " + home + " is closed");
+            throw SearchGate.closedError();
         }
     }
 
-    /** Closes the index. Uncommitted changes are discarded (call {@link #commit()} first to keep them). */
+    /**
+     * Closes the index. Uncommitted changes are discarded (call {@link #commit()} first to keep them). Waits for a
+     * write and for the searches in flight to finish; searches started from here on get an
+     * {@link IllegalStateException}.
+     */
     @Override
     public void close() {
         writeLock.lock();
@@ -1274,21 +1290,18 @@ public final class JVectorIndex implements VectorIndex {
                 return;
             }
             closed = true;
-            state.release();
-            store.close();
-            lexical.close();
-            pool.shutdown();
-            try {
-                Files.deleteIfExists(home.resolve(STORE_DIR).resolve(OPEN_MARKER));
-            } catch (IOException ignored) {
-                // next open rebuilds the store
-            }
-            try {
-                lock.release();
-                lockChannel.close();
-            } catch (IOException ignored) {
-                // the OS releases it with the process
-            }
+            gate.close(() -> {
+                state.release();
+                store.close();
+                lexical.close();
+                pool.shutdown();
+                try {
+                    Files.deleteIfExists(home.resolve(STORE_DIR).resolve(OPEN_MARKER));
+                } catch (IOException ignored) {
+                    // next open rebuilds the store
+                }
+                homeLock.close();
+            });
         } finally {
             writeLock.unlock();
         }

@@ -2,6 +2,7 @@ package dev.neuralsearch.ann;
 
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.ScoredDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +13,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
@@ -59,6 +62,8 @@ final class LexicalIndex implements AutoCloseable {
     static final String GENERATION_KEY = "nsgen";
     /** Lucene refuses terms above 32766 bytes; longer metadata strings are not indexed (and so never match). */
     private static final int MAX_TERM_BYTES = 32_766;
+    /** Largest page of hits fetched at once while a widened filter is checked hit by hit. */
+    private static final int MAX_PAGE = 4096;
 
     private final Directory dir;
     private final LexicalAnalyzer analyzerKind;
@@ -248,10 +253,20 @@ final class LexicalIndex implements AutoCloseable {
         policy.recorded = e.segmentsFile();
     }
 
-    /** The ids of the k best documents for {@code text} among those matching {@code filter}, with BM25 scores. */
-    List<Map.Entry<String, Float>> search(String text, int k, Filter filter) {
-        Query q = buildQuery(text, filter);
-        if (q == null) {
+    /**
+     * The k best live documents for {@code text} among those matching {@code filter}, with BM25 scores.
+     *
+     * <p>Every filter the vector route takes works here with the same result: the Lucene query carries the part of
+     * the filter that the indexed fields can answer, widened where they cannot ({@link #superset}: substring and
+     * text-range conditions, numbers that a double cannot tell apart, strings too long to index), and each hit is
+     * then checked with {@link Filter#matches} on the document's stored metadata ({@code live} looks it up), paging
+     * down the ranking until k documents passed or the hits run out. A filter the fields answer exactly costs one
+     * page of k; a widened one costs as many hits as it takes to find k that match.
+     */
+    List<ScoredDocument> search(String text, int k, Filter filter, Function<String, Optional<Document>> live) {
+        boolean exact = filter.matchesAll() || exact(filter);
+        Query q = buildQuery(text, filter.matchesAll() ? null : superset(filter));
+        if (q == null || k == 0) {
             return List.of();
         }
         try {
@@ -262,13 +277,28 @@ final class LexicalIndex implements AutoCloseable {
             }
             IndexSearcher s = searchers.acquire();
             try {
-                TopDocs top = s.search(q, k);
-                List<Map.Entry<String, Float>> out = new ArrayList<>(top.scoreDocs.length);
+                List<ScoredDocument> out = new ArrayList<>(k);
                 var stored = s.storedFields();
-                for (ScoreDoc sd : top.scoreDocs) {
-                    out.add(Map.entry(stored.document(sd.doc).get(ID), sd.score));
+                int page = exact ? k : Math.max(2 * k, 64);
+                ScoreDoc after = null;
+                while (true) {
+                    TopDocs top = after == null ? s.search(q, page) : s.searchAfter(after, q, page);
+                    for (ScoreDoc sd : top.scoreDocs) {
+                        // a document deleted since the Lucene refresh is skipped
+                        Optional<Document> d = live.apply(stored.document(sd.doc).get(ID));
+                        if (d.isPresent() && (filter.matchesAll() || filter.matches(d.get().metadata()))) {
+                            out.add(new ScoredDocument(d.get(), sd.score));
+                            if (out.size() == k) {
+                                return out;
+                            }
+                        }
+                    }
+                    if (top.scoreDocs.length < page) {
+                        return out;
+                    }
+                    after = top.scoreDocs[top.scoreDocs.length - 1];
+                    page = (int) Math.min(page * 2L, MAX_PAGE);
                 }
-                return out;
             } finally {
                 searchers.release(s);
             }
@@ -305,7 +335,8 @@ final class LexicalIndex implements AutoCloseable {
         }
     }
 
-    Query buildQuery(String text, Filter filter) {
+    /** The BM25 query for {@code text}, restricted to {@code filter} (a Lucene filter; null for none). */
+    Query buildQuery(String text, Query filter) {
         Map<String, Integer> terms = new LinkedHashMap<>();
         try (TokenStream ts = analyzer.tokenStream(TEXT, text)) {
             CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
@@ -331,12 +362,12 @@ final class LexicalIndex implements AutoCloseable {
             any.add(t.getValue() == 1 ? tq : new BoostQuery(tq, t.getValue()), BooleanClause.Occur.SHOULD);
         }
         Query textQuery = any.build();
-        if (filter == null || filter.matchesAll()) {
+        if (filter == null || filter instanceof MatchAllDocsQuery) {
             return textQuery;
         }
         return new BooleanQuery.Builder()
                 .add(textQuery, BooleanClause.Occur.MUST)
-                .add(toLucene(filter), BooleanClause.Occur.FILTER)
+                .add(filter, BooleanClause.Occur.FILTER)
                 .build();
     }
 
@@ -373,22 +404,57 @@ final class LexicalIndex implements AutoCloseable {
         return doc;
     }
 
-    /** The Lucene query matching exactly the documents {@link Filter#matches} accepts. */
-    static Query toLucene(Filter f) {
+    /**
+     * A Lucene query matching at least the documents {@link Filter#matches} accepts (exactly those when
+     * {@link #exact}); see {@link #search}.
+     */
+    static Query superset(Filter f) {
+        return translate(f, true);
+    }
+
+    /** A Lucene query matching only documents {@link Filter#matches} accepts (for the operand of a negation). */
+    static Query subset(Filter f) {
+        return translate(f, false);
+    }
+
+    /** Whether the indexed fields answer {@code f} exactly, so that {@link #superset} is no wider than it. */
+    static boolean exact(Filter f) {
+        if (f instanceof Filter.All || f instanceof Filter.Range) {
+            return true;
+        } else if (f instanceof Filter.Eq eq) {
+            return exactValue(eq.value());
+        } else if (f instanceof Filter.In in) {
+            return in.values().stream().allMatch(LexicalIndex::exactValue);
+        } else if (f instanceof Filter.And and) {
+            return and.filters().stream().allMatch(LexicalIndex::exact);
+        } else if (f instanceof Filter.Or or) {
+            return or.filters().stream().allMatch(LexicalIndex::exact);
+        } else if (f instanceof Filter.Not not) {
+            return exact(not.filter());
+        }
+        return false; // Contains, TextRange
+    }
+
+    /**
+     * The translation of {@code f}: widened to a superset when {@code wide}, narrowed to a subset otherwise (a
+     * negation swaps them). Conditions the indexed fields cannot answer become "all" or "none".
+     */
+    private static Query translate(Filter f, boolean wide) {
         if (f instanceof Filter.All) {
             return new MatchAllDocsQuery();
         } else if (f instanceof Filter.Eq eq) {
-            return valueQuery(eq.field(), eq.value());
+            return valueQuery(eq.field(), eq.value(), wide);
         } else if (f instanceof Filter.In in) {
             BooleanQuery.Builder b = new BooleanQuery.Builder();
             for (Object v : in.values()) {
-                b.add(valueQuery(in.field(), v), BooleanClause.Occur.SHOULD);
+                b.add(valueQuery(in.field(), v, wide), BooleanClause.Occur.SHOULD);
             }
             return b.build();
         } else if (f instanceof Filter.Range r) {
-            double lo = r.minInclusive() ? r.min() : Math.nextUp(r.min());
-            double hi = r.maxInclusive() ? r.max() : Math.nextDown(r.max());
-            if (lo > hi) {
+            // Java's comparisons take -0.0 == 0.0; the point encoding orders -0.0 below 0.0
+            double lo = r.minInclusive() ? (r.min() == 0 ? -0.0 : r.min()) : Math.nextUp(r.min());
+            double hi = r.maxInclusive() ? (r.max() == 0 ? 0.0 : r.max()) : Math.nextDown(r.max());
+            if (Double.compare(lo, hi) > 0) {
                 return new MatchNoDocsQuery();
             }
             return DoublePoint.newRangeQuery(numberField(r.field()), lo, hi);
@@ -396,7 +462,7 @@ final class LexicalIndex implements AutoCloseable {
             BooleanQuery.Builder b = new BooleanQuery.Builder();
             b.add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER);
             for (Filter c : and.filters()) {
-                b.add(toLucene(c), BooleanClause.Occur.FILTER);
+                b.add(translate(c, wide), BooleanClause.Occur.FILTER);
             }
             return b.build();
         } else if (f instanceof Filter.Or or) {
@@ -405,25 +471,48 @@ final class LexicalIndex implements AutoCloseable {
             }
             BooleanQuery.Builder b = new BooleanQuery.Builder();
             for (Filter c : or.filters()) {
-                b.add(toLucene(c), BooleanClause.Occur.SHOULD);
+                b.add(translate(c, wide), BooleanClause.Occur.SHOULD);
             }
             return b.build();
         } else if (f instanceof Filter.Not not) {
             return new BooleanQuery.Builder()
                     .add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
-                    .add(toLucene(not.filter()), BooleanClause.Occur.MUST_NOT)
+                    .add(translate(not.filter(), !wide), BooleanClause.Occur.MUST_NOT)
                     .build();
+        } else if (f instanceof Filter.Contains || f instanceof Filter.TextRange) {
+            // not answered by the index (a substring needs a scan of every term, and term order is UTF-8 byte
+            // order, not String.compareTo's): left to the check of each hit
+            return wide ? new MatchAllDocsQuery() : new MatchNoDocsQuery();
         }
         throw new IllegalArgumentException("unsupported filter " + f);
     }
 
-    private static Query valueQuery(String field, Object v) {
+    /** Whether a value's indexed form tells exactly the values {@link Filter} takes as equal to it. */
+    private static boolean exactValue(Object v) {
+        if (v instanceof String s) {
+            return s.getBytes(StandardCharsets.UTF_8).length <= MAX_TERM_BYTES; // longer ones are not indexed
+        } else if (v instanceof Long l) {
+            // longs compare exactly with longs; a double point cannot tell apart longs beyond 2^53
+            return Math.abs(l) < (1L << 53);
+        }
+        return true;
+    }
+
+    private static Query valueQuery(String field, Object v, boolean wide) {
+        if (!exactValue(v)) {
+            if (v instanceof Long l && wide) {
+                return DoublePoint.newExactQuery(numberField(field), l.doubleValue()); // the longs that round alike
+            }
+            return wide ? new MatchAllDocsQuery() : new MatchNoDocsQuery();
+        }
         if (v instanceof String s) {
             return new TermQuery(new Term(stringField(field), s));
         } else if (v instanceof Boolean b) {
             return new TermQuery(new Term(boolField(field), b.toString()));
         } else if (v instanceof Number n) {
-            return DoublePoint.newExactQuery(numberField(field), n.doubleValue());
+            double d = n.doubleValue();
+            return d == 0 ? DoublePoint.newRangeQuery(numberField(field), -0.0, 0.0) // both zeros, as == does
+                    : DoublePoint.newExactQuery(numberField(field), d);
         }
         throw new IllegalArgumentException("unsupported filter value " + v);
     }
