@@ -17,10 +17,16 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
 
 /**
  * {@link DocumentStore} on persisted Chronicle Maps ({@code store/docs-N.cmap}). A map is allocated for an
- * expected number of entries; when it is full, a new map twice the size is created ("rolled") and takes the
- * new entries, so the store never fails for lack of room. Reads look in every map, newest first.
+ * expected number of entries (at least 1,024) and grows by tiers up to twice that; when it is full, a new map for twice
+ * the store's entries is created ("rolled") and takes the new entries. Reads look in every map, newest first.
  *
- * <p>Chronicle Map generates code at run time (needs {@code jdk.compiler}) and does not run on Windows.
+ * <p>Disk space: Chronicle reserves every region of the file with {@code posix_fallocate} before it maps it (forced
+ * here with {@code sparseFile(false)}), so a full disk fails the creation or growth with an {@link IOException}
+ * (thrown as {@link UncheckedIOException}) instead of a SIGBUS on a write through the mapping; a map file whose creation
+ * failed is deleted.
+ *
+ * <p>Chronicle Map generates code at run time (needs {@code jdk.compiler} and the JVM flags of
+ * {@link ChronicleAvailability}) and does not run on Windows; {@link DocumentStores} checks before it opens one.
  */
 public final class ChronicleDocumentStore implements DocumentStore {
     static {
@@ -42,9 +48,11 @@ public final class ChronicleDocumentStore implements DocumentStore {
     private record Map(int number, long entries, ChronicleMap<Long, CharSequence> map) {
     }
 
+    static final long MIN_ENTRIES = 1024;
+
     public ChronicleDocumentStore(Path dir, long expectedEntries, int averageValueBytes) {
         this.dir = dir;
-        this.expectedEntries = Math.max(1024, expectedEntries);
+        this.expectedEntries = Math.max(MIN_ENTRIES, expectedEntries);
         this.averageValueBytes = Math.max(16, averageValueBytes);
         try {
             Files.createDirectories(dir);
@@ -73,12 +81,36 @@ public final class ChronicleDocumentStore implements DocumentStore {
     }
 
     private ChronicleMap<Long, CharSequence> open(int number, long entries) throws IOException {
-        return ChronicleMapBuilder.of(Long.class, CharSequence.class)
-                .name("neural-search-docs-" + number)
-                .entries(entries)
-                .averageValueSize(averageValueBytes)
-                .maxBloatFactor(2.0)
-                .createPersistedTo(dir.resolve("docs-" + number + ".cmap").toFile());
+        Path file = dir.resolve("docs-" + number + ".cmap");
+        boolean created = !Files.exists(file);
+        try {
+            return ChronicleMapBuilder.of(Long.class, CharSequence.class)
+                    .name("neural-search-docs-" + number)
+                    .entries(entries)
+                    .averageValueSize(averageValueBytes)
+                    .maxBloatFactor(2.0)
+                    .sparseFile(false)
+                    .createPersistedTo(file.toFile());
+        } catch (IOException | RuntimeException e) {
+            if (created) {
+                Files.deleteIfExists(file); // half made (e.g. no space to reserve it): not a map to open next time
+            }
+            IOException io = ioCause(e);
+            if (io != null) {
+                throw io;
+            }
+            throw e;
+        }
+    }
+
+    /** The {@link IOException} Chronicle wrapped (it reports a failed reservation of disk space inside runtime ones). */
+    private static IOException ioCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                return io;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -86,10 +118,19 @@ public final class ChronicleDocumentStore implements DocumentStore {
         String json = DocCodec.toJson(document);
         Map last = maps.get(maps.size() - 1);
         try {
-            putOrMarkTooLarge(last, key, json);
-        } catch (IllegalStateException full) {
-            // Chronicle Map signals a full map this way: roll to a new, bigger one
-            putOrMarkTooLarge(roll(last, json.length()), key, json);
+            try {
+                putOrMarkTooLarge(last, key, json);
+            } catch (IllegalStateException full) {
+                // Chronicle Map signals a full map this way: roll to a new, bigger one
+                putOrMarkTooLarge(roll(last), key, json);
+            }
+        } catch (RuntimeException e) {
+            IOException io = ioCause(e);
+            if (io != null && !(e instanceof UncheckedIOException)) {
+                // no disk space for the map's next tier: a clean error, the map itself is unchanged
+                throw new UncheckedIOException("cannot store document in " + dir + ": " + io.getMessage(), io);
+            }
+            throw e;
         }
     }
 
@@ -105,9 +146,10 @@ public final class ChronicleDocumentStore implements DocumentStore {
         }
     }
 
-    private Map roll(Map last, int entryChars) {
+    private Map roll(Map last) {
         try {
-            long entries = last.entries() * 2;
+            // twice what the whole store holds: the number of maps (each read looks in all) stays logarithmic
+            long entries = Math.max(last.entries(), size()) * 2;
             Map next = new Map(last.number() + 1, entries, open(last.number() + 1, entries));
             maps.add(next);
             return next;

@@ -44,7 +44,7 @@ import java.util.stream.Stream;
  * {@link JVectorIndexOptions#pqThreshold()} vectors also get PQ codes in {@code seg-N.pq}, loaded into memory, or,
  * in the older {@link PqLayout#FUSED} layout, a graph with inline vectors plus FusedPQ codes and no vector file),
  * {@code seg-N.docs} (ids, metadata, text), per-segment tombstone files {@code seg-N-gG.del}, the document store
- * {@code store/} (Chronicle Map) and {@code write.lock}. Segments written by earlier versions (graphs with inline or
+ * {@code store/} (Chronicle Map, when {@link DocumentStoreKind} picks it) and {@code write.lock}. Segments written by earlier versions (graphs with inline or
  * separated vectors) are read as they are and rewritten in the current layout by a compaction.
  *
  * <p>Threading: any number of threads may search, get and read stats while one thread at a time writes (writes
@@ -59,8 +59,8 @@ public final class JVectorIndex implements VectorIndex {
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
     private static final Pattern OWN_FILE = Pattern.compile("seg-\\d{8}(\\.graph|\\.docs|\\.pq|\\.vec|-g\\d+\\.del)|manifest\\.json\\.tmp");
     static final String LOCK_FILE = HomeLock.FILE_NAME;
-    private static final String STORE_DIR = "store";
-    private static final String OPEN_MARKER = "OPEN";
+    private static final String STORE_DIR = DocumentStores.DIR;
+    private static final String OPEN_MARKER = DocumentStores.OPEN_MARKER;
 
     private final Path home;
     private final IndexSchema schema;
@@ -319,6 +319,10 @@ public final class JVectorIndex implements VectorIndex {
             return new Factory(home, options.withExpectedDocuments(v));
         }
 
+        public Factory documentStore(DocumentStoreKind v) {
+            return new Factory(home, options.withDocumentStore(v));
+        }
+
         public Factory maxSegments(int v) {
             return new Factory(home, options.withMaxSegments(v));
         }
@@ -403,52 +407,10 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
-    /**
-     * Opens the document store. After an unclean shutdown (marker left behind) the store is discarded and rebuilt
-     * from the segment doc files; otherwise ghost entries (of segments the manifest does not reference) are removed
-     * and the store is rebuilt only if it lacks entries.
-     */
+    /** Opens the document store of the kind the options ask for (see {@link DocumentStores}). */
     private static DocumentStore openStore(Path home, Manifest m, List<Segment> segments, JVectorIndexOptions o)
             throws IOException {
-        Path dir = home.resolve(STORE_DIR);
-        Path marker = dir.resolve(OPEN_MARKER);
-        Files.createDirectories(dir);
-        if (Files.exists(marker)) {
-            ChronicleDocumentStore.deleteFiles(dir);
-        }
-        Files.write(marker, new byte[0]);
-        DocumentStore store = new ChronicleDocumentStore(dir, Math.max(o.expectedDocuments(), m.totalEntries() * 2),
-                o.averageDocumentBytes());
-        try {
-            Set<Integer> live = new HashSet<>();
-            for (Segment s : segments) {
-                live.add(s.id);
-            }
-            List<Long> ghosts = new ArrayList<>();
-            store.forEachKey(k -> {
-                if (!live.contains(DocumentStore.segmentOf(k))) {
-                    ghosts.add(k);
-                }
-            });
-            for (long k : ghosts) {
-                store.remove(k);
-            }
-            if (store.size() != m.totalEntries()) {
-                store.clear();
-                for (Segment s : segments) {
-                    fillStore(store, home, s);
-                }
-            }
-            return store;
-        } catch (IOException | RuntimeException e) {
-            store.close();
-            throw e;
-        }
-    }
-
-    private static void fillStore(DocumentStore store, Path home, Segment s) throws IOException {
-        DocsFile.forEach(home.resolve(s.entry.docsFile()), s.metadata,
-                (doc, ord) -> store.put(DocumentStore.key(s.id, ord), doc));
+        return DocumentStores.open(home, m, segments, o);
     }
 
     /**
@@ -1264,6 +1226,11 @@ public final class JVectorIndex implements VectorIndex {
         } finally {
             s.release();
         }
+    }
+
+    /** The document store this index uses ({@link DocumentStoreKind#AUTO} resolved). */
+    public DocumentStoreKind documentStoreKind() {
+        return DocumentStores.kindOf(store);
     }
 
     /** Number of maps the document store has rolled over to (for tests and monitoring). */

@@ -17,7 +17,9 @@ package dev.neuralsearch.ann;
  *                    (96 for 384 dims), dimension / 8 in {@link PqLayout#FUSED}
  * @param filterBruteForceLimit when a filter matches at most this many documents of a segment, that segment is
  *                              scanned exactly instead of searched through the graph, default 2048
- * @param expectedDocuments sizes the document store, default 100,000 (it grows past that by rolling maps)
+ * @param expectedDocuments documents the Chronicle document store is first sized for, default 0: sized for what the
+ *                          home holds (at least 1,024 entries); it grows past that by tiers within a map and by
+ *                          rolling to a new map twice the store's size. Set it before a bulk load of known size
  * @param averageDocumentBytes average serialised document size for the store, default 512
  * @param maxSegments automatic compaction when a commit leaves more segments than this (0 = never), default 8
  * @param maxTombstoneRatio automatic compaction when this fraction of stored entries is dead (0 = never), default 0.3
@@ -41,17 +43,20 @@ package dev.neuralsearch.ann;
  *                        PQ codes whose vectors fit what is left of it keep a copy on the heap, read by their exact
  *                        scoring instead of the mapped file, default 32 MiB (about 21,800 vectors of 384 dims;
  *                        0 = never; segments flushed before a commit never; measured in docs/index.md)
+ * @param documentStore where hits' documents are read from, default {@link DocumentStoreKind#AUTO}: Chronicle Map where
+ *                      the JVM allows it, else the segment files (see {@link DocumentStoreKind})
  */
 public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery, int pqThreshold, int pqSubspaces,
                                   int filterBruteForceLimit, long expectedDocuments, int averageDocumentBytes,
                                   int maxSegments, double maxTombstoneRatio, int buildThreads,
                                   boolean verifyChecksums, int maxBufferedDocs, LexicalOptions lexical,
                                   boolean pqSearch, PqLayout pqLayout,
-                                  boolean mergeFlushedOnCommit, long heapVectorBytes) {
+                                  boolean mergeFlushedOnCommit, long heapVectorBytes,
+                                  DocumentStoreKind documentStore) {
 
     public static final JVectorIndexOptions DEFAULT =
-            new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 100_000, 512, 8, 0.3, 0, true, 20_000,
-                    LexicalOptions.DEFAULT, true, PqLayout.IN_MEMORY, true, 32L << 20);
+            new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 0, 512, 8, 0.3, 0, true, 20_000,
+                    LexicalOptions.DEFAULT, true, PqLayout.IN_MEMORY, true, 32L << 20, DocumentStoreKind.AUTO);
 
     public JVectorIndexOptions {
         if (maxDegree < 2) {
@@ -66,9 +71,10 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
         if (pqThreshold < 256) {
             throw new IllegalArgumentException("pqThreshold must be >= 256 (PQ trains 256 centroids), was " + pqThreshold);
         }
-        if (pqSubspaces < 0 || filterBruteForceLimit < 0 || expectedDocuments < 1 || averageDocumentBytes < 1
+        if (pqSubspaces < 0 || filterBruteForceLimit < 0 || expectedDocuments < 0 || averageDocumentBytes < 1
                 || maxSegments < 0 || maxTombstoneRatio < 0 || maxTombstoneRatio > 1 || buildThreads < 0
-                || maxBufferedDocs < 1 || lexical == null || pqLayout == null || heapVectorBytes < 0) {
+                || maxBufferedDocs < 1 || lexical == null || pqLayout == null || heapVectorBytes < 0
+                || documentStore == null) {
             throw new IllegalArgumentException("invalid index options: " + this);
         }
     }
@@ -79,97 +85,103 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
 
     public JVectorIndexOptions withMaxDegree(int v) {
         return new JVectorIndexOptions(v, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withBeamWidth(int v) {
         return new JVectorIndexOptions(maxDegree, v, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withOverquery(float v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, v, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withPqThreshold(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, v, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withPqSubspaces(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, v, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withFilterBruteForceLimit(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, v,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withExpectedDocuments(long v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                v, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withAverageDocumentBytes(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, v, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withMaxSegments(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, v, maxTombstoneRatio, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withMaxTombstoneRatio(double v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, maxSegments, v, buildThreads, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withBuildThreads(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, v, verifyChecksums, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withVerifyChecksums(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, v, maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withMaxBufferedDocs(int v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
-                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums, v, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withLexical(LexicalOptions v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, v, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                maxBufferedDocs, v, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withPqSearch(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, lexical, v, pqLayout, mergeFlushedOnCommit, heapVectorBytes);
+                maxBufferedDocs, lexical, v, pqLayout, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withPqLayout(PqLayout v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, lexical, pqSearch, v, mergeFlushedOnCommit, heapVectorBytes);
+                maxBufferedDocs, lexical, pqSearch, v, mergeFlushedOnCommit, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withMergeFlushedOnCommit(boolean v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, lexical, pqSearch, pqLayout, v, heapVectorBytes);
+                maxBufferedDocs, lexical, pqSearch, pqLayout, v, heapVectorBytes, documentStore);
     }
 
     public JVectorIndexOptions withHeapVectorBytes(long v) {
         return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
                 expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
-                maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, v);
+                maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, v, documentStore);
+    }
+
+    public JVectorIndexOptions withDocumentStore(DocumentStoreKind v) {
+        return new JVectorIndexOptions(maxDegree, beamWidth, overquery, pqThreshold, pqSubspaces, filterBruteForceLimit,
+                expectedDocuments, averageDocumentBytes, maxSegments, maxTombstoneRatio, buildThreads, verifyChecksums,
+                maxBufferedDocs, lexical, pqSearch, pqLayout, mergeFlushedOnCommit, heapVectorBytes, v);
     }
 
     /** The analyzer of a new index home (an existing home keeps the one it was made with). */
