@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -53,6 +54,11 @@ import java.util.stream.Stream;
  *
  * <p>Threading: any number of threads may search, get and read stats while one thread at a time writes (writes
  * are serialised by an internal lock; searches take no lock and see a consistent snapshot).
+ *
+ * <p>One writer, many readers: {@link #open} takes the home's write lock (one writing instance across processes);
+ * {@link #openReadOnly} opens the latest commit without the lock and without writing anything, from any number of
+ * processes while the writer works, and {@link #refresh()} moves such a reader to a newer commit (see docs/index.md,
+ * "Readers in other processes").
  */
 public final class JVectorIndex implements VectorIndex {
     static {
@@ -66,12 +72,19 @@ public final class JVectorIndex implements VectorIndex {
     private static final String STORE_DIR = "store";
     private static final String OPEN_MARKER = "OPEN";
 
+    /** How many times a reader re-reads the manifest when a commit's files vanished under it (a writer moved on). */
+    private static final int READER_ATTEMPTS = 20;
+
     private final Path home;
+    /** Opened by {@link #openReadOnly}: no lock, no document store, no writes; {@link #refresh()} moves it on. */
+    private final boolean readOnly;
+    private final Object refreshLock = new Object();
     private final IndexSchema schema;
     private final JVectorIndexOptions options;
     private final VectorSimilarityFunction vsf;
     private final FileChannel lockChannel;
     private final FileLock lock;
+    /** The document store; null in a read-only instance, which hydrates from the segment doc files. */
     private final DocumentStore store;
     private final LexicalIndex lexical;
     private final ForkJoinPool pool;
@@ -175,8 +188,9 @@ public final class JVectorIndex implements VectorIndex {
 
     private JVectorIndex(Path home, IndexSchema schema, JVectorIndexOptions options, FileChannel lockChannel,
                          FileLock lock, Manifest manifest, List<Segment> segments, DocumentStore store,
-                         LexicalIndex lexical) {
+                         LexicalIndex lexical, boolean readOnly) {
         this.home = home;
+        this.readOnly = readOnly;
         this.schema = schema;
         this.options = options;
         this.vsf = toJVector(schema.similarity());
@@ -248,16 +262,11 @@ public final class JVectorIndex implements VectorIndex {
                 m = Manifest.empty(schema);
                 m.write(home);
             }
-            long heapLeft = options.heapVectorBytes();
-            for (Manifest.SegmentEntry e : m.segments()) {
-                Segment seg = Segment.open(home, e, m.dimension(), options.verifyChecksums(), heapLeft);
-                heapLeft -= seg.heapVectorBytes();
-                segments.add(seg);
-            }
+            openSegments(home, m, options, null, segments);
             store = openStore(home, m, segments, options);
             LexicalAnalyzer analyzer = checkAnalyzer(home, m, options.lexical().analyzer());
             lexical = LexicalIndex.open(home, m.lexical(), analyzer, options.lexical(), options.verifyChecksums());
-            JVectorIndex index = new JVectorIndex(home, schema, options, ch, lock, m, segments, store, lexical);
+            JVectorIndex index = new JVectorIndex(home, schema, options, ch, lock, m, segments, store, lexical, false);
             lexical = null; // owned by the index now
             index.dropDuplicateIds();
             index.deleteUnreferencedFiles();
@@ -294,6 +303,166 @@ public final class JVectorIndex implements VectorIndex {
                 throw new UncheckedIOException("cannot open index at " + home + ": " + io.getMessage(), io);
             }
             throw (RuntimeException) e;
+        }
+    }
+
+    /** Opens the latest commit of the index at {@code home} for searching only; see {@link #openReadOnly(Path, IndexSchema, JVectorIndexOptions)}. */
+    public static JVectorIndex openReadOnly(Path home) {
+        return openReadOnly(home, null, JVectorIndexOptions.DEFAULT);
+    }
+
+    /**
+     * Opens the latest commit of an existing index home for searching only, like Lucene's {@code DirectoryReader}:
+     * it takes no lock and writes nothing, so any number of readers in any number of processes can search a home
+     * while one writer ({@link #open}) adds and commits. It never sees uncommitted or half-written work;
+     * {@link #refresh()} moves it to the writer's newest commit. Documents are read from the segment doc files (the
+     * document store belongs to the writer). Writes throw {@link UnsupportedOperationException}.
+     *
+     * @param expected the schema the home must have, or null to take the home's own
+     * @throws IncompatibleIndexException the home was made for another schema, or predates the lexical route and has
+     *                                    to be opened for writing once (which upgrades it)
+     * @throws CorruptIndexException a file is missing, truncated or fails its checksum
+     */
+    public static JVectorIndex openReadOnly(Path home, IndexSchema expected, JVectorIndexOptions options) {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(options, "options");
+        Path dir = home.toAbsolutePath().normalize();
+        if (!Manifest.exists(dir)) {
+            throw new IllegalArgumentException("no index at " + dir + " (no " + Manifest.FILE_NAME
+                    + "): a read-only reader opens a home that a writer has created");
+        }
+        CorruptIndexException last = null;
+        for (int attempt = 0; attempt < READER_ATTEMPTS; attempt++) {
+            Manifest m = Manifest.read(dir);
+            if (expected != null) {
+                checkSchema(dir, m, expected);
+            }
+            if (m.lexical() == null && !m.segments().isEmpty()) {
+                throw new IncompatibleIndexException("index home " + dir + " predates the lexical route; open it "
+                        + "once for writing (JVectorIndex.open), which upgrades it, before opening it read-only");
+            }
+            List<Segment> segments = new ArrayList<>();
+            LexicalIndex lexical = null;
+            try {
+                openSegments(dir, m, options, null, segments);
+                lexical = LexicalIndex.openReadOnly(dir, m.lexical(), checkAnalyzer(dir, m, null), options.lexical());
+                return new JVectorIndex(dir, m.schema(), options, null, null, m, segments, null, lexical, true);
+            } catch (CorruptIndexException | IOException e) {
+                segments.forEach(Segment::release);
+                if (lexical != null) {
+                    lexical.close();
+                }
+                if (!manifestMoved(dir, m)) {
+                    throw e instanceof CorruptIndexException c ? c : new CorruptIndexException(dir,
+                            "cannot open the lexical index: " + e.getMessage(), e);
+                }
+                last = e instanceof CorruptIndexException c ? c : new CorruptIndexException(dir, e.getMessage(), e);
+            }
+        }
+        throw last;
+    }
+
+    /** Whether the home's commit point is no longer {@code m}: a writer committed since it was read. */
+    private static boolean manifestMoved(Path home, Manifest m) {
+        try {
+            return Manifest.read(home).generation() != m.generation();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Opens the segments of {@code m} into {@code out}, reusing those of {@code current} (a snapshot, or null) whose
+     * files and tombstones are unchanged; the heap budget for vector copies counts the reused ones first.
+     */
+    private static void openSegments(Path home, Manifest m, JVectorIndexOptions options, State current,
+                                     List<Segment> out) {
+        long heapLeft = options.heapVectorBytes();
+        List<Manifest.SegmentEntry> entries = m.segments();
+        Segment[] opened = new Segment[entries.size()];
+        try {
+            for (int i = 0; i < opened.length; i++) {
+                Manifest.SegmentEntry e = entries.get(i);
+                Segment old = current == null ? null : current.segment(e.id());
+                if (old != null && old.entry.equals(e) && old.tryAcquire()) {
+                    opened[i] = old;
+                    heapLeft -= old.heapVectorBytes();
+                }
+            }
+            for (int i = 0; i < opened.length; i++) {
+                if (opened[i] == null) {
+                    opened[i] = Segment.open(home, entries.get(i), m.dimension(), options.verifyChecksums(), heapLeft);
+                    heapLeft -= opened[i].heapVectorBytes();
+                }
+            }
+        } catch (RuntimeException e) {
+            for (Segment seg : opened) {
+                if (seg != null) {
+                    seg.release();
+                }
+            }
+            throw e;
+        }
+        out.addAll(Arrays.asList(opened)); // manifest order, as the writer keeps them
+    }
+
+    /** Whether this instance was opened read-only ({@link #openReadOnly}). */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /**
+     * A read-only instance moves to the newest commit of its home, if there is a newer one than it sees, and returns
+     * whether it moved; the segments both commits share are kept open, so a refresh costs about what the new
+     * segments cost to open. Searches running meanwhile finish on the commit they started on. A writer always sees
+     * its own changes: returns false.
+     */
+    public boolean refresh() {
+        if (!readOnly) {
+            return false;
+        }
+        synchronized (refreshLock) {
+            CorruptIndexException last = null;
+            for (int attempt = 0; attempt < READER_ATTEMPTS; attempt++) {
+                ensureOpen();
+                Manifest m = Manifest.read(home);
+                if (m.generation() == manifest.generation()) {
+                    return false;
+                }
+                checkSchema(home, m, schema);
+                List<Segment> segments = new ArrayList<>();
+                State current = acquire();
+                try {
+                    openSegments(home, m, options, current, segments);
+                    lexical.reopen(m.lexical());
+                    State next = new State(segments, new WriteBuffer());
+                    segments.forEach(Segment::release); // the new snapshot holds them
+                    segments.clear();
+                    Set<Integer> ids = new HashSet<>();
+                    m.segments().forEach(e -> ids.add(e.id()));
+                    manifest = m;
+                    committedIds = ids;
+                    publish(next);
+                    return true;
+                } catch (CorruptIndexException | IOException e) {
+                    segments.forEach(Segment::release);
+                    if (!manifestMoved(home, m)) {
+                        throw e instanceof CorruptIndexException c ? c : new CorruptIndexException(home,
+                                "cannot open the lexical index: " + e.getMessage(), e);
+                    }
+                    last = e instanceof CorruptIndexException c ? c : new CorruptIndexException(home, e.getMessage(), e);
+                } finally {
+                    current.release();
+                }
+            }
+            throw last;
+        }
+    }
+
+    private void ensureWritable() {
+        if (readOnly) {
+            throw new UnsupportedOperationException("index " + home + " is open read-only: open it with "
+                    + "JVectorIndex.open to write (one writer per home)");
         }
     }
 
@@ -587,6 +756,7 @@ public final class JVectorIndex implements VectorIndex {
 
     @Override
     public void add(List<Document> documents, List<float[]> vectors) {
+        ensureWritable();
         Objects.requireNonNull(documents, "documents");
         Objects.requireNonNull(vectors, "vectors");
         if (documents.size() != vectors.size()) {
@@ -699,6 +869,7 @@ public final class JVectorIndex implements VectorIndex {
 
     @Override
     public int delete(Collection<String> ids) {
+        ensureWritable();
         Objects.requireNonNull(ids, "ids");
         for (String id : ids) {
             if (id == null) {
@@ -736,6 +907,7 @@ public final class JVectorIndex implements VectorIndex {
      * null keeps the previous user data.
      */
     public void commit(Map<String, String> userData) {
+        ensureWritable();
         writeLock.lock();
         try {
             ensureOpen();
@@ -882,6 +1054,7 @@ public final class JVectorIndex implements VectorIndex {
 
     /** Commits pending changes, then merges all segments into one, dropping deleted entries. */
     public void compact() {
+        ensureWritable();
         writeLock.lock();
         try {
             ensureOpen();
@@ -1141,7 +1314,7 @@ public final class JVectorIndex implements VectorIndex {
         for (Candidates.Candidate c : hits) {
             Document d = c.doc();
             if (d == null) {
-                d = store.get(DocumentStore.key(c.segment(), c.ordinal()));
+                d = store == null ? null : store.get(DocumentStore.key(c.segment(), c.ordinal()));
                 if (d == null) {
                     d = s.segment(c.segment()).readDocument(c.ordinal());
                 }
@@ -1154,7 +1327,8 @@ public final class JVectorIndex implements VectorIndex {
     @Override
     public Optional<Document> get(String id) {
         return resolve(id, (s, seg, ord, e) -> e != null ? e.doc
-                : Optional.ofNullable(store.get(DocumentStore.key(seg.id, ord))).orElseGet(() -> seg.readDocument(ord)));
+                : Optional.ofNullable(store == null ? null : store.get(DocumentStore.key(seg.id, ord)))
+                        .orElseGet(() -> seg.readDocument(ord)));
     }
 
     @Override
@@ -1256,7 +1430,7 @@ public final class JVectorIndex implements VectorIndex {
 
     /** Number of maps the document store has rolled over to (for tests and monitoring). */
     int storeMapCount() {
-        return store instanceof ChronicleDocumentStore c ? c.mapCount() : 1;
+        return store instanceof ChronicleDocumentStore c ? c.mapCount() : store == null ? 0 : 1;
     }
 
     private void ensureOpen() {
@@ -1275,9 +1449,12 @@ public final class JVectorIndex implements VectorIndex {
             }
             closed = true;
             state.release();
-            store.close();
             lexical.close();
             pool.shutdown();
+            if (readOnly) {
+                return; // holds no lock and no store
+            }
+            store.close();
             try {
                 Files.deleteIfExists(home.resolve(STORE_DIR).resolve(OPEN_MARKER));
             } catch (IOException ignored) {
