@@ -440,9 +440,14 @@ public final class JVectorIndex implements VectorIndex {
                     segments.clear();
                     Set<Integer> ids = new HashSet<>();
                     m.segments().forEach(e -> ids.add(e.id()));
-                    manifest = m;
-                    committedIds = ids;
-                    publish(next);
+                    writeLock.lock(); // userData() and generation() read the manifest under it
+                    try {
+                        manifest = m;
+                        committedIds = ids;
+                        publish(next);
+                    } finally {
+                        writeLock.unlock();
+                    }
                     return true;
                 } catch (CorruptIndexException | IOException e) {
                     segments.forEach(Segment::release);
