@@ -473,63 +473,65 @@ public final class JVectorIndex implements VectorIndex {
 
     /** An {@link IndexFactory} for the search builder: {@code .index(JVectorIndex.at(home))}. */
     public static Factory at(Path home) {
-        return new Factory(home, JVectorIndexOptions.DEFAULT);
+        return new Factory(home, JVectorIndexOptions.DEFAULT, false);
     }
 
     /** Fluent options, then {@link #open(IndexSchema)} with the encoder's schema. */
     public static final class Factory implements IndexFactory {
         private final Path home;
         private final JVectorIndexOptions options;
+        private final boolean readOnly;
 
-        private Factory(Path home, JVectorIndexOptions options) {
+        private Factory(Path home, JVectorIndexOptions options, boolean readOnly) {
+            this.readOnly = readOnly;
             this.home = Objects.requireNonNull(home, "home");
             this.options = Objects.requireNonNull(options, "options");
         }
 
         public Factory options(JVectorIndexOptions o) {
-            return new Factory(home, o);
+            return with(o);
         }
 
         public Factory maxDegree(int v) {
-            return new Factory(home, options.withMaxDegree(v));
+            return with(options.withMaxDegree(v));
         }
 
         public Factory beamWidth(int v) {
-            return new Factory(home, options.withBeamWidth(v));
+            return with(options.withBeamWidth(v));
         }
 
         public Factory overquery(float v) {
-            return new Factory(home, options.withOverquery(v));
+            return with(options.withOverquery(v));
         }
 
         public Factory pqThreshold(int v) {
-            return new Factory(home, options.withPqThreshold(v));
+            return with(options.withPqThreshold(v));
         }
 
         public Factory pqLayout(PqLayout v) {
-            return new Factory(home, options.withPqLayout(v));
+            return with(options.withPqLayout(v));
         }
 
         public Factory expectedDocuments(long v) {
-            return new Factory(home, options.withExpectedDocuments(v));
+            return with(options.withExpectedDocuments(v));
         }
 
         public Factory maxSegments(int v) {
-            return new Factory(home, options.withMaxSegments(v));
+            return with(options.withMaxSegments(v));
         }
 
         public Factory buildThreads(int v) {
-            return new Factory(home, options.withBuildThreads(v));
+            return with(options.withBuildThreads(v));
         }
 
         /** Analyzer of the lexical route of a new home (an existing home keeps its recorded one). */
         public Factory lexicalAnalyzer(LexicalAnalyzer v) {
-            return new Factory(home, options.withLexicalAnalyzer(v));
+            return with(options.withLexicalAnalyzer(v));
         }
 
         /** BM25 parameters of lexical searches. */
         public Factory bm25(float k1, float b) {
-            return new Factory(home, options.withBm25(k1, b));
+            return with(options.withBm25(k1, b));
         }
 
         public JVectorIndexOptions options() {
@@ -540,9 +542,21 @@ public final class JVectorIndex implements VectorIndex {
             return home;
         }
 
+        /**
+         * Opens the home read-only ({@link JVectorIndex#openReadOnly}): the home must exist and have the encoder's
+         * schema; the engine searches its latest commit and {@link JVectorIndex#refresh()} moves it on.
+         */
+        public Factory readOnly() {
+            return new Factory(home, options, true);
+        }
+
+        private Factory with(JVectorIndexOptions o) {
+            return new Factory(home, o, readOnly);
+        }
+
         @Override
         public JVectorIndex open(IndexSchema schema) {
-            return JVectorIndex.open(home, schema, options);
+            return readOnly ? JVectorIndex.openReadOnly(home, schema, options) : JVectorIndex.open(home, schema, options);
         }
     }
 
