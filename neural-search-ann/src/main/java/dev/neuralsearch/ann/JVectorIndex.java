@@ -20,6 +20,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -49,6 +50,11 @@ import java.util.stream.Stream;
  *
  * <p>Threading: any number of threads may search, get and read stats while one thread at a time writes (writes
  * are serialised by an internal lock; searches take no lock and see a consistent snapshot).
+ *
+ * <p>One writer, many readers: {@link #open} takes the home's write lock (one writing instance across processes);
+ * {@link #openReadOnly} opens the latest commit without the lock and without writing anything, from any number of
+ * processes while the writer works, and {@link #refresh()} moves such a reader to a newer commit (see docs/index.md,
+ * "Readers in other processes").
  */
 public final class JVectorIndex implements VectorIndex {
     static {
@@ -62,11 +68,19 @@ public final class JVectorIndex implements VectorIndex {
     private static final String STORE_DIR = DocumentStores.DIR;
     private static final String OPEN_MARKER = DocumentStores.OPEN_MARKER;
 
+    /** How many times a reader re-reads the manifest when a commit's files vanished under it (a writer moved on). */
+    private static final int READER_ATTEMPTS = 20;
+
     private final Path home;
+    /** Opened by {@link #openReadOnly}: no lock, no document store of its own, no writes; {@link #refresh()} moves it on. */
+    private final boolean readOnly;
+    private final Object refreshLock = new Object();
     private final IndexSchema schema;
     private final JVectorIndexOptions options;
     private final VectorSimilarityFunction vsf;
+    /** The home's write lock; null in a read-only instance. */
     private final HomeLock homeLock;
+    /** The document store; a read-only instance keeps none and hydrates from the segment doc files. */
     private final DocumentStore store;
     private final LexicalIndex lexical;
     private final ForkJoinPool pool;
@@ -172,8 +186,9 @@ public final class JVectorIndex implements VectorIndex {
 
     private JVectorIndex(Path home, IndexSchema schema, JVectorIndexOptions options, HomeLock homeLock,
                          Manifest manifest, List<Segment> segments, DocumentStore store,
-                         LexicalIndex lexical) {
+                         LexicalIndex lexical, boolean readOnly) {
         this.home = home;
+        this.readOnly = readOnly;
         this.schema = schema;
         this.options = options;
         this.vsf = toJVector(schema.similarity());
@@ -234,16 +249,11 @@ public final class JVectorIndex implements VectorIndex {
                 m = Manifest.empty(schema);
                 m.write(home);
             }
-            long heapLeft = options.heapVectorBytes();
-            for (Manifest.SegmentEntry e : m.segments()) {
-                Segment seg = Segment.open(home, e, m.dimension(), options.verifyChecksums(), heapLeft);
-                heapLeft -= seg.heapVectorBytes();
-                segments.add(seg);
-            }
+            openSegments(home, m, options, null, segments);
             store = openStore(home, m, segments, options);
             LexicalAnalyzer analyzer = checkAnalyzer(home, m, options.lexical().analyzer());
             lexical = LexicalIndex.open(home, m.lexical(), analyzer, options.lexical(), options.verifyChecksums());
-            JVectorIndex index = new JVectorIndex(home, schema, options, lock, m, segments, store, lexical);
+            JVectorIndex index = new JVectorIndex(home, schema, options, lock, m, segments, store, lexical, false);
             lexical = null; // owned by the index now
             index.dropDuplicateIds();
             index.deleteUnreferencedFiles();
@@ -276,69 +286,237 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
+    /** Opens the latest commit of the index at {@code home} for searching only; see {@link #openReadOnly(Path, IndexSchema, JVectorIndexOptions)}. */
+    public static JVectorIndex openReadOnly(Path home) {
+        return openReadOnly(home, null, JVectorIndexOptions.DEFAULT);
+    }
+
+    /**
+     * Opens the latest commit of an existing index home for searching only, like Lucene's {@code DirectoryReader}:
+     * it takes no lock and writes nothing, so any number of readers in any number of processes can search a home
+     * while one writer ({@link #open}) adds and commits. It never sees uncommitted or half-written work;
+     * {@link #refresh()} moves it to the writer's newest commit. Documents are read from the segment doc files (the
+     * document store belongs to the writer). Writes throw {@link UnsupportedOperationException}.
+     *
+     * @param expected the schema the home must have, or null to take the home's own
+     * @throws IncompatibleIndexException the home was made for another schema, or predates the lexical route and has
+     *                                    to be opened for writing once (which upgrades it)
+     * @throws CorruptIndexException a file is missing, truncated or fails its checksum
+     */
+    public static JVectorIndex openReadOnly(Path home, IndexSchema expected, JVectorIndexOptions options) {
+        Objects.requireNonNull(home, "home");
+        Objects.requireNonNull(options, "options");
+        Path dir = home.toAbsolutePath().normalize();
+        if (!Manifest.exists(dir)) {
+            throw new IllegalArgumentException("no index at " + dir + " (no " + Manifest.FILE_NAME
+                    + "): a read-only reader opens a home that a writer has created");
+        }
+        CorruptIndexException last = null;
+        for (int attempt = 0; attempt < READER_ATTEMPTS; attempt++) {
+            Manifest m = Manifest.read(dir);
+            if (expected != null) {
+                checkSchema(dir, m, expected);
+            }
+            if (m.lexical() == null && !m.segments().isEmpty()) {
+                throw new IncompatibleIndexException("index home " + dir + " predates the lexical route; open it "
+                        + "once for writing (JVectorIndex.open), which upgrades it, before opening it read-only");
+            }
+            List<Segment> segments = new ArrayList<>();
+            LexicalIndex lexical = null;
+            try {
+                openSegments(dir, m, options, null, segments);
+                lexical = LexicalIndex.openReadOnly(dir, m.lexical(), checkAnalyzer(dir, m, null), options.lexical());
+                return new JVectorIndex(dir, m.schema(), options, null, m, segments, new SegmentFilesDocumentStore(), lexical,
+                        true);
+            } catch (CorruptIndexException | IOException e) {
+                segments.forEach(Segment::release);
+                if (lexical != null) {
+                    lexical.close();
+                }
+                if (!manifestMoved(dir, m)) {
+                    throw e instanceof CorruptIndexException c ? c : new CorruptIndexException(dir,
+                            "cannot open the lexical index: " + e.getMessage(), e);
+                }
+                last = e instanceof CorruptIndexException c ? c : new CorruptIndexException(dir, e.getMessage(), e);
+            }
+        }
+        throw last;
+    }
+
+    /** Whether the home's commit point is no longer {@code m}: a writer committed since it was read. */
+    private static boolean manifestMoved(Path home, Manifest m) {
+        try {
+            return Manifest.read(home).generation() != m.generation();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Opens the segments of {@code m} into {@code out}, reusing those of {@code current} (a snapshot, or null) whose
+     * files and tombstones are unchanged; the heap budget for vector copies counts the reused ones first.
+     */
+    private static void openSegments(Path home, Manifest m, JVectorIndexOptions options, State current,
+                                     List<Segment> out) {
+        long heapLeft = options.heapVectorBytes();
+        List<Manifest.SegmentEntry> entries = m.segments();
+        Segment[] opened = new Segment[entries.size()];
+        try {
+            for (int i = 0; i < opened.length; i++) {
+                Manifest.SegmentEntry e = entries.get(i);
+                Segment old = current == null ? null : current.segment(e.id());
+                if (old != null && old.entry.equals(e) && old.tryAcquire()) {
+                    opened[i] = old;
+                    heapLeft -= old.heapVectorBytes();
+                }
+            }
+            for (int i = 0; i < opened.length; i++) {
+                if (opened[i] == null) {
+                    opened[i] = Segment.open(home, entries.get(i), m.dimension(), options.verifyChecksums(), heapLeft);
+                    heapLeft -= opened[i].heapVectorBytes();
+                }
+            }
+        } catch (RuntimeException e) {
+            for (Segment seg : opened) {
+                if (seg != null) {
+                    seg.release();
+                }
+            }
+            throw e;
+        }
+        out.addAll(Arrays.asList(opened)); // manifest order, as the writer keeps them
+    }
+
+    /** Whether this instance was opened read-only ({@link #openReadOnly}). */
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    /**
+     * A read-only instance moves to the newest commit of its home, if there is a newer one than it sees, and returns
+     * whether it moved; the segments both commits share are kept open, so a refresh costs about what the new
+     * segments cost to open. Searches running meanwhile finish on the commit they started on. A writer always sees
+     * its own changes: returns false.
+     */
+    public boolean refresh() {
+        if (!readOnly) {
+            return false;
+        }
+        synchronized (refreshLock) {
+            CorruptIndexException last = null;
+            for (int attempt = 0; attempt < READER_ATTEMPTS; attempt++) {
+                ensureOpen();
+                Manifest m = Manifest.read(home);
+                if (m.generation() == manifest.generation()) {
+                    return false;
+                }
+                checkSchema(home, m, schema);
+                List<Segment> segments = new ArrayList<>();
+                State current = acquire();
+                try {
+                    openSegments(home, m, options, current, segments);
+                    lexical.reopen(m.lexical());
+                    State next = new State(segments, new WriteBuffer());
+                    segments.forEach(Segment::release); // the new snapshot holds them
+                    segments.clear();
+                    Set<Integer> ids = new HashSet<>();
+                    m.segments().forEach(e -> ids.add(e.id()));
+                    writeLock.lock(); // userData() and generation() read the manifest under it
+                    try {
+                        manifest = m;
+                        committedIds = ids;
+                        publish(next);
+                    } finally {
+                        writeLock.unlock();
+                    }
+                    return true;
+                } catch (CorruptIndexException | IOException e) {
+                    segments.forEach(Segment::release);
+                    if (!manifestMoved(home, m)) {
+                        throw e instanceof CorruptIndexException c ? c : new CorruptIndexException(home,
+                                "cannot open the lexical index: " + e.getMessage(), e);
+                    }
+                    last = e instanceof CorruptIndexException c ? c : new CorruptIndexException(home, e.getMessage(), e);
+                } finally {
+                    current.release();
+                }
+            }
+            throw last;
+        }
+    }
+
+    private void ensureWritable() {
+        if (readOnly) {
+            throw new UnsupportedOperationException("index " + home + " is open read-only: open it with "
+                    + "JVectorIndex.open to write (one writer per home)");
+        }
+    }
+
     /** An {@link IndexFactory} for the search builder: {@code .index(JVectorIndex.at(home))}. */
     public static Factory at(Path home) {
-        return new Factory(home, JVectorIndexOptions.DEFAULT);
+        return new Factory(home, JVectorIndexOptions.DEFAULT, false);
     }
 
     /** Fluent options, then {@link #open(IndexSchema)} with the encoder's schema. */
     public static final class Factory implements IndexFactory {
         private final Path home;
         private final JVectorIndexOptions options;
+        private final boolean readOnly;
 
-        private Factory(Path home, JVectorIndexOptions options) {
+        private Factory(Path home, JVectorIndexOptions options, boolean readOnly) {
+            this.readOnly = readOnly;
             this.home = Objects.requireNonNull(home, "home");
             this.options = Objects.requireNonNull(options, "options");
         }
 
         public Factory options(JVectorIndexOptions o) {
-            return new Factory(home, o);
+            return with(o);
         }
 
         public Factory maxDegree(int v) {
-            return new Factory(home, options.withMaxDegree(v));
+            return with(options.withMaxDegree(v));
         }
 
         public Factory beamWidth(int v) {
-            return new Factory(home, options.withBeamWidth(v));
+            return with(options.withBeamWidth(v));
         }
 
         public Factory overquery(float v) {
-            return new Factory(home, options.withOverquery(v));
+            return with(options.withOverquery(v));
         }
 
         public Factory pqThreshold(int v) {
-            return new Factory(home, options.withPqThreshold(v));
+            return with(options.withPqThreshold(v));
         }
 
         public Factory pqLayout(PqLayout v) {
-            return new Factory(home, options.withPqLayout(v));
+            return with(options.withPqLayout(v));
         }
 
         public Factory expectedDocuments(long v) {
-            return new Factory(home, options.withExpectedDocuments(v));
+            return with(options.withExpectedDocuments(v));
         }
 
         public Factory documentStore(DocumentStoreKind v) {
-            return new Factory(home, options.withDocumentStore(v));
+            return with(options.withDocumentStore(v));
         }
 
         public Factory maxSegments(int v) {
-            return new Factory(home, options.withMaxSegments(v));
+            return with(options.withMaxSegments(v));
         }
 
         public Factory buildThreads(int v) {
-            return new Factory(home, options.withBuildThreads(v));
+            return with(options.withBuildThreads(v));
         }
 
         /** Analyzer of the lexical route of a new home (an existing home keeps its recorded one). */
         public Factory lexicalAnalyzer(LexicalAnalyzer v) {
-            return new Factory(home, options.withLexicalAnalyzer(v));
+            return with(options.withLexicalAnalyzer(v));
         }
 
         /** BM25 parameters of lexical searches. */
         public Factory bm25(float k1, float b) {
-            return new Factory(home, options.withBm25(k1, b));
+            return with(options.withBm25(k1, b));
         }
 
         public JVectorIndexOptions options() {
@@ -349,9 +527,21 @@ public final class JVectorIndex implements VectorIndex {
             return home;
         }
 
+        /**
+         * Opens the home read-only ({@link JVectorIndex#openReadOnly}): the home must exist and have the encoder's
+         * schema; the engine searches its latest commit and {@link JVectorIndex#refresh()} moves it on.
+         */
+        public Factory readOnly() {
+            return new Factory(home, options, true);
+        }
+
+        private Factory with(JVectorIndexOptions o) {
+            return new Factory(home, o, readOnly);
+        }
+
         @Override
         public JVectorIndex open(IndexSchema schema) {
-            return JVectorIndex.open(home, schema, options);
+            return readOnly ? JVectorIndex.openReadOnly(home, schema, options) : JVectorIndex.open(home, schema, options);
         }
     }
 
@@ -528,6 +718,7 @@ public final class JVectorIndex implements VectorIndex {
 
     @Override
     public void add(List<Document> documents, List<float[]> vectors) {
+        ensureWritable();
         Objects.requireNonNull(documents, "documents");
         Objects.requireNonNull(vectors, "vectors");
         if (documents.size() != vectors.size()) {
@@ -640,6 +831,7 @@ public final class JVectorIndex implements VectorIndex {
 
     @Override
     public int delete(Collection<String> ids) {
+        ensureWritable();
         Objects.requireNonNull(ids, "ids");
         for (String id : ids) {
             if (id == null) {
@@ -677,6 +869,7 @@ public final class JVectorIndex implements VectorIndex {
      * null keeps the previous user data.
      */
     public void commit(Map<String, String> userData) {
+        ensureWritable();
         writeLock.lock();
         try {
             ensureOpen();
@@ -823,6 +1016,7 @@ public final class JVectorIndex implements VectorIndex {
 
     /** Commits pending changes, then merges all segments into one, dropping deleted entries. */
     public void compact() {
+        ensureWritable();
         writeLock.lock();
         try {
             ensureOpen();
@@ -1259,9 +1453,12 @@ public final class JVectorIndex implements VectorIndex {
             closed = true;
             gate.close(() -> {
                 state.release();
-                store.close();
                 lexical.close();
                 pool.shutdown();
+                if (readOnly) {
+                    return; // holds no lock and no store
+                }
+                store.close();
                 try {
                     Files.deleteIfExists(home.resolve(STORE_DIR).resolve(OPEN_MARKER));
                 } catch (IOException ignored) {

@@ -65,12 +65,20 @@ final class LexicalIndex implements AutoCloseable {
     /** Largest page of hits fetched at once while a widened filter is checked hit by hit. */
     private static final int MAX_PAGE = 4096;
 
-    private final Directory dir;
+    /** The Lucene directory; read-only indexes open it when a commit first exists (opening creates it). */
+    private Directory dir;
     private final LexicalAnalyzer analyzerKind;
     private final Analyzer analyzer;
     private final KeepRecordedCommit policy;
+    /** The writer, or null when opened read-only ({@link #openReadOnly}). */
     private final IndexWriter writer;
+    /** Near-real-time searchers of the writer; null when read-only. */
     private final SearcherManager searchers;
+    private final BM25Similarity similarity;
+    /** Read-only: the searcher of the commit the reader's manifest records (null: no commit yet, so no documents). */
+    private volatile IndexSearcher committed;
+    /** Read-only: the index home (the Lucene directory is opened from it on demand). */
+    private Path home;
     private final AtomicLong writes = new AtomicLong();
     private volatile long refreshedWrites;
     private boolean dirty;
@@ -108,7 +116,8 @@ final class LexicalIndex implements AutoCloseable {
     }
 
     private LexicalIndex(Directory dir, LexicalAnalyzer kind, Analyzer analyzer, KeepRecordedCommit policy,
-                         IndexWriter writer, SearcherManager searchers) {
+                         IndexWriter writer, SearcherManager searchers, BM25Similarity similarity) {
+        this.similarity = similarity;
         this.dir = dir;
         this.analyzerKind = kind;
         this.analyzer = analyzer;
@@ -178,7 +187,7 @@ final class LexicalIndex implements AutoCloseable {
                 writer.rollback();
                 throw e;
             }
-            return new LexicalIndex(dir, kind, analyzer, policy, writer, searchers);
+            return new LexicalIndex(dir, kind, analyzer, policy, writer, searchers, sim);
         } catch (org.apache.lucene.index.CorruptIndexException e) {
             analyzer.close();
             dir.close();
@@ -187,6 +196,89 @@ final class LexicalIndex implements AutoCloseable {
             analyzer.close();
             dir.close();
             throw e;
+        }
+    }
+
+    /**
+     * Opens the Lucene commit {@code recorded} names for searching only: no writer, no lock, nothing written. The
+     * writer of the home may delete that commit's files later; the open reader keeps reading them (POSIX keeps an
+     * unlinked file readable while it is open or mapped). {@link #reopen} moves to a newer commit.
+     *
+     * @throws java.nio.file.NoSuchFileException the commit is gone (a writer moved on since the manifest was read)
+     */
+    static LexicalIndex openReadOnly(Path home, Manifest.LexicalEntry recorded, LexicalAnalyzer kind, LexicalOptions o)
+            throws IOException {
+        Analyzer analyzer = kind.create();
+        LexicalIndex index = new LexicalIndex(null, kind, analyzer, null, null, null, new BM25Similarity(o.k1(), o.b()));
+        index.home = home;
+        try {
+            index.reopen(recorded);
+            return index;
+        } catch (IOException | RuntimeException e) {
+            index.close();
+            throw e;
+        }
+    }
+
+    /** Read-only: moves to the commit {@code recorded} names (null: none, an empty route). */
+    void reopen(Manifest.LexicalEntry recorded) throws IOException {
+        if (writer != null) {
+            throw new IllegalStateException("reopen is for read-only lexical indexes");
+        }
+        IndexSearcher old = committed;
+        if (recorded == null) {
+            committed = null;
+        } else {
+            if (dir == null) {
+                dir = FSDirectory.open(home.resolve(DIR));
+            }
+            IndexCommit commit = null;
+            if (DirectoryReader.indexExists(dir)) {
+                for (IndexCommit c : DirectoryReader.listCommits(dir)) {
+                    if (c.getSegmentsFileName().equals(recorded.segmentsFile())) {
+                        commit = c;
+                    }
+                }
+            }
+            if (commit == null) {
+                throw new java.nio.file.NoSuchFileException(recorded.segmentsFile(), null,
+                        "the lexical commit the manifest records is gone");
+            }
+            DirectoryReader next = old == null ? DirectoryReader.open(commit)
+                    : DirectoryReader.openIfChanged((DirectoryReader) old.getIndexReader(), commit);
+            if (next == null) {
+                return; // the same commit
+            }
+            IndexSearcher s = new IndexSearcher(next);
+            s.setSimilarity(similarity);
+            committed = s;
+        }
+        if (old != null) {
+            old.getIndexReader().decRef(); // closes once the searches that hold it are done
+        }
+    }
+
+    /** A searcher to use and give back with {@link #release}, or null when there is nothing to search. */
+    private IndexSearcher acquire() throws IOException {
+        if (searchers != null) {
+            return searchers.acquire();
+        }
+        while (true) {
+            IndexSearcher s = committed;
+            if (s == null || s.getIndexReader().tryIncRef()) {
+                return s;
+            }
+        }
+    }
+
+    private void release(IndexSearcher s) throws IOException {
+        if (s == null) {
+            return;
+        }
+        if (searchers != null) {
+            searchers.release(s);
+        } else {
+            s.getIndexReader().decRef();
         }
     }
 
@@ -271,11 +363,14 @@ final class LexicalIndex implements AutoCloseable {
         }
         try {
             long w = writes.get();
-            if (w != refreshedWrites) {
+            if (searchers != null && w != refreshedWrites) {
                 searchers.maybeRefreshBlocking();
                 refreshedWrites = w;
             }
-            IndexSearcher s = searchers.acquire();
+            IndexSearcher s = acquire();
+            if (s == null) {
+                return List.of();
+            }
             try {
                 List<ScoredDocument> out = new ArrayList<>(k);
                 var stored = s.storedFields();
@@ -300,7 +395,7 @@ final class LexicalIndex implements AutoCloseable {
                     page = (int) Math.min(page * 2L, MAX_PAGE);
                 }
             } finally {
-                searchers.release(s);
+                release(s);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("lexical search failed: " + e.getMessage(), e);
@@ -309,21 +404,28 @@ final class LexicalIndex implements AutoCloseable {
 
     /** Number of live documents the searcher sees (for tests). */
     int liveDocuments() throws IOException {
-        searchers.maybeRefreshBlocking();
-        IndexSearcher s = searchers.acquire();
+        if (searchers != null) {
+            searchers.maybeRefreshBlocking();
+        }
+        IndexSearcher s = acquire();
         try {
-            return s.getIndexReader().numDocs();
+            return s == null ? 0 : s.getIndexReader().numDocs();
         } finally {
-            searchers.release(s);
+            release(s);
         }
     }
 
     /** Ids of all live documents (for tests and consistency checks). */
     java.util.Set<String> ids() throws IOException {
-        searchers.maybeRefreshBlocking();
-        IndexSearcher s = searchers.acquire();
+        if (searchers != null) {
+            searchers.maybeRefreshBlocking();
+        }
+        IndexSearcher s = acquire();
         try {
             java.util.Set<String> ids = new java.util.HashSet<>();
+            if (s == null) {
+                return ids;
+            }
             TopDocs all = s.search(new MatchAllDocsQuery(), Math.max(1, s.getIndexReader().numDocs()));
             var stored = s.storedFields();
             for (ScoreDoc sd : all.scoreDocs) {
@@ -331,7 +433,7 @@ final class LexicalIndex implements AutoCloseable {
             }
             return ids;
         } finally {
-            searchers.release(s);
+            release(s);
         }
     }
 
@@ -521,18 +623,29 @@ final class LexicalIndex implements AutoCloseable {
     @Override
     public void close() {
         try {
-            searchers.close();
+            if (searchers != null) {
+                searchers.close();
+            }
+            IndexSearcher s = committed;
+            committed = null;
+            if (s != null) {
+                s.getIndexReader().decRef();
+            }
         } catch (IOException ignored) {
             // closing anyway
         }
         try {
-            writer.rollback();
+            if (writer != null) {
+                writer.rollback();
+            }
         } catch (IOException ignored) {
             // the next open rolls back to the recorded commit anyway
         }
         analyzer.close();
         try {
-            dir.close();
+            if (dir != null) {
+                dir.close();
+            }
         } catch (IOException ignored) {
             // nothing left to do
         }

@@ -65,6 +65,12 @@ final class Segment {
      */
     private final Vectorization.StoredVectors heapVectors;
     private final Path docsPath;
+    /**
+     * The doc file, open for the segment's lifetime (positional reads are thread-safe): a document is read without
+     * an open per read, and a read-only reader still reads it after a writer's compaction unlinked the file. An
+     * interrupted read closes a channel for every thread: it is then reopened by path.
+     */
+    private volatile FileChannel docsChannel;
     private final AtomicInteger refs = new AtomicInteger(1);
     /** Runs after the segment is closed (cleanup of a merged-away segment: store entries and files). */
     volatile Runnable onClose;
@@ -105,7 +111,7 @@ final class Segment {
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, ReaderSupplier readers,
                     OnDiskGraphIndex graph, PqCodes pqCodes, VectorFile vectorFile, int dimension, Path docsPath,
-                    Vectorization.StoredVectors heapVectors, Adjacency adjacency) {
+                    FileChannel docsChannel, Vectorization.StoredVectors heapVectors, Adjacency adjacency) {
         this.entry = entry;
         this.adjacency = adjacency;
         this.id = entry.id();
@@ -122,6 +128,7 @@ final class Segment {
         this.vectorFile = vectorFile;
         this.dimension = dimension;
         this.docsPath = docsPath;
+        this.docsChannel = docsChannel;
         this.heapVectors = heapVectors;
     }
 
@@ -163,7 +170,9 @@ final class Segment {
         }
         ReaderSupplier rs = null;
         VectorFile vf = null;
+        FileChannel docsChannel = null;
         try {
+            docsChannel = FileChannel.open(docsPath, StandardOpenOption.READ);
             rs = ReaderSupplierFactory.open(graphPath);
             OnDiskGraphIndex g = OnDiskGraphIndex.load(rs);
             if (g.getIdUpperBound() < e.count()) {
@@ -196,8 +205,9 @@ final class Segment {
                 heap = Vectorization.get().onHeap(copies);
             }
             Adjacency adjacency = vf != null || heap != null ? Adjacency.open(graphPath, g) : null;
-            return new Segment(e, docs, deleted, rs, g, codes, vf, dimension, docsPath, heap, adjacency);
+            return new Segment(e, docs, deleted, rs, g, codes, vf, dimension, docsPath, docsChannel, heap, adjacency);
         } catch (IOException | RuntimeException ex) {
+            closeQuietly(docsChannel);
             closeQuietly(vf);
             closeQuietly(rs);
             if (ex instanceof CorruptIndexException c) {
@@ -325,6 +335,7 @@ final class Segment {
             }
             closeQuietly(readers);
             closeQuietly(vectorFile);
+            closeQuietly(docsChannel);
             Runnable r = onClose;
             if (r != null) {
                 try {
@@ -637,8 +648,21 @@ final class Segment {
 
     /** Reads a document from the segment's doc file (fallback when the store lacks it). */
     Document readDocument(int ord) {
-        try (FileChannel ch = FileChannel.open(docsPath, StandardOpenOption.READ)) {
-            return DocsFile.readAt(ch, docOffsets[ord], metadata[ord]);
+        try {
+            FileChannel ch = docsChannel;
+            try {
+                return DocsFile.readAt(ch, docOffsets[ord], metadata[ord]);
+            } catch (java.nio.channels.ClosedChannelException closed) {
+                if (refs.get() <= 0) {
+                    throw closed;
+                }
+                synchronized (this) { // another thread's interrupt closed it: reopen once for everyone
+                    if (docsChannel == ch) {
+                        docsChannel = FileChannel.open(docsPath, StandardOpenOption.READ);
+                    }
+                }
+                return DocsFile.readAt(docsChannel, docOffsets[ord], metadata[ord]);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read document " + ord + " of " + docsPath, e);
         }

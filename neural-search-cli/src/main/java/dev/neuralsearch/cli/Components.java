@@ -41,14 +41,25 @@ final class Components {
         return b.build();
     }
 
-    /** An engine over an index home (created if absent); the engine owns and closes everything. */
-    static NeuralSearch engine(Path home, String model, Path rerankerDir, Integer rerankerMaxLength) {
-        return engine(home, model, rerankerDir, rerankerMaxLength, null);
+    /**
+     * A read-only engine over an existing home ({@link JVectorIndex#openReadOnly}): takes no lock, so it runs beside
+     * a writer (e.g. {@code nsearch index} or a host application) and sees the latest commit.
+     */
+    static NeuralSearch readOnlyEngine(Path home, String model, Path rerankerDir, Integer rerankerMaxLength) {
+        return engine(model, rerankerDir, rerankerMaxLength, JVectorIndex.at(home).readOnly());
     }
 
-    /** As above; {@code analyzer} is the lexical analyzer of a new home (null: the recorded one, else standard). */
+    /**
+     * A writing engine over an index home (created if absent; it takes the home's write lock); {@code analyzer} is the
+     * lexical analyzer of a new home (null: the recorded one, else standard). The engine owns and closes everything.
+     */
     static NeuralSearch engine(Path home, String model, Path rerankerDir, Integer rerankerMaxLength,
                                dev.neuralsearch.ann.LexicalAnalyzer analyzer) {
+        return engine(model, rerankerDir, rerankerMaxLength, JVectorIndex.at(home).lexicalAnalyzer(analyzer));
+    }
+
+    private static NeuralSearch engine(String model, Path rerankerDir, Integer rerankerMaxLength,
+                                       JVectorIndex.Factory index) {
         TextEncoder encoder = encoder(model);
         Reranker reranker = null;
         try {
@@ -57,8 +68,7 @@ final class Components {
             encoder.close();
             throw e;
         }
-        return NeuralSearch.builder().encoder(encoder).reranker(reranker)
-                .index(JVectorIndex.at(home).lexicalAnalyzer(analyzer)).build();
+        return NeuralSearch.builder().encoder(encoder).reranker(reranker).index(index).build();
     }
 
     /** The model id recorded in an existing index home, if it can be read. */

@@ -84,7 +84,7 @@ final class SearchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, filter);
         }
-        try (NeuralSearch search = Components.engine(home.home, model.resolveExisting(home.home), reranker,
+        try (NeuralSearch search = Components.readOnlyEngine(home.home, model.resolveExisting(home.home), reranker,
                 rerankerMaxLength)) {
             Query q = search.query(query).filter(parsed).limit(limit);
             if (recall != null) {

@@ -2,6 +2,7 @@ package dev.neuralsearch.cli;
 
 import dev.neuralsearch.ann.JVectorIndex;
 import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.IndexSchema;
 import dev.neuralsearch.core.NeuralSearch;
 import dev.neuralsearch.core.Reranker;
 import dev.neuralsearch.encoder.BiEncoder;
@@ -22,6 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** {@code nsearch serve}: the visual demo, a single page and a JSON API over an index home (docs/serve.md). */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -30,6 +33,7 @@ import picocli.CommandLine.Spec;
                 "(indexed into a temporary folder first, as `nsearch demo` does). Bound to",
                 "127.0.0.1 by default; the API has no authentication. Ctrl-C stops it.", ""})
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     @Spec
     CommandSpec spec;
@@ -69,6 +73,14 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "No progress bars while --demo indexes.")
     boolean noProgress;
 
+    @Option(names = "--refresh-every", paramLabel = "<seconds>", defaultValue = "2",
+            description = "With --home: the home is opened read-only (a writer such as `nsearch index` may work on it"
+                    + " meanwhile); look for a newer commit this often (default ${DEFAULT-VALUE}; 0 = never).")
+    double refreshEvery;
+
+    /** Moves the read-only home route to new commits ({@code --refresh-every}); null with --demo or 0. */
+    private java.util.concurrent.ScheduledExecutorService refresher;
+
     /** Tests: called with the running server; {@link #stop()} ends {@link #call()}. */
     Consumer<SearchServer> onStart = s -> { };
 
@@ -89,6 +101,10 @@ final class ServeCommand implements Callable<Integer> {
         }
         if (port < 0 || port > 65535) {
             throw new ParameterException(spec.commandLine(), "--port must be between 0 and 65535, got " + port);
+        }
+        if (!(refreshEvery >= 0 && refreshEvery <= 86_400)) {
+            throw new ParameterException(spec.commandLine(), "--refresh-every must be between 0 and 86400 seconds, got "
+                    + refreshEvery);
         }
         if (threads < 1 || threads > 64) {
             throw new ParameterException(spec.commandLine(), "--threads must be between 1 and 64, got " + threads);
@@ -126,6 +142,10 @@ final class ServeCommand implements Callable<Integer> {
                 stop.await();
             }
         } finally {
+            if (refresher != null) {
+                refresher.shutdownNow();
+                refresher.awaitTermination(10, TimeUnit.SECONDS);
+            }
             for (SearchServer.Route r : routes) {
                 r.engine().close();
             }
@@ -152,8 +172,41 @@ final class ServeCommand implements Callable<Integer> {
             encoder.close();
             throw e;
         }
-        NeuralSearch engine = NeuralSearch.builder().encoder(encoder).reranker(r).index(JVectorIndex.at(home)).build();
+        JVectorIndex index;
+        try {
+            index = JVectorIndex.at(home).readOnly()
+                    .open(new IndexSchema(encoder.modelId(), encoder.dimension(), encoder.similarity()));
+        } catch (RuntimeException e) {
+            encoder.close();
+            if (r != null) {
+                r.close();
+            }
+            throw e;
+        }
+        NeuralSearch engine = NeuralSearch.builder().encoder(encoder).reranker(r).index(index).build();
+        if (refreshEvery > 0) {
+            refresher = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread t = new Thread(task, "nsearch-serve-refresh");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = Math.max(1, (long) (refreshEvery * 1000));
+            refresher.scheduleWithFixedDelay(() -> refresh(index), period, period, TimeUnit.MILLISECONDS);
+        }
         return new SearchServer.Route("home", engine, encoder, text -> true);
+    }
+
+    /** One look for a newer commit; a failure is logged and the next look tries again. */
+    private void refresh(JVectorIndex index) {
+        try {
+            if (index.refresh()) {
+                LOG.info("serving commit {} of {} ({} documents)", index.generation(), home, index.stats().documents());
+            }
+        } catch (IllegalStateException closed) {
+            // the server is stopping
+        } catch (RuntimeException e) {
+            LOG.warn("refreshing {} failed (the previous commit is still served): {}", home, e.getMessage());
+        }
     }
 
     private Reranker newReranker() {

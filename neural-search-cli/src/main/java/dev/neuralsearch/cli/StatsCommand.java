@@ -33,7 +33,7 @@ final class StatsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         IndexSchema schema = Components.requireHome(home.home);
         IndexStats s;
-        try (VectorIndex index = JVectorIndex.at(home.home).open(schema)) {
+        try (VectorIndex index = JVectorIndex.at(home.home).readOnly().open(schema)) { // beside a writer too
             s = index.stats();
         }
         Map<String, Object> m = new LinkedHashMap<>();
