@@ -1,5 +1,6 @@
-package dev.neuralsearch.tokenize;
+package dev.neuralsearch.onnx.internal;
 
+import dev.neuralsearch.tokenize.TokenizedText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
