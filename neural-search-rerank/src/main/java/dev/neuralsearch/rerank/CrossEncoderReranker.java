@@ -4,38 +4,26 @@ import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.neuralsearch.core.ProgressListener;
 import dev.neuralsearch.core.Reranker;
 import dev.neuralsearch.encoder.ModelMismatchException;
 import dev.neuralsearch.onnx.ExecutionProvider;
 import dev.neuralsearch.onnx.OnnxEnvironment;
-import dev.neuralsearch.onnx.OnnxException;
 import dev.neuralsearch.onnx.SessionConfig;
-import dev.neuralsearch.tokenize.LengthBatches;
+import dev.neuralsearch.onnx.internal.OnnxModelRunner;
+import dev.neuralsearch.onnx.internal.PaddedBatch;
 import dev.neuralsearch.tokenize.TextTokenizer;
 import dev.neuralsearch.tokenize.TokenizedText;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,17 +49,15 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Thread-safe: one ONNX Runtime session serves concurrent calls. {@link #close()} waits for running
- * calls; calls after it throw {@link IllegalStateException}.
+ * calls; calls after it throw {@link IllegalStateException}. Input discovery, padding, the probes and the
+ * parallel batches are the shared ONNX runner's, as for the bi-encoder.
  */
 public final class CrossEncoderReranker implements Reranker {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrossEncoderReranker.class);
 
-    private static final AtomicInteger HELPER_THREADS = new AtomicInteger();
+    private static final AtomicInteger RUNNERS = new AtomicInteger();
 
-    static final String INPUT_IDS = "input_ids";
-    static final String ATTENTION_MASK = "attention_mask";
-    static final String TOKEN_TYPE_IDS = "token_type_ids";
     /** Relative score change above which a model counts as batch-dependent (float models move ~1e-6). */
     static final float BATCH_INVARIANCE_TOLERANCE = 1e-4f;
 
@@ -80,21 +66,14 @@ public final class CrossEncoderReranker implements Reranker {
     private final int maxBatchSize;
     private final int maxBatchTokens;
     private final boolean sigmoid;
-    private final long padId;
-    private final TextTokenizer tokenizer;
-    private final OrtSession session;
-    private final boolean tokenTypes;
-    private final boolean int32Inputs;
+    /** Owns the tokenizer and the one session that serves concurrent calls. */
+    private final OnnxModelRunner runner;
     private final String outputName;
     private final boolean batchInvariant;
     /** Pairs per model call: maxBatchSize, or 1 when batching would change scores and determinism is asked for. */
     private final int rowsPerBatch;
-    private final ReadWriteLock lock = new ReentrantReadWriteLock();
     /** Model calls one {@link #score} request runs at once (the calling thread is one of them). */
     private final int parallelism;
-    /** Helper threads for the other {@code parallelism - 1} calls; null when parallelism is 1. */
-    private final ExecutorService helpers;
-    private boolean closed;
 
     private CrossEncoderReranker(Builder b) {
         Path dir = b.directory;
@@ -108,56 +87,34 @@ public final class CrossEncoderReranker implements Reranker {
         this.maxBatchTokens = b.maxBatchTokens;
         this.sigmoid = b.sigmoid;
         this.id = b.id != null ? b.id : "cross-encoder:" + dir.toAbsolutePath().normalize().getFileName();
-        this.padId = ModelDirectory.padTokenId(tokenizerFile);
+        this.parallelism = b.parallelism;
+        long padId = ModelDirectory.padTokenId(tokenizerFile);
 
         long start = System.nanoTime();
         TextTokenizer tok = TextTokenizer.fromFile(tokenizerFile, maxLength);
-        OrtSession s = null;
+        this.runner = OnnxModelRunner.builder("cross-encoder " + id, modelFile.toString(), tok,
+                        () -> OnnxEnvironment.createSession(modelFile, b.sessionConfig))
+                .padId(padId)
+                .sharedSession()
+                .parallelism(parallelism, "neural-search-rerank-" + RUNNERS.incrementAndGet())
+                .output(outputs -> checkOutput(outputs, modelFile))
+                .failureHint("does tokenizer.json belong to this model, and does the model accept " + maxLength
+                        + " tokens?")
+                .build();
+        this.outputName = runner.outputName();
         try {
-            s = OnnxEnvironment.createSession(modelFile, b.sessionConfig);
-            Map<String, NodeInfo> inputs = s.getInputInfo();
-            this.int32Inputs = checkInputs(inputs, modelFile);
-            this.tokenTypes = inputs.containsKey(TOKEN_TYPE_IDS);
-            this.outputName = checkOutput(s.getOutputInfo(), modelFile);
-            this.tokenizer = tok;
-            this.session = s;
-            probeVocabulary(modelFile);
+            runner.probeVocabulary(this::logitsToScores);
             this.batchInvariant = probeBatchInvariance();
-        } catch (OrtException e) {
-            closeQuietly(s, tok);
-            throw new OnnxException("cannot read the inputs and outputs of " + modelFile + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(s, tok);
+            runner.close();
             throw e;
         }
         this.rowsPerBatch = b.deterministic && !batchInvariant ? 1 : maxBatchSize;
-        this.parallelism = b.parallelism;
-        this.helpers = parallelism > 1 ? Executors.newFixedThreadPool(parallelism - 1, r -> {
-            Thread t = new Thread(r, "neural-search-rerank-" + HELPER_THREADS.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        }) : null;
         LOG.info("cross-encoder {} loaded from {} in {} ms: maxLength={}, maxBatchSize={}, maxBatchTokens={}, "
                 + "token_type_ids={}, sigmoid={}, parallelism={}, {}{}", id, modelFile,
-                (System.nanoTime() - start) / 1_000_000, maxLength, maxBatchSize, maxBatchTokens, tokenTypes, sigmoid,
-                parallelism, b.sessionConfig,
+                (System.nanoTime() - start) / 1_000_000, maxLength, maxBatchSize, maxBatchTokens,
+                runner.usesTokenTypeIds(), sigmoid, parallelism, b.sessionConfig,
                 rowsPerBatch == 1 && maxBatchSize > 1 ? "; scores depend on batch companions: one pair per run" : "");
-    }
-
-    /**
-     * Runs the highest token id the tokenizer can produce through the model, so that a tokenizer whose
-     * vocabulary exceeds the model's embedding table fails at load time rather than on some rare text.
-     */
-    private void probeVocabulary(Path modelFile) {
-        long maxId = tokenizer.vocabularySize() - 1L;
-        TokenizedText probe = new TokenizedText(new long[] {maxId}, new long[] {1}, new long[] {0}, false);
-        try {
-            run(new TokenizedText[] {probe});
-        } catch (OnnxException e) {
-            throw new ModelMismatchException("tokenizer " + tokenizer.name() + " does not match model " + modelFile
-                    + ": its vocabulary has " + tokenizer.vocabularySize() + " tokens, more than the model's "
-                    + "embedding table holds (" + e.getMessage() + ")", e);
-        }
     }
 
     /**
@@ -177,11 +134,13 @@ public final class CrossEncoderReranker implements Reranker {
             LOG.debug("{}: maxLength {} too small to probe batch invariance; assuming it", id, maxLength);
             return true;
         }
-        float alone = run(new TokenizedText[] {pair})[0];
-        float batched = run(new TokenizedText[] {companion, pair})[1];
-        boolean invariant = Math.abs(alone - batched) <= BATCH_INVARIANCE_TOLERANCE * Math.max(1f, Math.abs(alone));
-        LOG.debug("{}: score alone {} vs batched {} -> batch-invariant: {}", id, alone, batched, invariant);
-        return invariant;
+        return runner.probeBatchInvariance(pair, companion, this::logitsToScores, (aloneScores, batchedScores) -> {
+            float alone = aloneScores[0];
+            float batched = batchedScores[1];
+            boolean invariant = Math.abs(alone - batched) <= BATCH_INVARIANCE_TOLERANCE * Math.max(1f, Math.abs(alone));
+            LOG.debug("{}: score alone {} vs batched {} -> batch-invariant: {}", id, alone, batched, invariant);
+            return invariant;
+        });
     }
 
     /** Loads a model directory with the default options (max length 512, CPU, no sigmoid). */
@@ -206,7 +165,7 @@ public final class CrossEncoderReranker implements Reranker {
 
     /** Whether the model takes {@code token_type_ids} (BERT-style) or not (XLM-R-style). */
     public boolean usesTokenTypeIds() {
-        return tokenTypes;
+        return runner.usesTokenTypeIds();
     }
 
     /**
@@ -241,141 +200,39 @@ public final class CrossEncoderReranker implements Reranker {
             }
         }
         float[] scores = new float[passages.size()];
-        lock.readLock().lock();
-        try {
-            if (closed) {
-                throw new IllegalStateException("cross-encoder " + id + " is closed");
-            }
+        return runner.whileOpen(() -> {
             if (passages.isEmpty()) {
                 return scores;
             }
-            TokenizedText[] pairs = new TokenizedText[passages.size()];
-            for (int i = 0; i < pairs.length; i++) {
-                pairs[i] = encode(query, passages.get(i));
+            List<TokenizedText> pairs = new ArrayList<>(passages.size());
+            for (String passage : passages) {
+                pairs.add(encode(query, passage));
             }
             // With parallel calls, batches small enough that every worker gets one (20 pairs on 2 cores: 10 + 10,
-            // not 16 + 4); a float model's scores do not depend on the batch (checked at load).
-            int rows = Math.min(rowsPerBatch, Math.max(1, (pairs.length + parallelism - 1) / parallelism));
-            List<int[]> plan = LengthBatches.plan(Arrays.asList(pairs), rows, maxBatchTokens);
-            int workers = Math.min(parallelism, plan.size());
-            if (workers <= 1) {
-                scoreBatches(plan, pairs, scores, new AtomicInteger());
-                return scores;
-            }
-            // The batches are shared out: the calling thread and workers - 1 helpers each take the next one until
-            // none is left. ONNX Runtime sessions run concurrent calls; each batch writes only its own slots.
-            AtomicInteger next = new AtomicInteger();
-            List<Future<?>> running = new ArrayList<>(workers - 1);
-            for (int w = 1; w < workers; w++) {
-                running.add(helpers.submit(() -> scoreBatches(plan, pairs, scores, next)));
-            }
-            RuntimeException failure = null;
-            try {
-                scoreBatches(plan, pairs, scores, next);
-            } catch (RuntimeException e) {
-                failure = e;
-                next.set(plan.size()); // the helpers stop after their current batch
-            }
-            for (Future<?> f : running) {
-                try {
-                    f.get();
-                } catch (ExecutionException e) {
-                    if (failure == null) {
-                        failure = e.getCause() instanceof RuntimeException re ? re
-                                : new OnnxException("cross-encoder " + id + " failed: " + e.getCause(), e.getCause());
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    running.forEach(r -> r.cancel(true));
-                    throw new IllegalStateException("interrupted while scoring with cross-encoder " + id, e);
+            // not 16 + 4); a float model's scores do not depend on the batch (checked at load). The calling
+            // thread and helpers share the batches out; ONNX Runtime sessions run concurrent calls.
+            int rows = Math.min(rowsPerBatch, Math.max(1, (pairs.size() + parallelism - 1) / parallelism));
+            runner.runAll(pairs, rows, maxBatchTokens, this::logitsToScores, (batch, batchScores) -> {
+                for (int r = 0; r < batch.length; r++) {
+                    scores[batch[r]] = batchScores[r];
                 }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            }, ProgressListener.NONE);
             return scores;
-        } finally {
-            lock.readLock().unlock();
-        }
-    }
-
-    /** Scores the batches of {@code plan} whose index {@code next} hands out, into {@code scores}. */
-    private void scoreBatches(List<int[]> plan, TokenizedText[] pairs, float[] scores, AtomicInteger next) {
-        for (int i = next.getAndIncrement(); i < plan.size(); i = next.getAndIncrement()) {
-            int[] batchOrder = plan.get(i);
-            TokenizedText[] batch = new TokenizedText[batchOrder.length];
-            for (int r = 0; r < batch.length; r++) {
-                batch[r] = pairs[batchOrder[r]];
-            }
-            float[] batchScores = run(batch);
-            for (int r = 0; r < batch.length; r++) {
-                scores[batchOrder[r]] = batchScores[r];
-            }
-        }
+        });
     }
 
     private TokenizedText encode(String query, String passage) {
         try {
-            return tokenizer.encodePair(query, passage);
+            return runner.tokenizer().encodePair(query, passage);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("query too long for the cross-encoder " + id + ": the pair must fit "
                     + maxLength + " tokens and only the passage is truncated (" + e.getMessage() + ")", e);
         }
     }
 
-    /** Scores pairs in one model call, padded to the longest of them. */
-    private float[] run(TokenizedText[] batch) {
-        int rows = batch.length;
-        int width = 0;
-        for (TokenizedText t : batch) {
-            width = Math.max(width, t.tokenCount());
-        }
-        long[] ids = new long[rows * width];
-        long[] mask = new long[rows * width];
-        long[] types = tokenTypes ? new long[rows * width] : null;
-        Arrays.fill(ids, padId);
-        for (int r = 0; r < rows; r++) {
-            TokenizedText t = batch[r];
-            int n = t.tokenCount();
-            System.arraycopy(t.ids(), 0, ids, r * width, n);
-            System.arraycopy(t.attentionMask(), 0, mask, r * width, n);
-            if (types != null) {
-                System.arraycopy(t.typeIds(), 0, types, r * width, n);
-            }
-        }
-        long[] shape = {rows, width};
-        OrtEnvironment env = OnnxEnvironment.get();
-        Map<String, OnnxTensor> feeds = new HashMap<>();
-        try {
-            feeds.put(INPUT_IDS, tensor(env, ids, shape));
-            feeds.put(ATTENTION_MASK, tensor(env, mask, shape));
-            if (types != null) {
-                feeds.put(TOKEN_TYPE_IDS, tensor(env, types, shape));
-            }
-            try (OrtSession.Result result = session.run(feeds, Set.of(outputName))) {
-                return logitsToScores(result.get(0), rows);
-            }
-        } catch (OrtException e) {
-            throw new OnnxException("cross-encoder " + id + " failed on a batch of " + rows + " pairs of up to "
-                    + width + " tokens (does tokenizer.json belong to this model, and does the model accept "
-                    + maxLength + " tokens?): " + e.getMessage(), e);
-        } finally {
-            feeds.values().forEach(OnnxTensor::close);
-        }
-    }
-
-    private OnnxTensor tensor(OrtEnvironment env, long[] data, long[] shape) throws OrtException {
-        if (!int32Inputs) {
-            return OnnxTensor.createTensor(env, LongBuffer.wrap(data), shape);
-        }
-        int[] narrow = new int[data.length];
-        for (int i = 0; i < data.length; i++) {
-            narrow[i] = Math.toIntExact(data[i]);
-        }
-        return OnnxTensor.createTensor(env, IntBuffer.wrap(narrow), shape);
-    }
-
-    private float[] logitsToScores(OnnxValue value, int rows) throws OrtException {
+    /** One batch's scores from its logits. */
+    private float[] logitsToScores(OnnxValue value, PaddedBatch batch) {
+        int rows = batch.rows();
         if (!(value instanceof OnnxTensor tensor) || tensor.getInfo().type != OnnxJavaType.FLOAT) {
             throw new ModelMismatchException("cross-encoder " + id + ": output '" + outputName + "' is not a float tensor: "
                     + value.getInfo());
@@ -400,34 +257,6 @@ public final class CrossEncoderReranker implements Reranker {
 
     static float sigmoid(double x) {
         return (float) (1.0 / (1.0 + Math.exp(-x)));
-    }
-
-    private static boolean checkInputs(Map<String, NodeInfo> inputs, Path model) {
-        for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
-            if (!inputs.containsKey(required)) {
-                throw new ModelMismatchException(model + " has no '" + required + "' input (inputs: " + inputs.keySet()
-                        + "); expected a Hugging Face sequence-classification export");
-            }
-        }
-        Boolean int32 = null;
-        for (NodeInfo info : inputs.values()) {
-            String name = info.getName();
-            if (!name.equals(INPUT_IDS) && !name.equals(ATTENTION_MASK) && !name.equals(TOKEN_TYPE_IDS)) {
-                throw new ModelMismatchException(model + " has an input '" + name + "' the cross-encoder cannot feed; "
-                        + "supported: " + INPUT_IDS + ", " + ATTENTION_MASK + ", " + TOKEN_TYPE_IDS);
-            }
-            if (!(info.getInfo() instanceof TensorInfo t)
-                    || (t.type != OnnxJavaType.INT64 && t.type != OnnxJavaType.INT32)) {
-                throw new ModelMismatchException(model + ": input '" + name + "' is " + info.getInfo()
-                        + "; expected an int64 (or int32) tensor");
-            }
-            boolean is32 = t.type == OnnxJavaType.INT32;
-            if (int32 != null && int32 != is32) {
-                throw new ModelMismatchException(model + ": inputs mix int32 and int64 tensors");
-            }
-            int32 = is32;
-        }
-        return int32;
     }
 
     /** The logits output: the one named "logits", else the only output. Its width is checked when known. */
@@ -474,44 +303,15 @@ public final class CrossEncoderReranker implements Reranker {
         }
     }
 
-    private static void closeQuietly(OrtSession session, TextTokenizer tokenizer) {
-        try {
-            if (session != null) {
-                session.close();
-            }
-        } catch (OrtException | RuntimeException e) {
-            LOG.debug("closing the session after a failed load: {}", e.toString());
-        } finally {
-            tokenizer.close();
-        }
-    }
-
+    /** Waits for running calls, then closes the session and the tokenizer. */
     @Override
     public void close() {
-        lock.writeLock().lock();
-        try {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            if (helpers != null) {
-                helpers.shutdownNow(); // idle: every score() call has finished (it holds the read lock)
-            }
-            try {
-                session.close();
-            } catch (OrtException e) {
-                throw new OnnxException("cannot close the session of cross-encoder " + id + ": " + e.getMessage(), e);
-            } finally {
-                tokenizer.close();
-            }
-        } finally {
-            lock.writeLock().unlock();
-        }
+        runner.close();
     }
 
     @Override
     public String toString() {
-        return "CrossEncoderReranker[" + id + ", maxLength=" + maxLength + ", token_type_ids=" + tokenTypes + "]";
+        return "CrossEncoderReranker[" + id + ", maxLength=" + maxLength + ", token_type_ids=" + runner.usesTokenTypeIds() + "]";
     }
 
     /** Options of a {@link CrossEncoderReranker}. */

@@ -1,5 +1,6 @@
-package dev.neuralsearch.tokenize;
+package dev.neuralsearch.onnx.internal;
 
+import dev.neuralsearch.tokenize.TokenizedText;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -7,8 +8,8 @@ import java.util.List;
 /**
  * Plans dynamic-padding batches: texts sorted longest first (ties keep input order), each batch padded to
  * its first (longest) text, cut when it would exceed {@code maxRows} texts or {@code maxPaddedTokens}
- * padded tokens. A text longer than the token budget still gets a batch of its own. Used by the bi-encoder
- * and the cross-encoder alike.
+ * padded tokens. A text longer than the token budget still gets a batch of its own. Used by
+ * {@link OnnxModelRunner#runAll} (for the bi-encoder and the cross-encoder alike).
  */
 public final class LengthBatches {
     private LengthBatches() {

@@ -1,8 +1,9 @@
-package dev.neuralsearch.tokenize;
+package dev.neuralsearch.onnx.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.neuralsearch.tokenize.TokenizedText;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
