@@ -118,7 +118,8 @@ public final class FilterParser {
                     + "'; expected field in (a|b|c)");
         }
         List<Object> values = new ArrayList<>();
-        for (String v : split(rest.substring(1, rest.length() - 1), '|', expression, MAX_IN_VALUES, "values in a list")) {
+        String inside = rest.substring(1, rest.length() - 1);
+        for (String v : split(inside, '|', expression, MAX_IN_VALUES, "values in a list")) {
             values.add(value(v, expression, clause));
         }
         return Filter.in(field, values);
