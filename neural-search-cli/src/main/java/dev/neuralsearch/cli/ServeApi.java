@@ -24,8 +24,14 @@ import java.util.Map;
  */
 final class ServeApi {
 
+    /**
+     * Strict: {@code {"query": "x"} junk} and a field given twice are malformed. Jackson's own limits bound
+     * the rest (nesting depth, number and string lengths).
+     */
     static final ObjectMapper JSON = com.fasterxml.jackson.databind.json.JsonMapper.builder()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private final List<SearchServer.Route> routes;
 
@@ -253,6 +259,9 @@ final class ServeApi {
                     throw new HttpError(400, "filter: \"" + field + "\" " + op + " needs a number, got " + v);
                 }
                 double d = v.asDouble();
+                if (!Double.isFinite(d)) {
+                    throw new HttpError(400, "filter: \"" + field + "\" " + op + " needs a finite number");
+                }
                 yield switch (op) {
                     case ">" -> Filter.gt(field, d);
                     case ">=" -> Filter.gte(field, d);
@@ -276,6 +285,9 @@ final class ServeApi {
             return v.asLong();
         }
         if (v.isNumber()) {
+            if (!Double.isFinite(v.asDouble())) {
+                throw new HttpError(400, "filter: the value for \"" + field + "\" is not a finite number");
+            }
             return v.asDouble();
         }
         throw new HttpError(400, "filter: the value for \"" + field + "\" must be a string, number or boolean, got "
