@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * <p>Jetty's selector reads requests without blocking: a request's body is read in full (at most
  * {@link #MAX_BODY} bytes) before it is handed to one of the {@code threads} search workers, so a client that
  * stalls or trickles holds a connection, never a worker. A connection idle for {@link #IDLE_TIMEOUT_MILLIS} is
- * closed, at most {@link #MAX_CONNECTIONS} are open at once, and bodies must arrive at
- * {@link #MIN_REQUEST_BYTES_PER_SECOND}. Before anything is read, {@link RequestGuard} checks Host, Origin, the
+ * closed, at most {@link #MAX_CONNECTIONS} are open at once, and a body must be complete within
+ * {@link #BODY_DEADLINE_MILLIS}. Before anything is read, {@link RequestGuard} checks Host, Origin, the
  * token and the content type. Every error is {@code {"error": "..."}} with a status code, without file paths
  * or class names (details go to the log). docs/serve.md describes the API.
  */
@@ -66,8 +66,11 @@ final class SearchServer implements AutoCloseable {
     static final long IDLE_TIMEOUT_MILLIS = 20_000;
     /** Open connections at most; further ones wait in the kernel's accept queue. */
     static final int MAX_CONNECTIONS = 256;
-    /** A body slower than this is cut off (408): a trickling client cannot keep a connection for long. */
-    static final long MIN_REQUEST_BYTES_PER_SECOND = 256;
+    /**
+     * A body must be complete this long after its headers (408 otherwise): a client that trickles a byte now and
+     * then, never idle long enough for the idle timeout, still cannot keep a connection for long.
+     */
+    static final long BODY_DEADLINE_MILLIS = 10_000;
 
     private static final String JSON_TYPE = "application/json; charset=utf-8";
     private static final Map<String, String> PAGES = Map.of(
@@ -122,7 +125,6 @@ final class SearchServer implements AutoCloseable {
         this.server = new Server(io);
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
-        http.setMinRequestDataRate(MIN_REQUEST_BYTES_PER_SECOND);
         http.setRequestHeaderSize(16 * 1024);
         this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(bind);
@@ -217,7 +219,8 @@ final class SearchServer implements AutoCloseable {
             if (length > MAX_BODY) {
                 throw tooLarge();
             }
-            readBody(request, response, callback, path, new ByteArrayOutputStream(length > 0 ? (int) length : 1024));
+            readBody(request, response, callback, path, new ByteArrayOutputStream(length > 0 ? (int) length : 1024),
+                    System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(BODY_DEADLINE_MILLIS));
         } catch (HttpError e) {
             if (e.status == 401) {
                 response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Bearer");
@@ -228,11 +231,16 @@ final class SearchServer implements AutoCloseable {
 
     /** Reads what has arrived; asks Jetty to call again when more does. No thread waits for a slow client. */
     private void readBody(Request request, Response response, Callback callback, String path,
-            ByteArrayOutputStream body) {
+            ByteArrayOutputStream body, long deadline) {
         while (true) {
+            if (System.nanoTime() - deadline > 0) {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                sendError(response, callback, 408, "the request body did not arrive in time");
+                return;
+            }
             Content.Chunk chunk = request.read();
             if (chunk == null) {
-                request.demand(() -> readBody(request, response, callback, path, body));
+                request.demand(() -> readBody(request, response, callback, path, body, deadline));
                 return;
             }
             if (Content.Chunk.isFailure(chunk)) {

@@ -216,6 +216,36 @@ class ServeHardeningTest {
     }
 
     @Test
+    void aTricklingClientIsCutOffAtTheBodyDeadline() throws Exception {
+        int port = serve.port();
+        long started = System.nanoTime();
+        String reply = "";
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.getOutputStream().write(("POST /api/search HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            s.setSoTimeout(500);
+            // a byte every half second: never idle long enough for the idle timeout
+            for (int i = 0; i < 60 && reply.isEmpty(); i++) {
+                try {
+                    s.getOutputStream().write(' ');
+                    s.getOutputStream().flush();
+                    byte[] b = s.getInputStream().readNBytes(12);
+                    reply = b.length == 0 ? "closed" : new String(b, StandardCharsets.US_ASCII);
+                } catch (java.net.SocketTimeoutException e) {
+                    // nothing yet
+                } catch (IOException e) {
+                    reply = "closed: " + e.getMessage();
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(reply).startsWith("HTTP/1.1 408");
+        assertThat(seconds).isLessThan(SearchServer.BODY_DEADLINE_MILLIS / 1000.0 + 5);
+        assertThat(post(port, "127.0.0.1:" + port, "", SEARCH).status()).isEqualTo(200);
+    }
+
+    @Test
     void aNonLoopbackBindNeedsAToken() throws Exception {
         Path home = copyOfHome("token");
         NsearchCommandsTest.Run refused = NsearchCommandsTest.nsearch("serve", "--home", home.toString(),
