@@ -42,7 +42,7 @@ public final class DiskFullWorker {
 
     static long[] freeSteps() {
         List<Long> out = new ArrayList<>(List.of(0L, 8L << 10, 160L << 10, 400L << 10));
-        for (long f = 464 << 10; f <= 1 << 20; f += 16 << 10) {
+        for (long f = 464 << 10; f <= 1 << 20; f += 32 << 10) {
             out.add(f);
         }
         return out.stream().mapToLong(Long::longValue).toArray();
