@@ -82,7 +82,8 @@ public final class JVectorIndex implements VectorIndex {
     private final HomeLock homeLock;
     /** The document store; a read-only instance keeps none and hydrates from the segment doc files. */
     private final DocumentStore store;
-    private final LexicalIndex lexical;
+    /** Replaced (under {@link #gate}, by the writer) when its Lucene writer failed; see {@link #ensureLexical}. */
+    private volatile LexicalIndex lexical;
     private final ForkJoinPool pool;
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Reads enter it; {@link #close} waits for those in flight (see {@link SearchGate}). */
@@ -742,6 +743,7 @@ public final class JVectorIndex implements VectorIndex {
         writeLock.lock();
         try {
             ensureOpen();
+            ensureLexical();
             lexical.update(documents);
             State s = state;
             for (int i = 0; i < documents.size(); i++) {
@@ -841,6 +843,7 @@ public final class JVectorIndex implements VectorIndex {
         writeLock.lock();
         try {
             ensureOpen();
+            ensureLexical();
             State s = state;
             int n = 0;
             List<String> existed = new ArrayList<>();
@@ -905,6 +908,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private void doCommit(Map<String, String> userData) {
+        ensureLexical();
         State s = state;
         List<WriteBuffer.Entry> live = s.buffer.live();
         boolean changed = false;
@@ -918,7 +922,9 @@ public final class JVectorIndex implements VectorIndex {
         long gen = manifest.generation() + 1;
         List<Manifest.SegmentEntry> entries = new ArrayList<>();
         Map<Segment, Manifest.SegmentEntry> newEntries = new HashMap<>();
+        List<Path> written = new ArrayList<>();
         Segment newSeg = null;
+        IOException unsynced = null;
         try {
             for (Segment seg : s.segments) {
                 Manifest.SegmentEntry e = seg.entry;
@@ -926,7 +932,12 @@ public final class JVectorIndex implements VectorIndex {
                 if (card != seg.persistedTombstones) {
                     String name = String.format("seg-%08d-g%d.del", seg.id, gen);
                     Path file = home.resolve(name);
-                    Segment.writeTombstones(file, seg.deleted.snapshotWords(), seg.count);
+                    written.add(file);
+                    try {
+                        Segment.writeTombstones(file, seg.deleted.snapshotWords(), seg.count);
+                    } catch (IOException x) {
+                        throw new IOException("writing tombstones " + name + " failed: " + x.getMessage(), x);
+                    }
                     e = e.withTombstones(name, Files.size(file), FileUtil.crc32(file), card);
                     newEntries.put(seg, e);
                 }
@@ -941,7 +952,11 @@ public final class JVectorIndex implements VectorIndex {
             Manifest.LexicalEntry lex = lexical.commit(gen);
             Manifest m = manifest.next(entries, nextSegmentId, userData == null ? manifest.userData() : userData)
                     .withLexical(lex);
-            m.write(home); // the commit point
+            try {
+                m.write(home); // the commit point
+            } catch (FileUtil.SyncAfterRenameException x) {
+                unsynced = x; // the manifest is replaced: the commit happened, reported once its state is in place
+            }
             manifest = m;
             lexical.recorded(lex);
             committedIds = new HashSet<>();
@@ -949,9 +964,12 @@ public final class JVectorIndex implements VectorIndex {
                 committedIds.add(e.id());
             }
         } catch (IOException | RuntimeException e) {
+            // nothing of this attempt stays on disk: the segment it wrote from the buffer is written again by the
+            // retry (the buffer keeps its documents); flushed segments are kept, they are searched
             if (newSeg != null) {
-                newSeg.release();
+                discard(newSeg, e);
             }
+            deleteWritten(written, e);
             throw new UncheckedIOException("commit failed; the index keeps its previous commit and the uncommitted "
                     + "changes, which a later commit may retry: " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
@@ -970,6 +988,64 @@ public final class JVectorIndex implements VectorIndex {
             newSeg.release(); // held by the state now
         }
         deleteUnreferencedFiles();
+        if (unsynced != null) {
+            throw new UncheckedIOException("commit " + gen + " is in place, but it may not survive a power loss: "
+                    + unsynced.getMessage(), unsynced);
+        }
+    }
+
+    /**
+     * Reopens the lexical index when its Lucene writer has closed itself (Lucene does so when a flush fails, a
+     * full disk say, and drops the documents it had not committed): at the commit the manifest records, replaying
+     * the changes since that commit from the vector route, so that both routes hold the same documents again. The
+     * swap waits for the searches in flight. Under the write lock.
+     */
+    private void ensureLexical() {
+        if (!lexical.failed()) {
+            return;
+        }
+        State s = state;
+        List<String> deletes = new ArrayList<>();
+        List<Document> updates = new ArrayList<>();
+        for (Segment seg : s.segments) {
+            boolean committed = committedIds.contains(seg.id);
+            for (int i = 0; i < seg.count; i++) {
+                boolean dead = seg.deleted.get(i);
+                if (committed && dead) {
+                    String id = seg.ids.get(i);
+                    if (s.locate(id) < 0) {
+                        deletes.add(id); // deleted since (or before) the commit; absent ids cost nothing
+                    }
+                } else if (!committed && !dead) {
+                    Document d = store.get(DocumentStore.key(seg.id, i));
+                    updates.add(d != null ? d : seg.readDocument(i)); // flushed since the commit
+                }
+            }
+        }
+        for (WriteBuffer.Entry e : s.buffer.live()) {
+            updates.add(e.doc);
+        }
+        LexicalIndex old = lexical;
+        RuntimeException[] failure = new RuntimeException[1];
+        gate.exclusive(() -> {
+            old.close(); // releases Lucene's write lock, if the failed writer still held it
+            LexicalIndex fresh = null;
+            try {
+                fresh = LexicalIndex.open(home, manifest.lexical(), old.analyzer(), options.lexical(), false);
+                fresh.delete(deletes);
+                fresh.update(updates);
+                lexical = fresh;
+            } catch (IOException | RuntimeException e) {
+                if (fresh != null) {
+                    fresh.close();
+                }
+                failure[0] = new UncheckedIOException("the lexical index failed and cannot be reopened yet: "
+                        + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0]; // the closed old index stays failed(): the next write tries again
+        }
     }
 
     /**
@@ -1004,7 +1080,35 @@ public final class JVectorIndex implements VectorIndex {
             for (int i = 0; i < docs.size(); i++) {
                 store.remove(DocumentStore.key(segId, i));
             }
+            SegmentWriter.deleteFiles(home, segId, ex);
             throw ex;
+        }
+    }
+
+    /**
+     * Gives up a segment written for a commit or compaction that failed: closes it, removes its store entries and
+     * deletes its files, so that a full disk gets its space back for the retry.
+     */
+    private void discard(Segment seg, Throwable cause) {
+        seg.release();
+        try {
+            for (int i = 0; i < seg.count; i++) {
+                store.remove(DocumentStore.key(seg.id, i));
+            }
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e); // ghost entries: removed at the next open
+        }
+        SegmentWriter.deleteFiles(home, seg.id, cause);
+    }
+
+    /** Deletes files written for a commit that failed (tombstone files no manifest names). */
+    private static void deleteWritten(List<Path> files, Throwable cause) {
+        for (Path p : files) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 
@@ -1092,6 +1196,7 @@ public final class JVectorIndex implements VectorIndex {
             });
         }
         Segment newSeg = null;
+        IOException unsynced = null;
         try {
             // called right after a commit: every segment of the snapshot is committed
             List<Manifest.SegmentEntry> entries = new ArrayList<>();
@@ -1105,7 +1210,11 @@ public final class JVectorIndex implements VectorIndex {
                 entries.add(newSeg.entry);
             }
             Manifest m = manifest.next(entries, nextSegmentId, manifest.userData());
-            m.write(home);
+            try {
+                m.write(home);
+            } catch (FileUtil.SyncAfterRenameException x) {
+                unsynced = x; // the manifest is replaced: the compaction happened
+            }
             manifest = m;
             committedIds = new HashSet<>();
             for (Manifest.SegmentEntry e : entries) {
@@ -1113,7 +1222,7 @@ public final class JVectorIndex implements VectorIndex {
             }
         } catch (IOException | RuntimeException e) {
             if (newSeg != null) {
-                newSeg.release();
+                discard(newSeg, e);
             }
             throw new UncheckedIOException("compaction failed; the index keeps its previous commit: " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
@@ -1137,6 +1246,10 @@ public final class JVectorIndex implements VectorIndex {
             newSeg.release();
         }
         deleteUnreferencedFiles();
+        if (unsynced != null) {
+            throw new UncheckedIOException("compaction is in place, but it may not survive a power loss: "
+                    + unsynced.getMessage(), unsynced);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ reading
