@@ -8,7 +8,6 @@ import dev.neuralsearch.core.ScoredDocument;
 import dev.neuralsearch.core.SearchOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,23 +90,9 @@ class CrashTest {
     }
 
     private Process start() throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
-                    || a.startsWith("-Dchronicle")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-Xmx256m");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(CrashWorker.class.getName());
-        cmd.add(home.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("worker-stderr.log").toFile()));
-        return pb.start();
+        return ForkedJvm.likeThisJvm(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), CrashWorker.class, home.toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("worker-stderr.log").toFile()))
+                .start();
     }
 
     /** Opens the index after a kill and checks it; returns its commit number. */
