@@ -13,6 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -345,6 +352,88 @@ public abstract class VectorIndexContract {
         assertThat(index.lexicalSearch("zebra", 0, Filter.ALL)).isEmpty();
         assertThatThrownBy(() -> index.lexicalSearch("zebra", -1, Filter.ALL))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    // ------------------------------------------------------------------------------------------ threads
+
+    /**
+     * Searches on several threads while one writer replaces, adds, deletes and commits: no reader fails, a
+     * document that is only ever replaced is always found by id, and no search returns an id twice or fewer
+     * hits than the documents that are sure to be there.
+     */
+    @Test
+    void searchesRunConcurrentlyWithOneWriter() throws Exception {
+        VectorIndex index = open(SCHEMA);
+        addNew(index, 200);
+        index.commit();
+        List<String> stable = corpus.ids(); // replaced over and over, never deleted
+        List<float[]> queries = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            queries.add(corpus.vector()); // drawn here: the writer alone uses the corpus's generator
+        }
+        int readers = 2;
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger checked = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(readers);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int r = 0; r < readers; r++) {
+            Random rnd = new Random(seed + r);
+            results.add(pool.submit(() -> {
+                int checks = 0;
+                while (!done.get() || checks == 0) {
+                    float[] q = queries.get(rnd.nextInt(queries.size()));
+                    List<ScoredDocument> hits = rnd.nextBoolean() ? index.search(q, 20, Filter.ALL)
+                            : index.exactSearch(q, 20, Filter.ALL);
+                    Set<String> ids = new HashSet<>();
+                    for (ScoredDocument sd : hits) {
+                        assertThat(ids.add(sd.document().id())).as("%s returned twice", sd.document().id()).isTrue();
+                    }
+                    assertThat(hits).as("hits while at least %d documents are live", stable.size()).hasSize(20);
+                    String id = stable.get(rnd.nextInt(stable.size()));
+                    assertThat(index.get(id)).as("get(%s) during its replacement", id).isPresent();
+                    assertThat(index.vector(id)).as("vector(%s) during its replacement", id).isPresent();
+                    checks++;
+                    checked.incrementAndGet();
+                }
+                return checks;
+            }));
+        }
+        List<String> extra = new ArrayList<>();
+        try {
+            Random rnd = new Random(seed);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            // at least 40 writes, and on until the readers have checked 300 times (or 10 s have passed)
+            for (int round = 0; round < 40 || (checked.get() < 300 && System.nanoTime() < deadline); round++) {
+                List<Document> docs = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    String id = stable.get(rnd.nextInt(stable.size()));
+                    if (docs.stream().noneMatch(d -> d.id().equals(id))) {
+                        docs.add(Document.of(id, "round " + round, Map.of("round", round)));
+                    }
+                }
+                index.add(docs, corpus.vectorsFor(docs));
+                List<Document> fresh = corpus.newDocuments(5);
+                index.add(fresh, corpus.vectorsFor(fresh));
+                fresh.forEach(d -> extra.add(d.id()));
+                index.delete(extra.subList(0, Math.min(3, extra.size())));
+                extra.subList(0, Math.min(3, extra.size())).clear();
+                if (round % 10 == 9) {
+                    index.commit();
+                }
+            }
+        } finally {
+            done.set(true);
+            pool.shutdown();
+        }
+        for (Future<Integer> f : results) {
+            try {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isPositive();
+            } catch (ExecutionException e) {
+                throw new AssertionError("a reader failed: " + e.getCause(), e.getCause());
+            }
+        }
+        assertThat(checked.get()).as("reader checks").isGreaterThanOrEqualTo(readers);
+        assertThat(index.stats().documents()).isEqualTo(stable.size() + extra.size());
     }
 
     // ------------------------------------------------------------------------------------------ bad input
