@@ -400,9 +400,9 @@ final class LexicalIndex implements AutoCloseable {
                 return List.of();
             }
             try {
-                List<ScoredDocument> out = new ArrayList<>(k);
+                List<ScoredDocument> out = new ArrayList<>(Math.min(k, 1024));
                 var stored = s.storedFields();
-                int page = exact ? k : Math.max(2 * k, 64);
+                int page = exact ? k : (int) Math.max(64, Math.min(2L * k, MAX_PAGE));
                 ScoreDoc after = null;
                 while (true) {
                     TopDocs top = after == null ? s.search(q, page) : s.searchAfter(after, q, page);
