@@ -40,15 +40,9 @@ class DiskFullTest {
     static void mountTmpfs() throws Exception {
         mount = Files.createTempDirectory("ns-diskfull");
         outside = Files.createTempDirectory("ns-diskfull-store");
-        Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", mount.toString())
-                .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        boolean ok = p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        if (!ok) {
-            Files.deleteIfExists(mount);
-            mount = null;
-        }
-        Assumptions.assumeTrue(ok, "cannot mount a small tmpfs here (needs root): " + out.trim());
+        Path dir = mount;
+        mount = null; // set once mounted: a skipped test leaves nothing to unmount
+        mount = SmallTmpfs.mount(dir, "6m");
     }
 
     @AfterAll
@@ -59,12 +53,7 @@ class DiskFullTest {
             }
         }
         if (mount != null) {
-            Process p = new ProcessBuilder("umount", mount.toString()).inheritIO().start();
-            if (!p.waitFor(30, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                // busy: on JDK 17 a closed index's file mappings go only when the GC frees them; detach it now,
-                // the kernel drops it once the last mapping is gone
-                new ProcessBuilder("umount", "-l", mount.toString()).inheritIO().start().waitFor(30, TimeUnit.SECONDS);
-            }
+            SmallTmpfs.unmount(mount);
             Files.deleteIfExists(mount);
         }
     }

@@ -27,27 +27,12 @@ class FullDiskTest {
 
     @BeforeEach
     void mountSmallFileSystem() throws Exception {
-        mount = tmp.resolve("small");
-        Files.createDirectories(mount);
-        int rc;
-        try {
-            Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", mount.toString())
-                    .redirectErrorStream(true).start();
-            rc = p.waitFor(30, TimeUnit.SECONDS) ? p.exitValue() : -1;
-        } catch (IOException e) {
-            rc = -1;
-        }
-        if (rc != 0) {
-            mount = null;
-        }
-        Assumptions.assumeTrue(rc == 0, "cannot mount a tmpfs here (needs root): full-disk test skipped");
+        mount = SmallTmpfs.mount(Files.createDirectories(tmp.resolve("small")), "8m");
     }
 
     @AfterEach
     void unmount() throws Exception {
-        if (mount != null) {
-            new ProcessBuilder("umount", mount.toString()).redirectErrorStream(true).start().waitFor(30, TimeUnit.SECONDS);
-        }
+        SmallTmpfs.unmount(mount);
     }
 
     @Test
