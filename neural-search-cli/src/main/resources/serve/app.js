@@ -12,12 +12,26 @@ function el(tag, cls, text) {
   return e;
 }
 
-async function api(method, path, body) {
+// A server started with a token (--token or NSEARCH_TOKEN) answers the API with 401 until the page sends it:
+// the page asks for it once and keeps it for this tab only.
+const TOKEN_KEY = "nsearch-token";
+
+async function api(method, path, body, retried) {
+  const headers = body === undefined ? {} : { "Content-Type": "application/json; charset=utf-8" };
+  const token = sessionStorage.getItem(TOKEN_KEY);
+  if (token) headers["Authorization"] = `Bearer ${token}`;
   const res = await fetch(path, {
     method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json; charset=utf-8" },
+    headers,
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+  if (res.status === 401 && !retried) {
+    const given = window.prompt("This server needs its access token (the --token or NSEARCH_TOKEN it was started with):");
+    if (given) {
+      sessionStorage.setItem(TOKEN_KEY, given.trim());
+      return api(method, path, body, true);
+    }
+  }
   let data;
   try {
     data = await res.json();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.InMemoryVectorIndex;
 import dev.neuralsearch.core.IndexSchema;
 import dev.neuralsearch.core.ScoredDocument;
 import dev.neuralsearch.core.SearchOptions;
@@ -27,7 +28,8 @@ class RecallTest {
         int dim = 384;
         TestVectors tv = new TestVectors(dim, 64, 0.06f, 7);
         IndexSchema schema = new IndexSchema("synthetic", dim, Similarity.DOT_PRODUCT);
-        try (JVectorIndex index = JVectorIndex.open(home, schema)) {
+        try (JVectorIndex index = JVectorIndex.open(home, schema);
+             InMemoryVectorIndex oracle = new InMemoryVectorIndex(schema)) {
             List<Document> docs = new ArrayList<>(n);
             List<float[]> vecs = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -35,6 +37,7 @@ class RecallTest {
                 vecs.add(tv.next());
             }
             index.add(docs, vecs);
+            oracle.add(docs, vecs);
             long t0 = System.nanoTime();
             index.commit();
             System.out.printf("commit (graph + PQ + write) of %d x %d: %.1f s%n", n, dim, (System.nanoTime() - t0) / 1e9);
@@ -43,9 +46,13 @@ class RecallTest {
             int queries = 100;
             for (int q = 0; q < queries; q++) {
                 float[] query = tv.next();
-                sum += TestVectors.recall(index.search(query, 10, Filter.ALL), index.exactSearch(query, 10, Filter.ALL));
+                // the truth comes from the in-memory index, not from the index under test
+                List<ScoredDocument> truth = oracle.exactSearch(query, 10, Filter.ALL);
+                assertThat(JVectorIndexTest.ids(index.exactSearch(query, 10, Filter.ALL)))
+                        .containsExactlyInAnyOrderElementsOf(JVectorIndexTest.ids(truth));
+                sum += TestVectors.recall(index.search(query, 10, Filter.ALL), truth);
                 Filter f = Filter.eq("shard", 1);
-                sumFiltered += TestVectors.recall(index.search(query, 10, f), index.exactSearch(query, 10, f));
+                sumFiltered += TestVectors.recall(index.search(query, 10, f), oracle.exactSearch(query, 10, f));
             }
             System.out.printf("recall@10 %.4f, filtered (25%%) recall@10 %.4f%n", sum / queries, sumFiltered / queries);
             assertThat(sum / queries).isGreaterThanOrEqualTo(0.98);

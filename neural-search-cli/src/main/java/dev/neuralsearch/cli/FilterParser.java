@@ -3,8 +3,6 @@ package dev.neuralsearch.cli;
 import dev.neuralsearch.core.Filter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The command line's filter syntax: clauses joined by commas, all of which must hold.
@@ -18,15 +16,17 @@ import java.util.regex.Pattern;
  * Values: an unquoted integer or decimal is a number (it matches 2021 and 2021.0 alike), {@code true} and
  * {@code false} are booleans, anything else is a string. Quote a value ({@code "..."} or {@code '...'}) to make
  * it a string and to use commas, pipes or parentheses in it. Field names are letters, digits, {@code _ . - :}.
+ *
+ * <p>A hand-written scanner, no regular expression: each character is looked at a bounded number of times, so
+ * parsing costs time linear in the input (a server parses filters from untrusted request bodies). At most
+ * {@link #MAX_CLAUSES} clauses and {@link #MAX_IN_VALUES} values per {@code in} list.
  */
 public final class FilterParser {
 
-    private static final String FIELD = "([A-Za-z0-9_.:\\-]+)";
-    private static final Pattern IN = Pattern.compile("^\\s*" + FIELD + "\\s+(?i:in)\\s*\\((.*)\\)\\s*$", Pattern.DOTALL);
-    private static final Pattern COMPARISON = Pattern.compile("^\\s*" + FIELD + "\\s*(!=|>=|<=|=|>|<)\\s*(.*?)\\s*$",
-            Pattern.DOTALL);
-    private static final Pattern INTEGER = Pattern.compile("[+-]?\\d{1,18}");
-    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    /** Most clauses in one expression. */
+    public static final int MAX_CLAUSES = 64;
+    /** Most values in one {@code in} list. */
+    public static final int MAX_IN_VALUES = 1024;
 
     private FilterParser() {
     }
@@ -36,36 +36,52 @@ public final class FilterParser {
         if (expression == null || expression.isBlank()) {
             return Filter.ALL;
         }
-        List<Filter> clauses = new ArrayList<>();
-        for (String clause : split(expression, ',', expression)) {
+        List<String> parts = split(expression, ',', expression, MAX_CLAUSES, "clauses");
+        List<Filter> clauses = new ArrayList<>(parts.size());
+        for (String clause : parts) {
             clauses.add(clause(clause, expression));
         }
         return clauses.size() == 1 ? clauses.get(0) : Filter.and(clauses.toArray(Filter[]::new));
+    }
+
+    private static boolean isFieldChar(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                || c == '_' || c == '.' || c == ':' || c == '-';
+    }
+
+    private static int skipSpace(String s, int i) {
+        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+            i++;
+        }
+        return i;
     }
 
     private static Filter clause(String clause, String expression) {
         if (clause.isBlank()) {
             throw error(expression, "empty clause (two commas in a row, or a comma at an end)");
         }
-        Matcher in = IN.matcher(clause);
-        if (in.matches()) {
-            List<Object> values = new ArrayList<>();
-            for (String v : split(in.group(2), '|', expression)) {
-                values.add(value(v, expression, clause));
-            }
-            return Filter.in(in.group(1), values);
+        int i = skipSpace(clause, 0);
+        int fieldStart = i;
+        while (i < clause.length() && isFieldChar(clause.charAt(i))) {
+            i++;
         }
-        Matcher m = COMPARISON.matcher(clause);
-        if (!m.matches()) {
-            throw error(expression, "cannot read clause '" + clause.strip()
+        String field = clause.substring(fieldStart, i);
+        int afterField = i;
+        i = skipSpace(clause, i);
+        if (!field.isEmpty() && i > afterField && isInList(clause, i)) {
+            return inList(field, clause, skipSpace(clause, i + 2), expression);
+        }
+        String op = operator(clause, i);
+        if (field.isEmpty() || op == null) {
+            throw error(expression, "cannot read clause '" + cut(clause)
                     + "'; expected field=value, field!=value, field>=n, field>n, field<=n, field<n or field in (a|b)");
         }
-        String field = m.group(1);
-        String op = m.group(2);
-        if (!m.group(3).isEmpty() && "=<>!".indexOf(m.group(3).charAt(0)) >= 0) {
-            throw error(expression, "'" + clause.strip() + "': unknown operator; use =, !=, >, >=, < or <=");
+        String raw = clause.substring(i + op.length());
+        String rest = raw.strip();
+        if (!rest.isEmpty() && "=<>!".indexOf(rest.charAt(0)) >= 0) {
+            throw error(expression, "'" + cut(clause) + "': unknown operator; use =, !=, >, >=, < or <=");
         }
-        Object value = value(m.group(3), expression, clause);
+        Object value = value(raw, expression, clause);
         switch (op) {
             case "=":
                 return Filter.eq(field, value);
@@ -73,8 +89,8 @@ public final class FilterParser {
                 return Filter.ne(field, value);
             default:
                 if (!(value instanceof Number n)) {
-                    throw error(expression, "'" + clause.strip() + "': " + op + " needs a number, got '"
-                            + m.group(3).strip() + "'");
+                    throw error(expression, "'" + cut(clause) + "': " + op + " needs a number, got '"
+                            + cut(rest) + "'");
                 }
                 double d = n.doubleValue();
                 return switch (op) {
@@ -86,26 +102,65 @@ public final class FilterParser {
         }
     }
 
+    /** "in" (any case) at {@code i}, followed by a space or "(". */
+    private static boolean isInList(String s, int i) {
+        if (i + 2 > s.length() || !s.regionMatches(true, i, "in", 0, 2)) {
+            return false;
+        }
+        return i + 2 == s.length() || s.charAt(i + 2) == '(' || Character.isWhitespace(s.charAt(i + 2));
+    }
+
+    /** {@code (a|b|c)} from {@code open} to the end of the clause. */
+    private static Filter inList(String field, String clause, int open, String expression) {
+        String rest = clause.substring(open).stripTrailing();
+        if (rest.isEmpty() || rest.charAt(0) != '(' || rest.charAt(rest.length() - 1) != ')' || rest.length() < 2) {
+            throw error(expression, "cannot read clause '" + cut(clause)
+                    + "'; expected field in (a|b|c)");
+        }
+        List<Object> values = new ArrayList<>();
+        String inside = rest.substring(1, rest.length() - 1);
+        for (String v : split(inside, '|', expression, MAX_IN_VALUES, "values in a list")) {
+            values.add(value(v, expression, clause));
+        }
+        return Filter.in(field, values);
+    }
+
+    /** The comparison operator at {@code i}, longest first, or null. */
+    private static String operator(String s, int i) {
+        if (i >= s.length()) {
+            return null;
+        }
+        char c = s.charAt(i);
+        boolean eqNext = i + 1 < s.length() && s.charAt(i + 1) == '=';
+        return switch (c) {
+            case '=' -> "=";
+            case '!' -> eqNext ? "!=" : null;
+            case '>' -> eqNext ? ">=" : ">";
+            case '<' -> eqNext ? "<=" : "<";
+            default -> null;
+        };
+    }
+
     private static Object value(String raw, String expression, String clause) {
         String v = raw.strip();
         if (v.isEmpty()) {
-            throw error(expression, "'" + clause.strip() + "': missing value");
+            throw error(expression, "'" + cut(clause) + "': missing value");
         }
         char first = v.charAt(0);
         if (first == '"' || first == '\'') {
             if (v.length() < 2 || v.charAt(v.length() - 1) != first) {
-                throw error(expression, "unclosed quote in '" + clause.strip() + "'");
+                throw error(expression, "unclosed quote in '" + cut(clause) + "'");
             }
             return v.substring(1, v.length() - 1);
         }
         if (v.indexOf('(') >= 0 || v.indexOf(')') >= 0 || v.indexOf('|') >= 0) {
-            throw error(expression, "'" + clause.strip() + "': unexpected ( ) or | in a value; quote it, or use"
+            throw error(expression, "'" + cut(clause) + "': unexpected ( ) or | in a value; quote it, or use"
                     + " field in (a|b) for several values");
         }
-        if (INTEGER.matcher(v).matches()) {
+        if (isInteger(v)) {
             return Long.parseLong(v);
         }
-        if (DECIMAL.matcher(v).matches()) {
+        if (isDecimal(v)) {
             return Double.parseDouble(v);
         }
         if (v.equals("true") || v.equals("false")) {
@@ -114,12 +169,62 @@ public final class FilterParser {
         return v;
     }
 
-    /** Splits on {@code separator} outside quotes and parentheses. */
-    private static List<String> split(String s, char separator, String expression) {
+    /** An optional sign and 1 to 18 digits (always fits a long). */
+    private static boolean isInteger(String v) {
+        int i = v.charAt(0) == '+' || v.charAt(0) == '-' ? 1 : 0;
+        int digits = v.length() - i;
+        if (digits < 1 || digits > 18) {
+            return false;
+        }
+        for (; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code [+-]? (d+ .? d* | . d+) ([eE] [+-]? d+)?}, scanned once. */
+    private static boolean isDecimal(String v) {
+        int i = v.charAt(0) == '+' || v.charAt(0) == '-' ? 1 : 0;
+        int before = digits(v, i);
+        i += before;
+        int after = 0;
+        if (i < v.length() && v.charAt(i) == '.') {
+            after = digits(v, i + 1);
+            i += 1 + after;
+        }
+        if (before == 0 && after == 0) {
+            return false;
+        }
+        if (i < v.length() && (v.charAt(i) == 'e' || v.charAt(i) == 'E')) {
+            i++;
+            if (i < v.length() && (v.charAt(i) == '+' || v.charAt(i) == '-')) {
+                i++;
+            }
+            int exponent = digits(v, i);
+            if (exponent == 0) {
+                return false;
+            }
+            i += exponent;
+        }
+        return i == v.length();
+    }
+
+    private static int digits(String s, int from) {
+        int i = from;
+        while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+            i++;
+        }
+        return i - from;
+    }
+
+    /** Splits on {@code separator} outside quotes and parentheses, into at most {@code max} parts. */
+    private static List<String> split(String s, char separator, String expression, int max, String what) {
         List<String> parts = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
         char quote = 0;
         int depth = 0;
+        int start = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (quote != 0) {
@@ -135,11 +240,12 @@ public final class FilterParser {
                     throw error(expression, "unbalanced ')'");
                 }
             } else if (c == separator && depth == 0) {
-                parts.add(current.toString());
-                current.setLength(0);
-                continue;
+                if (parts.size() + 1 >= max) {
+                    throw error(expression, "more than " + max + " " + what);
+                }
+                parts.add(s.substring(start, i));
+                start = i + 1;
             }
-            current.append(c);
         }
         if (quote != 0) {
             throw error(expression, "unclosed quote");
@@ -147,11 +253,17 @@ public final class FilterParser {
         if (depth != 0) {
             throw error(expression, "unbalanced '('");
         }
-        parts.add(current.toString());
+        parts.add(s.substring(start));
         return parts;
     }
 
     private static IllegalArgumentException error(String expression, String message) {
-        return new IllegalArgumentException("bad filter \"" + expression + "\": " + message);
+        return new IllegalArgumentException("bad filter \"" + cut(expression) + "\": " + message);
+    }
+
+    /** Stripped, and cut to its first 200 characters: messages quote the input, which may be 64 KiB. */
+    private static String cut(String s) {
+        String t = s.strip();
+        return t.length() <= 200 ? t : t.substring(0, 200) + "... (" + t.length() + " characters)";
     }
 }

@@ -2,11 +2,10 @@ package dev.neuralsearch.cli;
 
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.NeuralSearch;
-import java.io.BufferedReader;
+import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -71,15 +69,15 @@ final class IndexCommand implements Callable<Integer> {
             }
         }
         boolean stdin = input.equals("-");
-        long expected = stdin ? -1 : countLines(Path.of(input));
+        // A file is read twice: first every line is checked, so a bad line fails the command before anything
+        // is indexed; stdin cannot be read twice (see docs/cli.md for what a bad line there leaves behind).
+        long expected = stdin ? -1 : checkAll(Path.of(input));
         long started = System.nanoTime();
-        try (BufferedReader reader = stdin
-                ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
-                : Files.newBufferedReader(Path.of(input), StandardCharsets.UTF_8);
+        try (InputStream in = stdin ? System.in : new BufferedInputStream(Files.newInputStream(Path.of(input)));
              ProgressBar bar = Progress.bar("indexing", expected, noProgress);
              NeuralSearch search = Components.engine(home.home, model.resolve(home.home), null, null, lexicalAnalyzer)) {
             Batches batches = new Batches(search, bar, spec.commandLine().getOut());
-            DocumentReader docs = new DocumentReader(reader, stdin ? "stdin" : input);
+            DocumentReader docs = new DocumentReader(in, stdin ? "stdin" : input);
             while (docs.hasNext()) {
                 batches.add(docs.next());
             }
@@ -149,12 +147,19 @@ final class IndexCommand implements Callable<Integer> {
         }
     }
 
-    private static long countLines(Path file) throws IOException {
+    /** Reads every document of the file, throwing at the first bad line; returns how many there are. */
+    private static long checkAll(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new NoSuchFileException(file.toString(), null, "no such file");
         }
-        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
-            return lines.filter(l -> !l.isBlank()).count();
+        long n = 0;
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            DocumentReader docs = new DocumentReader(in, file.toString());
+            while (docs.hasNext()) {
+                docs.next();
+                n++;
+            }
         }
+        return n;
     }
 }

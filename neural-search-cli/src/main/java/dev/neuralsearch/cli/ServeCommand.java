@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
         description = {"Serves a search page and a small JSON API (POST /api/embed, POST /api/search,",
                 "GET /api/stats) over an index home, or with --demo over the bundled demo corpus",
                 "(indexed into a temporary folder first, as `nsearch demo` does). Bound to",
-                "127.0.0.1 by default; the API has no authentication. Ctrl-C stops it.", ""})
+                "127.0.0.1 by default; another address needs a token (--token or NSEARCH_TOKEN) or",
+                "--insecure. Ctrl-C stops it.", ""})
 final class ServeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
@@ -66,6 +67,20 @@ final class ServeCommand implements Callable<Integer> {
             description = "Address to listen on (default ${DEFAULT-VALUE}, this machine only).")
     String bind;
 
+    @Option(names = "--allow-host", paramLabel = "<name>",
+            description = "Also accept requests whose Host is this name (repeatable); by default only localhost,"
+                    + " 127.0.0.1, [::1] and the bound address, against DNS rebinding.")
+    List<String> allowHosts = new ArrayList<>();
+
+    @Option(names = "--token", paramLabel = "<token>",
+            description = "API requests must send Authorization: Bearer <token> (default: the NSEARCH_TOKEN"
+                    + " environment variable, which other users cannot read in the process list).")
+    String token;
+
+    @Option(names = "--insecure", description = "Allow a non-loopback --bind without a token: anyone who can"
+            + " reach the address can search the index.")
+    boolean insecure;
+
     @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
             description = "Request threads (default ${DEFAULT-VALUE}); searches run in parallel.")
     int threads;
@@ -80,6 +95,9 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Moves the read-only home route to new commits ({@code --refresh-every}); null with --demo or 0. */
     private java.util.concurrent.ScheduledExecutorService refresher;
+
+    /** The environment ({@code NSEARCH_TOKEN}); tests replace it. */
+    java.util.function.UnaryOperator<String> env = System::getenv;
 
     /** Tests: called with the running server; {@link #stop()} ends {@link #call()}. */
     Consumer<SearchServer> onStart = s -> { };
@@ -109,6 +127,7 @@ final class ServeCommand implements Callable<Integer> {
         if (threads < 1 || threads > 64) {
             throw new ParameterException(spec.commandLine(), "--threads must be between 1 and 64, got " + threads);
         }
+        RequestGuard guard = guard();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Path demoRoot = null;
@@ -130,10 +149,10 @@ final class ServeCommand implements Callable<Integer> {
             } else {
                 routes.add(homeRoute());
             }
-            try (SearchServer server = new SearchServer(routes, bind, port, threads)) {
-                if (!InetAddress.getByName(bind).isLoopbackAddress()) {
-                    err.println("serve: warning: listening on " + bind + ", not only this machine; the API has no"
-                            + " authentication");
+            try (SearchServer server = new SearchServer(routes, bind, port, threads, guard)) {
+                if (!InetAddress.getByName(bind).isLoopbackAddress() && !guard.hasToken()) {
+                    err.println("serve: warning: listening on " + bind + " without a token (--insecure): anyone who"
+                            + " can reach it can search the index");
                     err.flush();
                 }
                 out.println("serving " + server.url() + " (" + describe(routes) + "); Ctrl-C stops");
@@ -160,6 +179,31 @@ final class ServeCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** Who may ask: checks --bind, --token / NSEARCH_TOKEN, --insecure and --allow-host. */
+    private RequestGuard guard() {
+        String t = token != null ? token : env.apply("NSEARCH_TOKEN");
+        if (t != null && t.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "the token is empty");
+        }
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new ParameterException(spec.commandLine(), "--bind: unknown address " + bind);
+        }
+        if (!loopback && t == null && !insecure) {
+            throw new ParameterException(spec.commandLine(), "--bind " + bind + " lets other machines in: give a"
+                    + " token (--token <token> or the NSEARCH_TOKEN environment variable), or --insecure to serve"
+                    + " without one");
+        }
+        for (String h : allowHosts) {
+            if (h.isBlank() || h.indexOf('/') >= 0 || h.indexOf(' ') >= 0) {
+                throw new ParameterException(spec.commandLine(), "--allow-host: not a host name: \"" + h + "\"");
+            }
+        }
+        return new RequestGuard(bind, allowHosts, t == null ? null : t.strip());
     }
 
     private SearchServer.Route homeRoute() {

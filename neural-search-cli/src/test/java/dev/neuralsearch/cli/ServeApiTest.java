@@ -240,7 +240,7 @@ class ServeApiTest {
 
     private static int sendBytes(String path, byte[] body) throws Exception {
         HttpRequest r = HttpRequest.newBuilder(URI.create(base + path.substring(1)))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> res = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
         assertThat(JSON.readTree(res.body()).path("error").asText()).contains("malformed JSON");
         return res.statusCode();
@@ -252,7 +252,7 @@ class ServeApiTest {
         try (Socket s = new Socket(u.getHost(), u.getPort())) {
             s.setSoTimeout(30_000);
             OutputStream out = s.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost:" + u.getPort() + "\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             try {
                 for (int off = 0; off < body.length; off += 4096) {
@@ -276,7 +276,7 @@ class ServeApiTest {
         URI u = URI.create(base);
         // A client that announces a body and never sends it holds one request thread.
         try (Socket stuck = new Socket(u.getHost(), u.getPort())) {
-            stuck.getOutputStream().write(("POST /api/search HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+            stuck.getOutputStream().write(("POST /api/search HTTP/1.1\r\nHost: localhost:" + u.getPort() + "\r\nContent-Type: "
                     + "application/json\r\nContent-Length: 100\r\n\r\n{\"query\": ").getBytes(StandardCharsets.US_ASCII));
             stuck.getOutputStream().flush();
             Thread.sleep(200);

@@ -93,7 +93,7 @@ class ServeCommandTest {
         JsonNode post(String path, String body) throws Exception {
             HttpResponse<String> r = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(server.url() + path.substring(1)))
-                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                            .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
             return JSON.readTree(r.body());

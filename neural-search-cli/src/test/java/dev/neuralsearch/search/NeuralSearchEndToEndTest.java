@@ -213,56 +213,11 @@ class NeuralSearchEndToEndTest {
     }
 
     @Test
-    void addUpdateDeleteAreVisibleToQueries() {
-        String id = "zz-new";
-        search.add(new Document(id, "Penguins huddle together to survive the Antarctic winter.", Map.of("year", 2024)));
-        assertThat(top("How do penguins keep warm in Antarctica?")).isEqualTo(id);
-
-        search.add(new Document(id, "Volcanic eruptions inject sulfate aerosols into the stratosphere.", Map.of("year", 2025)));
-        assertThat(top("stratospheric sulfate aerosols from volcanoes")).isEqualTo(id);
-        assertThat(search.get(id).orElseThrow().metadata()).containsEntry("year", 2025L);
-        assertThat(search.query("How do penguins keep warm in Antarctica?").rerank(0).limit(10).execute())
-                .allSatisfy(h -> assertThat(h.text()).doesNotContain("Penguins"));
-
-        assertThat(search.delete(id)).isEqualTo(1);
-        assertThat(search.get(id)).isEmpty();
-        assertThat(search.query("stratospheric sulfate aerosols from volcanoes").rerank(0).limit(10).execute())
-                .extracting(Hit::id).doesNotContain(id);
-        assertThat(search.delete(id)).isZero();
-        search.commit();
-    }
-
-    private String top(String query) {
-        return search.query(query).rerank(0).limit(1).execute().get(0).id();
-    }
-
-    @Test
-    void badInputIsRefusedClearly() {
+    void aRerankDeeperThanTheRecallIsRefused() {
         String text = "protein folding";
-        assertThatThrownBy(() -> search.query(text).limit(20).recall(10).execute())
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("recall depth 10 is below the limit 20");
         assertThatThrownBy(() -> search.query(text).recall(50).rerank(60).execute())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("rerank depth 60 is above the recall depth 50");
-        assertThatThrownBy(() -> search.query(null)).isInstanceOf(IllegalArgumentException.class).hasMessage("query is null");
-        assertThatThrownBy(() -> search.query("")).isInstanceOf(IllegalArgumentException.class).hasMessage("query is empty or blank");
-        assertThatThrownBy(() -> search.query(" \t\n")).isInstanceOf(IllegalArgumentException.class).hasMessage("query is empty or blank");
-        assertThatThrownBy(() -> search.queries(List.of("a", " "))).isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("query 1 of the batch is empty or blank");
-        assertThatThrownBy(() -> search.query(text).limit(0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> search.add(new Document("a", "x"), new Document("a", "y")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("occurs twice");
-
-        try (NeuralSearch plain = NeuralSearch.builder().encoder(encoder).index(JVectorIndex.at(tmp.resolve("plain")))
-                .closeComponents(false).build()) {
-            assertThatThrownBy(() -> plain.query(text).rerank(10).execute())
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("no reranker");
-            assertThat(plain.query(text).execute()).isEmpty();
-            plain.close();
-            assertThatThrownBy(() -> plain.query(text)).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-            assertThatThrownBy(plain::stats).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-        }
-        assertThatThrownBy(() -> NeuralSearch.builder().encoder(encoder).closeComponents(false).build())
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("index(...) is required");
+        // the checks that need no reranker and no SciFact run on every build in NeuralSearchEngineTest
     }
 
     private static List<Integer> range(int from, int to) {

@@ -20,6 +20,7 @@ public record Document(String id, String text, Map<String, Object> metadata) {
     public Document {
         validateId(id);
         Objects.requireNonNull(text, () -> "document " + id + ": text is null");
+        requireValidUnicode(text, () -> "document " + id + ": text");
         metadata = normaliseMetadata(id, metadata);
     }
 
@@ -39,22 +40,30 @@ public record Document(String id, String text, Map<String, Object> metadata) {
         if (id.isBlank()) {
             throw new IllegalArgumentException("document id is empty or blank");
         }
-        for (int i = 0; i < id.length(); i++) {
-            char c = id.charAt(i);
-            if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                // UTF-8 cannot hold it: stored, the id would come back as "?" and equal other ids
-                throw new IllegalArgumentException("document id has an unpaired surrogate (\\u"
-                        + Integer.toHexString(c) + ") at index " + i + ": not valid Unicode");
-            }
-        }
+        // UTF-8 cannot hold an unpaired surrogate: stored, the id would come back as "?" and equal other ids
+        requireValidUnicode(id, () -> "document id");
         int bytes = id.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_ID_BYTES) {
             throw new IllegalArgumentException(
                     "document id is " + bytes + " UTF-8 bytes long; the limit is " + MAX_ID_BYTES);
         }
         return id;
+    }
+
+    /**
+     * Refuses a string with an unpaired surrogate: UTF-8 cannot hold one, so the segment files would keep "?"
+     * while the store kept the original, and the two copies would disagree.
+     */
+    private static void requireValidUnicode(String s, java.util.function.Supplier<String> field) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new IllegalArgumentException(field.get() + " has an unpaired surrogate (\\u"
+                        + Integer.toHexString(c) + ") at index " + i + ": not valid Unicode");
+            }
+        }
     }
 
     private static Map<String, Object> normaliseMetadata(String id, Map<String, Object> metadata) {
@@ -67,6 +76,7 @@ public record Document(String id, String text, Map<String, Object> metadata) {
             if (key == null || key.isEmpty()) {
                 throw new IllegalArgumentException("document " + id + ": metadata key is null or empty");
             }
+            requireValidUnicode(key, () -> "document " + id + ": metadata key");
             copy.put(key, normaliseValue(id, key, e.getValue()));
         }
         return Collections.unmodifiableMap(copy);
@@ -74,7 +84,11 @@ public record Document(String id, String text, Map<String, Object> metadata) {
 
     /** The one place that decides which metadata values exist. */
     public static Object normaliseValue(String id, String key, Object value) {
-        if (value instanceof String || value instanceof Boolean) {
+        if (value instanceof String s) {
+            requireValidUnicode(s, () -> "document " + id + ": metadata '" + key + "'");
+            return s;
+        }
+        if (value instanceof Boolean) {
             return value;
         }
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte) {
@@ -82,8 +96,10 @@ public record Document(String id, String text, Map<String, Object> metadata) {
         }
         if (value instanceof Double || value instanceof Float) {
             double d = ((Number) value).doubleValue();
-            if (Double.isNaN(d)) {
-                throw new IllegalArgumentException("document " + id + ": metadata '" + key + "' is NaN");
+            // a range filter cannot order NaN, and the segment files' numeric columns hold finite values only
+            if (!Double.isFinite(d)) {
+                throw new IllegalArgumentException("document " + id + ": metadata '" + key + "' is " + d
+                        + "; numbers must be finite");
             }
             return d;
         }

@@ -6,16 +6,12 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.net.URL;
-import java.net.URLConnection;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -33,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * {@value #NATIVE_PATH_PROPERTY}. Without that, ORT copies the libraries into a fresh
  * {@code onnxruntime-java*} folder under {@code java.io.tmpdir} in every process. The directory is the
  * property's value when set (the build sets it to {@code target/ort-native}, the launcher to
- * {@code ~/.cache/neural-search/native}); otherwise {@code <java.io.tmpdir>/neural-search-ort-<version>-<user>}.
- * Extraction is atomic (write to a temporary name in the same directory, then rename), so concurrent
- * processes sharing the directory never load a half-written library.
+ * {@code ~/.cache/neural-search/native}); otherwise {@code <java.io.tmpdir>/neural-search-ort-<version>-<user>},
+ * which must belong to the current user and is kept at mode 0700 ({@link NativeLibraryCache}). A library
+ * already there is reused only if its SHA-256 matches the library in the jar; extraction is atomic (write to
+ * a temporary name in the same directory, then rename), so concurrent processes sharing the directory never
+ * load a half-written library.
  *
  * <p>ORT's telemetry is switched off before the first session is created.
  */
@@ -190,14 +188,19 @@ public final class OnnxEnvironment {
         }
         String platform = platform();
         try {
-            Files.createDirectories(dir);
+            if (configured != null && !configured.isBlank()) {
+                Files.createDirectories(dir);
+            } else {
+                // a folder under a shared temp directory: ours alone, or not used at all
+                NativeLibraryCache.privateDirectory(dir);
+            }
             for (String lib : LIBRARIES) {
                 String fileName = System.mapLibraryName(lib);
                 URL resource = OrtEnvironment.class.getResource("/ai/onnxruntime/native/" + platform + "/" + fileName);
                 if (resource == null) {
                     continue; // e.g. the CUDA provider in the CPU build
                 }
-                extractIfNeeded(resource, dir.resolve(fileName));
+                NativeLibraryCache.extractIfNeeded(resource, dir.resolve(fileName));
             }
         } catch (IOException e) {
             throw new OnnxException("cannot prepare the ONNX Runtime native-library directory " + dir
@@ -206,28 +209,6 @@ public final class OnnxEnvironment {
         System.setProperty(NATIVE_PATH_PROPERTY, dir.toString());
         nativeDirectory = dir;
         return dir;
-    }
-
-    private static void extractIfNeeded(URL resource, Path target) throws IOException {
-        URLConnection connection = resource.openConnection();
-        connection.setUseCaches(false);
-        long expected = connection.getContentLengthLong();
-        if (Files.isRegularFile(target) && expected >= 0 && Files.size(target) == expected) {
-            connection.getInputStream().close();
-            return;
-        }
-        Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".part");
-        try (InputStream in = connection.getInputStream()) {
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            LOG.debug("extracted {} to {}", resource, target);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
     }
 
     /**

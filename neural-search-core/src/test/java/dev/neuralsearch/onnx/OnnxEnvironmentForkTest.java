@@ -65,4 +65,42 @@ class OnnxEnvironmentForkTest {
                     .noneMatch(n -> n.endsWith(".part"));
         }
     }
+
+    /**
+     * Without {@value OnnxEnvironment#NATIVE_PATH_PROPERTY}: the default folder under {@code java.io.tmpdir}
+     * already exists with mode 0777 and a planted library of the right size. The child must replace the plant
+     * before loading (or ORT would crash on the garbage), and leave the folder at 0700.
+     */
+    @Test
+    void aPlantedLibraryInTheDefaultFolderIsReplacedBeforeLoading(@TempDir Path work) throws Exception {
+        Path tmp = Files.createDirectories(work.resolve("tmp"));
+        String version = ai.onnxruntime.OrtEnvironment.class.getPackage().getImplementationVersion();
+        String user = System.getProperty("user.name").replaceAll("[^A-Za-z0-9._-]", "_");
+        Path dir = Files.createDirectory(tmp.resolve("neural-search-ort-" + version + "-" + user));
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        String lib = System.mapLibraryName("onnxruntime");
+        byte[] real;
+        try (var in = ai.onnxruntime.OrtEnvironment.class.getResourceAsStream(
+                "/ai/onnxruntime/native/" + OnnxEnvironment.platform() + "/" + lib)) {
+            real = in.readAllBytes();
+        }
+        Files.write(dir.resolve(lib), new byte[real.length]); // same size, all zeros
+
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-Xmx1g", "-Djava.io.tmpdir=" + tmp,
+                "-cp", System.getProperty("java.class.path"), ForkedSessionMain.class.getName());
+        Path log = work.resolve("child.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        boolean finished = p.waitFor(120, TimeUnit.SECONDS);
+        if (!finished) {
+            p.destroyForcibly();
+        }
+        String out = Files.readString(log, StandardCharsets.UTF_8);
+        assertThat(finished).as("child finished; output:%n%s", out).isTrue();
+        assertThat(p.exitValue()).as("child exit code; output:%n%s", out).isZero();
+        assertThat(out).contains("EMBEDDING [").contains("NATIVE " + dir);
+        assertThat(Files.readAllBytes(dir.resolve(lib))).isEqualTo(real);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+                .isEqualTo("rwx------");
+    }
 }

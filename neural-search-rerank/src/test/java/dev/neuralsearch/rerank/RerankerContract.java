@@ -18,11 +18,14 @@ import org.junit.jupiter.api.Test;
  * What every {@link Reranker} promises, whatever the model: one score per passage in input order, a
  * passage's score independent of its companions and position, clear errors, and thread safety.
  * Subclasses supply an open reranker (and close it themselves).
+ *
+ * <p>Public in this module's test-jar ({@code neural-search-rerank}, type {@code test-jar}), so a
+ * {@link Reranker} written elsewhere can run the same suite.
  */
-abstract class RerankerContract {
+public abstract class RerankerContract {
 
-    static final String QUERY = "where is the eiffel tower";
-    static final List<String> PASSAGES = List.of(
+    protected static final String QUERY = "where is the eiffel tower";
+    protected static final List<String> PASSAGES = List.of(
             "The Eiffel Tower stands on the Champ de Mars in Paris.",
             "Bananas are rich in potassium.",
             "",

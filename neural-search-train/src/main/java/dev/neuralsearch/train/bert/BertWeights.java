@@ -16,7 +16,7 @@ import java.util.Objects;
  * A BERT model's parameters as fp32 NDArrays under their canonical names (see {@link BertParameterMap}), held by
  * their own NDManager. Linear weights keep the ONNX layout {@code [in, out]}.
  *
- * <p>{@link #setTrainable(boolean)} attaches gradients; after a backward pass {@link #gradient(String)} gives
+ * <p>{@link #setTrainable(boolean)} attaches gradients; after a backward pass {@link #gradient(String, NDManager)} gives
  * them and {@link #zeroGradients()} clears them (gradients accumulate across backward passes otherwise).
  * {@link #toInitializers()} gives the current values keyed by the ONNX initializer that holds each parameter,
  * ready for {@link OnnxModelFile#write}. Not thread-safe.
