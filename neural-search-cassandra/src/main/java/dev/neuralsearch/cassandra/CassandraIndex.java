@@ -91,6 +91,14 @@ public final class CassandraIndex implements VectorIndex {
         return new CassandraIndexFactory(contactPoint, keyspace);
     }
 
+    /**
+     * Whether {@link #search} can take {@code filter}: eq, in, numeric ranges and and(...) of them, on filterable
+     * fields. Or, not, contains and text ranges are refused with {@link IllegalArgumentException}.
+     */
+    public static boolean canPushDown(Filter filter) {
+        return CqlFilter.pushable(filter);
+    }
+
     @Override
     public IndexSchema schema() {
         return layout.schema();
@@ -99,6 +107,11 @@ public final class CassandraIndex implements VectorIndex {
     /** The table, its filterable fields and its keyspace as opened (the recorded fields if none were declared). */
     public CassandraSchema layout() {
         return layout;
+    }
+
+    /** The driver session this index uses (for the application's own statements, e.g. an export checkpoint). */
+    public CqlSession session() {
+        return session;
     }
 
     public ConsistencyLevel consistency() {
@@ -157,11 +170,17 @@ public final class CassandraIndex implements VectorIndex {
     @Override
     public int delete(Collection<String> ids) {
         checkOpen();
-        Set<String> unique = new LinkedHashSet<>(ids);
+        Set<String> unique = new LinkedHashSet<>();
+        for (String id : ids) {
+            if (id == null) {
+                throw new IllegalArgumentException("null id in delete");
+            }
+            unique.add(id);
+        }
         int existed = 0;
         List<BoundStatement> deletes = new ArrayList<>();
         for (String id : unique) {
-            if (id != null && session.execute(selectOne.bind(id).setConsistencyLevel(consistency)).one() != null) {
+            if (session.execute(selectOne.bind(id).setConsistencyLevel(consistency)).one() != null) {
                 existed++;
                 deletes.add(deleteOne.bind(id).setConsistencyLevel(consistency));
             }
@@ -180,7 +199,7 @@ public final class CassandraIndex implements VectorIndex {
     public List<ScoredDocument> search(float[] query, int k, Filter filter, SearchOptions options) {
         checkOpen();
         checkVector(query, "query vector");
-        CqlFilter where = CqlFilter.of(filter, layout.fields());
+        List<CqlFilter> queries = CqlFilter.of(filter, layout.fields());
         if (k < 0) {
             throw new IllegalArgumentException("k must be >= 0, was " + k);
         }
@@ -192,14 +211,16 @@ public final class CassandraIndex implements VectorIndex {
         }
         float over = options == null || options.useDefault() ? DEFAULT_OVERQUERY : Math.max(1f, options.overquery());
         int limit = (int) Math.min(MAX_ANN_LIMIT, Math.max(k, (long) Math.ceil(k * (double) over)));
-        String cql = "SELECT id, text, metadata, embedding FROM " + layout.qualified()
-                + (where.isEmpty() ? "" : " WHERE " + where.where()) + " ORDER BY embedding ANN OF ? LIMIT ?";
-        List<Object> values = new ArrayList<>(where.values());
-        values.add(cqlVector(query));
-        values.add(limit);
         TopK top = new TopK(k);
-        for (Row row : session.execute(prepare(cql).bind(values.toArray()).setConsistencyLevel(consistency))) {
-            top.offer(row, query);
+        for (CqlFilter where : queries) {
+            String cql = "SELECT id, text, metadata, embedding FROM " + layout.qualified()
+                    + (where.isEmpty() ? "" : " WHERE " + where.where()) + " ORDER BY embedding ANN OF ? LIMIT ?";
+            List<Object> values = new ArrayList<>(where.values());
+            values.add(cqlVector(query));
+            values.add(limit);
+            for (Row row : session.execute(prepare(cql).bind(values.toArray()).setConsistencyLevel(consistency))) {
+                top.offer(row, query);
+            }
         }
         return top.sorted();
     }
@@ -208,19 +229,22 @@ public final class CassandraIndex implements VectorIndex {
     public List<ScoredDocument> exactSearch(float[] query, int k, Filter filter) {
         checkOpen();
         checkVector(query, "query vector");
-        CqlFilter where = CqlFilter.of(filter, layout.fields());
+        List<CqlFilter> queries = CqlFilter.of(filter, layout.fields());
         if (k < 0) {
             throw new IllegalArgumentException("k must be >= 0, was " + k);
         }
         if (k == 0) {
             return List.of();
         }
-        String cql = "SELECT id, text, metadata, embedding FROM " + layout.qualified()
-                + (where.isEmpty() ? "" : " WHERE " + where.where());
         TopK top = new TopK(k);
-        for (Row row : session.execute(prepare(cql).bind(where.values().toArray()).setConsistencyLevel(consistency)
-                .setPageSize(1000))) {
-            top.offer(row, query);
+        for (CqlFilter where : queries) {
+            // a scan: ALLOW FILTERING only tells Cassandra that reading every candidate row is intended
+            String cql = "SELECT id, text, metadata, embedding FROM " + layout.qualified()
+                    + (where.isEmpty() ? "" : " WHERE " + where.where() + " ALLOW FILTERING");
+            for (Row row : session.execute(prepare(cql).bind(where.values().toArray())
+                    .setConsistencyLevel(consistency).setPageSize(1000))) {
+                top.offer(row, query);
+            }
         }
         return top.sorted();
     }
