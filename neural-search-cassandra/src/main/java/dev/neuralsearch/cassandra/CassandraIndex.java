@@ -2,6 +2,7 @@ package dev.neuralsearch.cassandra;
 
 import com.datastax.oss.driver.api.core.ConsistencyLevel;
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DefaultConsistencyLevel;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.PreparedStatement;
@@ -45,7 +46,8 @@ import java.util.concurrent.Semaphore;
  *       do. Validation happens before the first write; a write that fails midway may leave part of a call applied
  *       (rows are independent partitions, there is no multi-partition atomicity).</li>
  *   <li>{@link #search} asks SAI for {@code k * overquery} candidates (at most {@value #MAX_ANN_LIMIT}), reads their
- *       vectors with them, and orders them by the exact score.</li>
+ *       vectors with them, and orders them by the exact score. Cassandra 5.0 runs such top-k queries at consistency
+ *       ONE/LOCAL_ONE only, so a search may miss a write that reached a quorum but not the replica it asked.</li>
  *   <li>{@link #exactSearch} is a full scan of the matching rows (paged), scored in Java: exact, and O(documents).</li>
  *   <li>No lexical route: {@link #supportsLexical()} is false (Cassandra 5.0 has no BM25 ranking).</li>
  * </ul>
@@ -218,7 +220,7 @@ public final class CassandraIndex implements VectorIndex {
             List<Object> values = new ArrayList<>(where.values());
             values.add(cqlVector(query));
             values.add(limit);
-            for (Row row : session.execute(prepare(cql).bind(values.toArray()).setConsistencyLevel(consistency))) {
+            for (Row row : session.execute(prepare(cql).bind(values.toArray()).setConsistencyLevel(annConsistency()))) {
                 top.offer(row, query);
             }
         }
@@ -247,6 +249,16 @@ public final class CassandraIndex implements VectorIndex {
             }
         }
         return top.sorted();
+    }
+
+    /**
+     * Cassandra 5.0 runs top-k (ANN) queries at ONE, LOCAL_ONE or NODE_LOCAL only and downgrades any other level to
+     * LOCAL_ONE with a warning; this asks for that level outright. Writes, get, vector, exactSearch and stats keep the
+     * chosen level.
+     */
+    private ConsistencyLevel annConsistency() {
+        return consistency == DefaultConsistencyLevel.ONE || consistency == DefaultConsistencyLevel.NODE_LOCAL
+                ? consistency : DefaultConsistencyLevel.LOCAL_ONE;
     }
 
     /** Keeps the k best rows by exact score; ties by id so the order is stable. */

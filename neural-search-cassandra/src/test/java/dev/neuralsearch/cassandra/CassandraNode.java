@@ -22,7 +22,7 @@ import java.util.List;
  * SIGKILL); {@link #kill} is SIGKILL, for crash tests. Tests are skipped (not failed) when JDK 17 or the class-path
  * file is absent.
  */
-final class CassandraNode implements AutoCloseable {
+public final class CassandraNode implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
 
     private final Path dir;
@@ -37,7 +37,7 @@ final class CassandraNode implements AutoCloseable {
      * @param commitlogSync {@code batch} (a write is acknowledged after its commit-log fsync) or {@code periodic}
      *                      (fsync every 10 s: a crash may lose up to that much acknowledged writing)
      */
-    CassandraNode(Path dir, String commitlogSync) {
+    public CassandraNode(Path dir, String commitlogSync) {
         this.dir = dir.toAbsolutePath();
         this.commitlogSync = commitlogSync;
         this.nativePort = freePort();
@@ -46,7 +46,7 @@ final class CassandraNode implements AutoCloseable {
     }
 
     /** The java of JDK 17 and the node's class path, or the test is skipped. */
-    static List<String> requirements() {
+    public static List<String> requirements() {
         Path java = Path.of(System.getProperty("cassandra.node.java", "/usr/lib/jvm/java-17-openjdk-amd64/bin/java"));
         Assumptions.assumeTrue(Files.isExecutable(java), "JDK 17 not found at " + java + ": Cassandra 5.0 needs it");
         Path cp = Path.of(System.getProperty("cassandra.node.classpath",
@@ -60,22 +60,22 @@ final class CassandraNode implements AutoCloseable {
         }
     }
 
-    String contactPoint() {
+    public String contactPoint() {
         return "127.0.0.1:" + nativePort;
     }
 
-    Path dir() {
+    public Path dir() {
         return dir;
     }
 
-    synchronized void start() throws IOException, InterruptedException {
+    public synchronized void start() throws IOException, InterruptedException {
         List<String> req = requirements();
         Files.createDirectories(dir);
         Path yaml = dir.resolve("cassandra.yaml");
         Files.writeString(yaml, yaml());
         Path logback = dir.resolve("logback.xml");
         Files.writeString(logback, logback());
-        List<String> cmd = new ArrayList<>(List.of(req.get(0), "-Xms1g", "-Xmx1g", "-Xss512k", "-XX:+UseG1GC",
+        List<String> cmd = new ArrayList<>(List.of(req.get(0), "-Xms1g", "-Xmx1g", "-Xss512k", "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError",
                 "-XX:ActiveProcessorCount=2", "-Djava.net.preferIPv4Stack=true",
                 "-Dcassandra.config=" + yaml.toUri(), "-Dcassandra-foreground=yes",
                 "-Dcassandra.storagedir=" + dir, "-Dcassandra.logdir=" + dir.resolve("logs"),
@@ -132,7 +132,7 @@ final class CassandraNode implements AutoCloseable {
     }
 
     /** SIGKILL, as a crash: nothing is flushed. */
-    synchronized void kill() throws InterruptedException {
+    public synchronized void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly().waitFor();
             process = null;
@@ -140,7 +140,7 @@ final class CassandraNode implements AutoCloseable {
     }
 
     /** SIGTERM (Cassandra drains on it), SIGKILL if it has not ended within a minute. */
-    synchronized void stop() throws InterruptedException {
+    public synchronized void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {

@@ -24,7 +24,8 @@ public final class CassandraNodeExtension implements ParameterResolver {
                 .getOrComputeIfAbsent(Shared.class, k -> Shared.start(), Shared.class).node;
     }
 
-    private record Shared(CassandraNode node, long startMillis) implements ExtensionContext.Store.CloseableResource {
+    private record Shared(CassandraNode node, long startMillis) implements ExtensionContext.Store.CloseableResource,
+            AutoCloseable {
         static Shared start() {
             CassandraNode.requirements();
             Path dir = Path.of("target", "cassandra-node");
@@ -45,7 +46,7 @@ public final class CassandraNodeExtension implements ParameterResolver {
         }
 
         @Override
-        public void close() throws Throwable {
+        public void close() throws InterruptedException {
             node.stop();
         }
     }
