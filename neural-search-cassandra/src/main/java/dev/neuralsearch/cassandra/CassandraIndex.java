@@ -47,7 +47,7 @@ import java.util.concurrent.Semaphore;
  *       (rows are independent partitions, there is no multi-partition atomicity).</li>
  *   <li>{@link #search} asks SAI for {@code k * overquery} candidates (at most {@value #MAX_ANN_LIMIT}), reads their
  *       vectors with them, and orders them by the exact score. Cassandra 5.0 runs such top-k queries at consistency
- *       ONE/LOCAL_ONE only, so a search may miss a write that reached a quorum but not the replica it asked.</li>
+ *       ONE/LOCAL_ONE (or NODE_LOCAL) only, so a search may miss a write that reached a quorum but not the replica it asked.</li>
  *   <li>{@link #exactSearch} is a full scan of the matching rows (paged), scored in Java: exact, and O(documents).</li>
  *   <li>No lexical route: {@link #supportsLexical()} is false (Cassandra 5.0 has no BM25 ranking).</li>
  * </ul>
@@ -257,8 +257,7 @@ public final class CassandraIndex implements VectorIndex {
      * chosen level.
      */
     private ConsistencyLevel annConsistency() {
-        return consistency == DefaultConsistencyLevel.ONE || consistency == DefaultConsistencyLevel.NODE_LOCAL
-                ? consistency : DefaultConsistencyLevel.LOCAL_ONE;
+        return consistency == DefaultConsistencyLevel.ONE ? consistency : DefaultConsistencyLevel.LOCAL_ONE;
     }
 
     /** Keeps the k best rows by exact score; ties by id so the order is stable. */
