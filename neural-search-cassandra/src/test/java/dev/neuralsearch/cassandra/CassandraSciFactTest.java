@@ -3,7 +3,9 @@ package dev.neuralsearch.cassandra;
 import dev.neuralsearch.ann.JVectorIndex;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.Hit;
 import dev.neuralsearch.core.IndexSchema;
+import dev.neuralsearch.core.NeuralSearch;
 import dev.neuralsearch.core.ScoredDocument;
 import dev.neuralsearch.encoder.BiEncoder;
 import dev.neuralsearch.encoder.Presets;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * SciFact through Cassandra against the embedded index's exact search, with bge-small-en-v1.5 (int8 preset) vectors.
@@ -101,6 +104,16 @@ class CassandraSciFactTest {
                         docs.size() / addSeconds, searchNanos / 1e6 / n);
                 assertThat(overlap / n).isGreaterThanOrEqualTo(0.95);
                 assertThat(Math.abs(ndcgCassandra / n - ndcgExact / n)).isLessThanOrEqualTo(0.01);
+
+                // the fluent API on top, unchanged; a lexical route is refused when the query runs
+                try (NeuralSearch search = NeuralSearch.builder().encoder(encoder).index(cassandra)
+                        .closeComponents(false).build()) {
+                    String text = data.queries().get(qids.get(0));
+                    assertThat(search.query(text).recall(10).limit(10).run().hits()).extracting(Hit::id)
+                            .isEqualTo(ids(cassandra.search(encoder.encodeQuery(text), 10, Filter.ALL)));
+                    assertThatThrownBy(() -> search.query(text).lexical(10).run())
+                            .isInstanceOf(IllegalStateException.class).hasMessageContaining("lexical route");
+                }
             }
         }
     }
