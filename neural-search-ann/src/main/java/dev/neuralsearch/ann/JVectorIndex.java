@@ -1420,6 +1420,41 @@ public final class JVectorIndex implements VectorIndex {
         return out;
     }
 
+    /**
+     * Visits the live documents in the segments of the current snapshot with a copy of each vector, in a stable
+     * order (segments as the manifest lists them, ordinals ascending), skipping the first {@code skip} of them
+     * without reading them. Documents still in the write buffer are not visited: on a read-only index (nothing
+     * buffered) this is exactly the last commit, and a position ({@code skip} + visited) stays valid for as long as
+     * the commit ({@link #generation()}) is the same, which is what a resumable export needs. Returns how many were
+     * visited.
+     */
+    public long forEachLive(long skip, java.util.function.BiConsumer<Document, float[]> action) {
+        return read(() -> {
+            State s = acquire();
+            try {
+                long position = 0;
+                long visited = 0;
+                for (Segment seg : s.segments) {
+                    if (position + seg.liveCount() <= skip) {
+                        position += seg.liveCount(); // a whole segment before the resume point: not read at all
+                        continue;
+                    }
+                    for (int ord = 0; ord < seg.count; ord++) {
+                        if (seg.deleted.get(ord) || position++ < skip) {
+                            continue;
+                        }
+                        Document d = store.get(DocumentStore.key(seg.id, ord));
+                        action.accept(d != null ? d : seg.readDocument(ord), seg.vector(ord));
+                        visited++;
+                    }
+                }
+                return visited;
+            } finally {
+                s.release();
+            }
+        });
+    }
+
     @Override
     public Optional<Document> get(String id) {
         return read(() -> getOpen(id));

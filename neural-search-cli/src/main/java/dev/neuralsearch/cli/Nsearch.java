@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "nsearch", mixinStandardHelpOptions = true, version = "nsearch 0.1.0-SNAPSHOT",
         description = "Embedded semantic search: encode, index, search and rerank text on the JVM.",
         subcommands = {DemoCommand.class, EmbedCommand.class, IndexCommand.class, SearchCommand.class,
-                StatsCommand.class, EvalCommand.class, ServeCommand.class, CommandLine.HelpCommand.class})
+                StatsCommand.class, EvalCommand.class, ServeCommand.class, ExportCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Nsearch implements Runnable {
 
     /** Exit code of a user error (bad input, missing file, bad model): a message, no stack trace. */
