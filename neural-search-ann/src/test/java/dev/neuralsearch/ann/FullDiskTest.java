@@ -70,6 +70,27 @@ class FullDiskTest {
         assertThat(r.stderr()).doesNotContain("SIGBUS", "hs_err", "InternalError");
     }
 
+    @Test
+    void withoutSpaceForAChronicleMapAutoFallsBackToTheSegmentFiles() throws Exception {
+        Path home = mount.resolve("home");
+        TestVectors tv = new TestVectors(CrashWorker.DIM, 3);
+        JVectorIndexOptions files = CrashWorker.OPTIONS.withDocumentStore(DocumentStoreKind.SEGMENT_FILES);
+        try (JVectorIndex index = JVectorIndex.open(home, CrashWorker.SCHEMA, files)) {
+            index.add(List.of(new dev.neuralsearch.core.Document("a", "alpha"),
+                    new dev.neuralsearch.core.Document("b", "beta")), List.of(tv.next(), tv.next()));
+            index.commit();
+        }
+        // leave less than the smallest map needs (1,024 entries: 0.7 MB at 128 bytes each)
+        long free = Files.getFileStore(mount).getUnallocatedSpace();
+        Files.write(mount.resolve("filler"), new byte[(int) Math.max(0, free - (200 << 10))]);
+        try (JVectorIndex index = JVectorIndex.open(home, CrashWorker.SCHEMA,
+                CrashWorker.OPTIONS.withDocumentStore(DocumentStoreKind.AUTO))) {
+            assertThat(index.documentStoreKind()).isEqualTo(DocumentStoreKind.SEGMENT_FILES);
+            assertThat(index.get("b").orElseThrow().text()).isEqualTo("beta");
+        }
+        assertThat(home.resolve("store")).doesNotExist();
+    }
+
     private ForkedJvm.Result runWriter(String mode, Path path) throws Exception {
         List<String> flags = new ArrayList<>();
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
