@@ -45,8 +45,9 @@ import java.util.stream.Stream;
  * {@link JVectorIndexOptions#pqThreshold()} vectors also get PQ codes in {@code seg-N.pq}, loaded into memory, or,
  * in the older {@link PqLayout#FUSED} layout, a graph with inline vectors plus FusedPQ codes and no vector file),
  * {@code seg-N.docs} (ids, metadata, text), per-segment tombstone files {@code seg-N-gG.del}, the document store
- * {@code store/} (Chronicle Map, when {@link DocumentStoreKind} picks it) and {@code write.lock}. Segments written by earlier versions (graphs with inline or
- * separated vectors) are read as they are and rewritten in the current layout by a compaction.
+ * {@code store/} (Chronicle Map, when {@link DocumentStoreKind} picks it) and {@code write.lock}. Segments written by
+ * earlier versions (graphs with inline or separated vectors) are read as they are and rewritten in the current layout
+ * by a compaction.
  *
  * <p>Threading: any number of threads may search, get and read stats while one thread at a time writes (writes
  * are serialised by an internal lock; searches take no lock and see a consistent snapshot).

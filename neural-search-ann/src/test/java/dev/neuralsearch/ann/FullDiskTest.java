@@ -55,6 +55,15 @@ class FullDiskTest {
         assertThat(r.stderr()).doesNotContain("SIGBUS", "hs_err", "InternalError");
     }
 
+    @Test
+    void withoutSpaceForAChronicleMapAutoFallsBackToTheSegmentFiles() throws Exception {
+        ForkedJvm.Result r = runWriter("fallback", mount.resolve("home"));
+        assertThat(r.exitCode()).as("%s", r).isZero();
+        assertThat(r.stdout()).as("%s", r).contains("fallback SEGMENT_FILES beta store-dir false", "done");
+        assertThat(r.stderr()).as("%s", r).contains("WARN", "Chronicle Map document store cannot open",
+                "java.io.IOException: Not enough space");
+    }
+
     private ForkedJvm.Result runWriter(String mode, Path path) throws Exception {
         List<String> flags = new ArrayList<>();
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {

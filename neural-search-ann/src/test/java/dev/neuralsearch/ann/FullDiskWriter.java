@@ -10,15 +10,17 @@ import java.util.Map;
 /**
  * Child process of {@link FullDiskTest}: writes into a small file system until it is full and prints what failed and
  * what still works. A JVM killed by SIGBUS prints none of the closing lines.
- * Args: {@code store DIR} (a Chronicle store alone) or {@code index HOME} (an index with the Chronicle store).
+ * Args: {@code store DIR} (a Chronicle store alone), {@code index HOME} (an index with the Chronicle store) or
+ * {@code fallback HOME} (an index opened with {@link DocumentStoreKind#AUTO} where no Chronicle map fits).
  */
 public final class FullDiskWriter {
     public static void main(String[] args) {
         Path path = Path.of(args[1]);
-        if (args[0].equals("store")) {
-            store(path);
-        } else {
-            index(path);
+        switch (args[0]) {
+            case "store" -> store(path);
+            case "index" -> index(path);
+            case "fallback" -> fallback(path);
+            default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.println("done");
     }
@@ -68,6 +70,27 @@ public final class FullDiskWriter {
             }
             System.out.println("index-search " + index.search(tv.next(), 5, Filter.ALL).size() + " "
                     + index.get("c0-0").map(Document::id).orElse("<none>"));
+        }
+    }
+
+    private static void fallback(Path home) {
+        TestVectors tv = new TestVectors(CrashWorker.DIM, 3);
+        JVectorIndexOptions files = CrashWorker.OPTIONS.withDocumentStore(DocumentStoreKind.SEGMENT_FILES);
+        try (JVectorIndex index = JVectorIndex.open(home, CrashWorker.SCHEMA, files)) {
+            index.add(List.of(new Document("a", "alpha"), new Document("b", "beta")), List.of(tv.next(), tv.next()));
+            index.commit();
+        }
+        try {
+            // leave less than the smallest map needs (1,024 entries of 128 bytes: 0.7 MB)
+            long free = java.nio.file.Files.getFileStore(home).getUnallocatedSpace();
+            java.nio.file.Files.write(home.resolveSibling("filler"), new byte[(int) Math.max(0, free - (200 << 10))]);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        try (JVectorIndex index = JVectorIndex.open(home, CrashWorker.SCHEMA,
+                CrashWorker.OPTIONS.withDocumentStore(DocumentStoreKind.AUTO))) {
+            System.out.println("fallback " + index.documentStoreKind() + " " + index.get("b").orElseThrow().text()
+                    + " store-dir " + java.nio.file.Files.exists(home.resolve("store")));
         }
     }
 
