@@ -796,24 +796,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private VectorFloat<?> checkVector(float[] v, String what) {
-        if (v == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        if (v.length != schema.dimension()) {
-            throw new IllegalArgumentException(what + " has dimension " + v.length + "; the index expects "
-                    + schema.dimension() + " (model " + schema.modelId() + ")");
-        }
-        double norm = 0;
-        for (int j = 0; j < v.length; j++) {
-            if (!Float.isFinite(v[j])) {
-                throw new IllegalArgumentException(what + " has a non-finite component (" + v[j] + ") at index " + j);
-            }
-            norm += (double) v[j] * v[j];
-        }
-        if (norm == 0 && schema.similarity() == Similarity.COSINE) {
-            throw new IllegalArgumentException(what + " is all zeros: cosine similarity is undefined for it");
-        }
-        return VTS.createFloatVector(v.clone());
+        return VTS.createFloatVector(schema.checkVector(v, what).clone());
     }
 
     private void kill(long loc, State s) {
