@@ -130,7 +130,7 @@ final class DocumentStores {
             if (store.size() != m.totalEntries()) {
                 store.clear();
                 for (Segment s : segments) {
-                    DocsFile.forEach(home.resolve(s.entry.docsFile()), s.metadata,
+                    DocsFile.forEach(home.resolve(s.entry().docsFile()), s.metadata,
                             (doc, ord) -> store.put(DocumentStore.key(s.id, ord), doc));
                 }
             }

@@ -9,14 +9,12 @@ import dev.neuralsearch.core.ScoredDocument;
 import dev.neuralsearch.core.SearchOptions;
 import dev.neuralsearch.core.Similarity;
 import dev.neuralsearch.core.VectorIndex;
-import io.github.jbellis.jvector.util.FixedBitSet;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,11 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -64,7 +59,6 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
-    private static final Pattern OWN_FILE = Pattern.compile("seg-\\d{8}(\\.graph|\\.docs|\\.pq|\\.vec|-g\\d+\\.del)|manifest\\.json\\.tmp");
     static final String LOCK_FILE = HomeLock.FILE_NAME;
     private static final String STORE_DIR = DocumentStores.DIR;
     private static final String OPEN_MARKER = DocumentStores.OPEN_MARKER;
@@ -95,7 +89,7 @@ public final class JVectorIndex implements VectorIndex {
      * whose lookup found no live copy retries when this moved meanwhile (see {@link #resolve}).
      */
     private volatile long replacements;
-    private volatile State state;
+    private volatile Snapshot state;
     private Manifest manifest;
     private volatile boolean closed;
     private int pendingDeletes;
@@ -103,93 +97,14 @@ public final class JVectorIndex implements VectorIndex {
     private int nextSegmentId;
     /** Segment ids referenced by the last committed manifest. */
     private volatile Set<Integer> committedIds = new HashSet<>();
-    /** Merged-away segments that searches may still read: their files and store entries wait for them. */
-    private final Set<Integer> retiredOpen = ConcurrentHashMap.newKeySet();
-
-    /** An immutable view for readers: segments and the current write buffer, reference counted. */
-    private static final class State {
-        final List<Segment> segments;
-        final WriteBuffer buffer;
-        final AtomicInteger refs = new AtomicInteger(1);
-
-        State(List<Segment> segments, WriteBuffer buffer) {
-            this.segments = List.copyOf(segments);
-            this.buffer = buffer;
-            for (Segment s : this.segments) {
-                if (!s.tryAcquire()) {
-                    throw new IllegalStateException("segment " + s.id + " already closed");
-                }
-            }
-        }
-
-        boolean tryAcquire() {
-            while (true) {
-                int r = refs.get();
-                if (r <= 0) {
-                    return false;
-                }
-                if (refs.compareAndSet(r, r + 1)) {
-                    return true;
-                }
-            }
-        }
-
-        void release() {
-            if (refs.decrementAndGet() == 0) {
-                for (Segment s : segments) {
-                    s.release();
-                }
-            }
-        }
-
-        /**
-         * Where the live copy of {@code id} is in this snapshot ({@link DocumentStore#key}: segment id << 32 |
-         * ordinal, segment {@link Candidates#BUFFER} for the write buffer), or -1. The buffer first: an update
-         * appends the new copy before it tombstones the old one. A snapshot holds at most one live copy of an id
-         * once its writer is done (add and delete run under the write lock; open drops duplicates). Exact for the
-         * writer (under the lock, on the current snapshot); a reader may miss a document being replaced and must
-         * retry (see {@link #resolve}). Costs a table probe per segment.
-         */
-        long locate(String id) {
-            int b = buffer.indexOf(id);
-            if (b >= 0) {
-                return DocumentStore.key(Candidates.BUFFER, b);
-            }
-            byte[] utf8 = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            int hash = SegmentIds.hash(utf8, 0, utf8.length);
-            for (int i = segments.size() - 1; i >= 0; i--) { // newest first: the likely home of a recent update
-                Segment seg = segments.get(i);
-                int ord = seg.ids.find(utf8, 0, utf8.length, hash);
-                if (ord >= 0 && !seg.deleted.get(ord)) {
-                    return DocumentStore.key(seg.id, ord);
-                }
-            }
-            return -1;
-        }
-
-        /** Live documents in this snapshot. */
-        long liveCount() {
-            long n = buffer.liveCount();
-            for (Segment seg : segments) {
-                n += seg.liveCount();
-            }
-            return n;
-        }
-
-        Segment segment(int id) {
-            for (Segment s : segments) {
-                if (s.id == id) {
-                    return s;
-                }
-            }
-            return null;
-        }
-    }
+    /** Deletes the files no commit needs; those of merged-away segments wait for the searches that read them. */
+    private final FileDeleter deleter;
 
     private JVectorIndex(Path home, IndexSchema schema, JVectorIndexOptions options, HomeLock homeLock,
                          Manifest manifest, List<Segment> segments, DocumentStore store,
                          LexicalIndex lexical, boolean readOnly) {
         this.home = home;
+        this.deleter = new FileDeleter(home);
         this.readOnly = readOnly;
         this.schema = schema;
         this.options = options;
@@ -199,7 +114,7 @@ public final class JVectorIndex implements VectorIndex {
         this.store = store;
         this.lexical = lexical;
         this.pool = new ForkJoinPool(options.effectiveBuildThreads());
-        this.state = new State(segments, new WriteBuffer());
+        this.state = new Snapshot(segments, new WriteBuffer());
         this.nextSegmentId = manifest.nextSegmentId();
         for (Manifest.SegmentEntry e : manifest.segments()) {
             committedIds.add(e.id());
@@ -358,7 +273,7 @@ public final class JVectorIndex implements VectorIndex {
      * Opens the segments of {@code m} into {@code out}, reusing those of {@code current} (a snapshot, or null) whose
      * files and tombstones are unchanged; the heap budget for vector copies counts the reused ones first.
      */
-    private static void openSegments(Path home, Manifest m, JVectorIndexOptions options, State current,
+    private static void openSegments(Path home, Manifest m, JVectorIndexOptions options, Snapshot current,
                                      List<Segment> out) {
         long heapLeft = options.heapVectorBytes();
         List<Manifest.SegmentEntry> entries = m.segments();
@@ -367,7 +282,7 @@ public final class JVectorIndex implements VectorIndex {
             for (int i = 0; i < opened.length; i++) {
                 Manifest.SegmentEntry e = entries.get(i);
                 Segment old = current == null ? null : current.segment(e.id());
-                if (old != null && old.entry.equals(e) && old.tryAcquire()) {
+                if (old != null && old.entry().equals(e) && old.tryAcquire()) {
                     opened[i] = old;
                     heapLeft -= old.heapVectorBytes();
                 }
@@ -414,11 +329,11 @@ public final class JVectorIndex implements VectorIndex {
                 }
                 checkSchema(home, m, schema);
                 List<Segment> segments = new ArrayList<>();
-                State current = acquire();
+                Snapshot current = acquire();
                 try {
                     openSegments(home, m, options, current, segments);
                     lexical.reopen(m.lexical());
-                    State next = new State(segments, new WriteBuffer());
+                    Snapshot next = new Snapshot(segments, new WriteBuffer());
                     segments.forEach(Segment::release); // the new snapshot holds them
                     segments.clear();
                     Set<Integer> ids = new HashSet<>();
@@ -633,61 +548,18 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
-    /** Cleanup of a merged-away segment once no search uses it any more. */
+    /** Cleanup of a merged-away segment once no search uses it any more: its store entries, then its files. */
     private void retire(Segment v) {
         if (!closed) {
             for (int i = 0; i < v.count; i++) {
                 store.remove(DocumentStore.key(v.id, i));
             }
         }
-        // only this segment's own files: a commit may be writing new ones right now
-        String prefix = String.format("seg-%08d", v.id);
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(home, prefix + "*")) {
-            for (Path p : ds) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // deleted at the next open
-        }
-        retiredOpen.remove(v.id);
+        deleter.segmentClosed(v.id);
     }
 
     private void deleteUnreferencedFiles() {
-        Set<String> referenced = new HashSet<>();
-        for (Manifest.SegmentEntry e : manifest.segments()) {
-            referenced.add(e.graphFile());
-            referenced.add(e.docsFile());
-            if (e.pqFile() != null) {
-                referenced.add(e.pqFile());
-            }
-            if (e.vectorsFile() != null) {
-                referenced.add(e.vectorsFile());
-            }
-            if (e.tombstoneFile() != null) {
-                referenced.add(e.tombstoneFile());
-            }
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(home)) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString();
-                if (OWN_FILE.matcher(name).matches() && !referenced.contains(name) && !retired(name)) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // an open file on some platforms; retried at the next commit
-                    }
-                }
-            }
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
-
-    private boolean retired(String fileName) {
-        if (retiredOpen.isEmpty() || !fileName.startsWith("seg-")) {
-            return false;
-        }
-        return retiredOpen.contains(Integer.parseInt(fileName.substring(4, 12)));
+        deleter.deleteUnreferenced(manifest);
     }
 
     static VectorSimilarityFunction toJVector(Similarity s) {
@@ -746,7 +618,7 @@ public final class JVectorIndex implements VectorIndex {
             ensureOpen();
             ensureLexical();
             lexical.update(documents);
-            State s = state;
+            Snapshot s = state;
             for (int i = 0; i < documents.size(); i++) {
                 Document d = documents.get(i);
                 long old = s.locate(d.id());
@@ -769,10 +641,10 @@ public final class JVectorIndex implements VectorIndex {
      * makes durable (a crash drops it; its files are then unreferenced and deleted at open).
      */
     private void flush() {
-        State s = state;
+        Snapshot s = state;
         List<WriteBuffer.Entry> live = s.buffer.live();
         if (live.isEmpty()) {
-            publish(new State(s.segments, new WriteBuffer()));
+            publish(new Snapshot(s.segments, new WriteBuffer()));
             return;
         }
         Segment newSeg;
@@ -786,7 +658,7 @@ public final class JVectorIndex implements VectorIndex {
         }
         List<Segment> segs = new ArrayList<>(s.segments);
         segs.add(newSeg);
-        publish(new State(segs, new WriteBuffer()));
+        publish(new Snapshot(segs, new WriteBuffer()));
         newSeg.release();
     }
 
@@ -799,13 +671,13 @@ public final class JVectorIndex implements VectorIndex {
         return VTS.createFloatVector(schema.checkVector(v, what).clone());
     }
 
-    private void kill(long loc, State s) {
+    private void kill(long loc, Snapshot s) {
         int seg = DocumentStore.segmentOf(loc);
         int ord = (int) loc;
         if (seg == Candidates.BUFFER) {
             WriteBuffer.Entry e = s.buffer.get(ord);
             if (e != null) {
-                e.dead = true;
+                e.kill();
             }
         } else {
             Segment segment = s.segment(seg);
@@ -828,7 +700,7 @@ public final class JVectorIndex implements VectorIndex {
         try {
             ensureOpen();
             ensureLexical();
-            State s = state;
+            Snapshot s = state;
             int n = 0;
             List<String> existed = new ArrayList<>();
             for (String id : ids) {
@@ -893,11 +765,11 @@ public final class JVectorIndex implements VectorIndex {
 
     private void doCommit(Map<String, String> userData) {
         ensureLexical();
-        State s = state;
+        Snapshot s = state;
         List<WriteBuffer.Entry> live = s.buffer.live();
         boolean changed = false;
         for (Segment seg : s.segments) {
-            changed |= seg.deleted.cardinality() != seg.persistedTombstones || !committedIds.contains(seg.id);
+            changed |= seg.deleted.cardinality() != seg.persistedTombstones() || !committedIds.contains(seg.id);
         }
         if (live.isEmpty() && !changed && s.buffer.size() == 0 && !lexical.dirty()
                 && (userData == null || userData.equals(manifest.userData()))) {
@@ -911,9 +783,9 @@ public final class JVectorIndex implements VectorIndex {
         IOException unsynced = null;
         try {
             for (Segment seg : s.segments) {
-                Manifest.SegmentEntry e = seg.entry;
+                Manifest.SegmentEntry e = seg.entry();
                 int card = seg.deleted.cardinality();
-                if (card != seg.persistedTombstones) {
+                if (card != seg.persistedTombstones()) {
                     String name = String.format("seg-%08d-g%d.del", seg.id, gen);
                     Path file = home.resolve(name);
                     written.add(file);
@@ -930,7 +802,7 @@ public final class JVectorIndex implements VectorIndex {
             if (!live.isEmpty()) {
                 newSeg = writeSegment(nextSegmentId++, live.stream().map(x -> x.doc).toList(),
                         live.stream().<VectorFloat<?>>map(x -> x.vector).toList(), heapVectorBytesLeft(Set.of()));
-                entries.add(newSeg.entry);
+                entries.add(newSeg.entry());
             }
             // two-phase: the Lucene commit first (durable, not yet the one opened), then the manifest that names it
             Manifest.LexicalEntry lex = lexical.commit(gen);
@@ -959,15 +831,14 @@ public final class JVectorIndex implements VectorIndex {
                     e instanceof IOException io ? io : new IOException(e));
         }
         newEntries.forEach((seg, e) -> {
-            seg.entry = e;
-            seg.persistedTombstones = e.tombstones();
+            seg.committed(e);
         });
         pendingDeletes = 0;
         List<Segment> segs = new ArrayList<>(s.segments);
         if (newSeg != null) {
             segs.add(newSeg);
         }
-        publish(new State(segs, new WriteBuffer()));
+        publish(new Snapshot(segs, new WriteBuffer()));
         if (newSeg != null) {
             newSeg.release(); // held by the state now
         }
@@ -988,7 +859,7 @@ public final class JVectorIndex implements VectorIndex {
         if (!lexical.failed()) {
             return;
         }
-        State s = state;
+        Snapshot s = state;
         List<String> deletes = new ArrayList<>();
         List<Document> updates = new ArrayList<>();
         for (Segment seg : s.segments) {
@@ -1096,8 +967,8 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
-    private void publish(State next) {
-        State old = state;
+    private void publish(Snapshot next) {
+        Snapshot old = state;
         state = next;
         old.release();
     }
@@ -1149,7 +1020,8 @@ public final class JVectorIndex implements VectorIndex {
         Set<Segment> victims = new java.util.LinkedHashSet<>();
         if (options.maxTombstoneRatio() > 0) {
             for (Segment s : segs) {
-                if (s.persistedTombstones > 0 && (double) s.persistedTombstones / s.count > options.maxTombstoneRatio()) {
+                int dead = s.persistedTombstones();
+                if (dead > 0 && (double) dead / s.count > options.maxTombstoneRatio()) {
                     victims.add(s);
                 }
             }
@@ -1165,7 +1037,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private void doCompact(List<Segment> victims) {
-        if (victims.isEmpty() || (victims.size() == 1 && victims.get(0).persistedTombstones == 0)) {
+        if (victims.isEmpty() || (victims.size() == 1 && victims.get(0).persistedTombstones() == 0)) {
             return;
         }
         Set<Integer> victimIds = new HashSet<>();
@@ -1186,12 +1058,12 @@ public final class JVectorIndex implements VectorIndex {
             List<Manifest.SegmentEntry> entries = new ArrayList<>();
             for (Segment seg : state.segments) {
                 if (!victimIds.contains(seg.id)) {
-                    entries.add(seg.entry);
+                    entries.add(seg.entry());
                 }
             }
             if (!docs.isEmpty()) {
                 newSeg = writeSegment(nextSegmentId++, docs, vectors, heapVectorBytesLeft(victimIds));
-                entries.add(newSeg.entry);
+                entries.add(newSeg.entry());
             }
             Manifest m = manifest.next(entries, nextSegmentId, manifest.userData());
             try {
@@ -1211,7 +1083,7 @@ public final class JVectorIndex implements VectorIndex {
             throw new UncheckedIOException("compaction failed; the index keeps its previous commit: " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
         }
-        State s = state;
+        Snapshot s = state;
         List<Segment> segs = new ArrayList<>();
         for (Segment seg : s.segments) {
             if (!victimIds.contains(seg.id)) {
@@ -1222,10 +1094,10 @@ public final class JVectorIndex implements VectorIndex {
             segs.add(newSeg);
         }
         for (Segment v : victims) {
-            retiredOpen.add(v.id);
-            v.onClose = () -> retire(v);
+            deleter.retiredButOpen(v.id);
+            v.onClose(() -> retire(v));
         }
-        publish(new State(segs, s.buffer));
+        publish(new Snapshot(segs, s.buffer));
         if (newSeg != null) {
             newSeg.release();
         }
@@ -1239,12 +1111,12 @@ public final class JVectorIndex implements VectorIndex {
     // ------------------------------------------------------------------------------------------------ reading
 
     /**
-     * The current snapshot, held until {@link State#release}. A read in flight always gets one: {@link #close}
+     * The current snapshot, held until {@link Snapshot#release}. A read in flight always gets one: {@link #close}
      * releases the last snapshot only after the reads have left the {@link #gate}.
      */
-    private State acquire() {
+    private Snapshot acquire() {
         while (true) {
-            State s = state;
+            Snapshot s = state;
             if (s.tryAcquire()) {
                 return s;
             }
@@ -1285,18 +1157,9 @@ public final class JVectorIndex implements VectorIndex {
         float over = searchOptions == null || searchOptions.useDefault() ? options.overquery()
                 : Math.max(1f, searchOptions.overquery());
         int rerankK = (int) Math.min(Math.max(k, (long) Math.ceil(k * (double) over)), 100_000L);
-        State s = acquire();
+        Snapshot s = acquire();
         try {
-            List<Candidates.Candidate> all = new ArrayList<>();
-            for (Segment seg : s.segments) {
-                Candidates c = new Candidates(k);
-                seg.search(q, k, rerankK, f, vsf, options.filterBruteForceLimit(), options.pqSearch(), c);
-                all.addAll(c.toList());
-            }
-            Candidates b = new Candidates(k);
-            s.buffer.search(q, f, vsf, b);
-            all.addAll(b.toList());
-            return hydrate(s, Candidates.merge(all, k));
+            return hydrate(s, s.search(q, k, rerankK, f, vsf, options));
         } finally {
             s.release();
         }
@@ -1313,19 +1176,9 @@ public final class JVectorIndex implements VectorIndex {
         if (k == 0) {
             return List.of();
         }
-        State s = acquire();
+        Snapshot s = acquire();
         try {
-            List<Candidates.Candidate> all = new ArrayList<>();
-            for (Segment seg : s.segments) {
-                Candidates c = new Candidates(k);
-                FixedBitSet accept = f.matchesAll() ? null : seg.match(f).bits();
-                seg.exact(q, k, accept, vsf, c);
-                all.addAll(c.toList());
-            }
-            Candidates b = new Candidates(k);
-            s.buffer.search(q, f, vsf, b);
-            all.addAll(b.toList());
-            return hydrate(s, Candidates.merge(all, k));
+            return hydrate(s, s.exactSearch(q, k, f, vsf));
         } finally {
             s.release();
         }
@@ -1369,7 +1222,7 @@ public final class JVectorIndex implements VectorIndex {
     /** Ids the vector route holds (uncommitted changes included); under the write lock, so no update is half done. */
     Set<String> denseIds() {
         writeLock.lock();
-        State s = acquire();
+        Snapshot s = acquire();
         try {
             Set<String> out = new HashSet<>();
             for (WriteBuffer.Entry e : s.buffer.live()) {
@@ -1389,7 +1242,7 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
-    private List<ScoredDocument> hydrate(State s, List<Candidates.Candidate> hits) {
+    private List<ScoredDocument> hydrate(Snapshot s, List<Candidates.Candidate> hits) {
         List<ScoredDocument> out = new ArrayList<>(hits.size());
         for (Candidates.Candidate c : hits) {
             Document d = c.doc();
@@ -1414,7 +1267,7 @@ public final class JVectorIndex implements VectorIndex {
      */
     public long forEachLive(long skip, java.util.function.BiConsumer<Document, float[]> action) {
         return read(() -> {
-            State s = acquire();
+            Snapshot s = acquire();
             try {
                 long position = 0;
                 long visited = 0;
@@ -1468,7 +1321,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private interface Resolver<T> {
-        T apply(State s, Segment seg, int ord, WriteBuffer.Entry bufferEntry);
+        T apply(Snapshot s, Segment seg, int ord, WriteBuffer.Entry bufferEntry);
     }
 
     /**
@@ -1482,7 +1335,7 @@ public final class JVectorIndex implements VectorIndex {
         }
         for (int attempt = 0; attempt < 10_000; attempt++) {
             long seen = replacements;
-            State s = acquire();
+            Snapshot s = acquire();
             try {
                 long loc = s.locate(id);
                 if (loc >= 0) {
@@ -1512,7 +1365,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private IndexStats statsOpen() {
-        State s = acquire();
+        Snapshot s = acquire();
         try {
             long tomb = 0;
             long flushed = 0;
@@ -1546,7 +1399,7 @@ public final class JVectorIndex implements VectorIndex {
 
     /** Heap bytes held by copies of segment vectors ({@code heapVectorBytes}; for tests and monitoring). */
     long heapVectorBytesInUse() {
-        State s = acquire();
+        Snapshot s = acquire();
         try {
             return heapVectorBytes(s.segments, Set.of());
         } finally {
