@@ -11,18 +11,30 @@ import java.nio.file.Path;
  * for {@code ef} hits, stored ids read). It runs in {@link Lucene10Loader}, beside the library's Lucene 9.12, and is
  * called through method handles bound once; on JDK 21+ with {@code --add-modules jdk.incubator.vector} it scores
  * with the Vector API.
+ *
+ * <p>Sides {@code lucene-sq8}, {@code lucene-sq4} and {@code lucene-bq1} are the same peer on Lucene 10.6's quantized
+ * HNSW format at 8, 4 and 1 bits (the last with its {@code ef} candidates rescored from the float vectors); see
+ * {@code Lucene10Hnsw}.
  */
 public final class Lucene10HnswSide implements SearchSide {
     private static final String PEER = "dev.neuralsearch.bench.lucene10.Lucene10Hnsw";
+    private final String name;
     private final AutoCloseable peer;
     private final MethodHandle build;
     private final MethodHandle open;
     private final MethodHandle search;
 
+    /** Float HNSW (the default codec): side {@code lucene}. */
     public Lucene10HnswSide() {
+        this("lucene", "float");
+    }
+
+    /** Side {@code name} on Lucene10Hnsw's {@code variant}: float, sq8, sq4 or bq1. */
+    public Lucene10HnswSide(String name, String variant) {
+        this.name = name;
         try {
             Class<?> c = Class.forName(PEER, true, Lucene10Loader.get());
-            Object p = c.getConstructor().newInstance();
+            Object p = c.getConstructor(String.class).newInstance(variant);
             MethodHandles.Lookup l = MethodHandles.publicLookup();
             peer = (AutoCloseable) p;
             build = l.findVirtual(c, "build", MethodType.methodType(void.class, Path.class, float[][].class)).bindTo(p);
@@ -36,7 +48,7 @@ public final class Lucene10HnswSide implements SearchSide {
 
     @Override
     public String name() {
-        return "lucene";
+        return name;
     }
 
     @Override

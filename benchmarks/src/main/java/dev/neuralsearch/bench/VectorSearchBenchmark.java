@@ -26,7 +26,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * search for the parameters, so a throughput figure is always read next to its recall.
  *
  * <p>Indexes are built on first use and kept under {@code benchmarks/target/bench-data/jmh-index-*}; delete them to
- * rebuild. Build time, memory and disk size are {@link VectorSearchComparison}'s job.
+ * rebuild. Methods {@code lucene_sq8}, {@code lucene_sq4} and {@code lucene_bq1} are Lucene 10.6's quantized HNSW
+ * (sides {@code lucene-sq8} ...; see {@link SearchSide#of}). Build time, memory and disk size are {@link VectorSearchComparison}'s job.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -53,7 +54,8 @@ public class VectorSearchBenchmark {
 
     @Setup(Level.Trial)
     public void setUp(BenchmarkParams params) throws Exception {
-        String sideName = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1);
+        // the method's name, '_' for '-' (lucene_sq8 is side lucene-sq8)
+        String sideName = params.getBenchmark().substring(params.getBenchmark().lastIndexOf('.') + 1).replace('_', '-');
         VectorData data = VectorData.load(dataset, size);
         Path home = BenchPaths.cache().resolve("jmh-index-" + sideName + "-" + data.name);
         Path done = home.resolveSibling(home.getFileName() + ".complete");
@@ -98,6 +100,21 @@ public class VectorSearchBenchmark {
 
     @Benchmark
     public int[] lucene(Cursor c) throws Exception {
+        return side.search(queries[c.next++ % queries.length], K, ef);
+    }
+
+    @Benchmark
+    public int[] lucene_sq8(Cursor c) throws Exception {
+        return side.search(queries[c.next++ % queries.length], K, ef);
+    }
+
+    @Benchmark
+    public int[] lucene_sq4(Cursor c) throws Exception {
+        return side.search(queries[c.next++ % queries.length], K, ef);
+    }
+
+    @Benchmark
+    public int[] lucene_bq1(Cursor c) throws Exception {
         return side.search(queries[c.next++ % queries.length], K, ef);
     }
 }

@@ -37,8 +37,10 @@ import java.util.stream.Stream;
  *     --dataset synthetic --size 100000 --ef 10,20,40,80,160 --seconds 5
  * </pre>
  *
- * <p>Sides: {@code ours}, {@code lucene} (Lucene 10, the peer; {@link Lucene10HnswSide}) and {@code lucene9} (the
- * library's Lucene 9.12, which does not use the Vector API on JDK 23+). Before the baseline, each child drops the
+ * <p>Sides: {@code ours}, {@code lucene} (Lucene 10, the peer; {@link Lucene10HnswSide}), {@code lucene-sq8},
+ * {@code lucene-sq4} and {@code lucene-bq1} (Lucene 10.6's quantized HNSW at 8, 4 and 1 bits, the last rescored
+ * from the float vectors) and {@code lucene9} (the library's Lucene 9.12, which does not use the Vector API on JDK
+ * 23+). Last, the run prints one {@code summary} line per peer side for scripts ({@link ComparisonSummary}). Before the baseline, each child drops the
  * page cache (as root; {@link PageCache}; {@code --page-cache-reset false} skips it), so that every side is searched
  * from the same page-cache state.
  *
@@ -63,12 +65,15 @@ public final class VectorSearchComparison {
             return;
         }
         boolean reuse = Boolean.parseBoolean(opts.getOrDefault("reuse", "false"));
+        String dataName;
         if (reuse) {
             VectorData data = VectorData.queriesOnly(dataset, size);
+            dataName = data.name;
             System.out.printf("dataset %s: existing indexes reused (search only), %d queries; load average %s; %s%n",
                     data.name, data.queries.length, loadAverage(), Runtime.version());
         } else {
             VectorData data = VectorData.load(dataset, size); // computes and caches vectors + truth once
+            dataName = data.name;
             System.out.printf("dataset %s: %d vectors x %d dims, %d queries; load average %s; %s%n", data.name,
                     data.base.length, data.dim(), data.queries.length, loadAverage(), Runtime.version());
         }
@@ -82,6 +87,18 @@ public final class VectorSearchComparison {
         for (String l : lines) {
             String[] p = l.substring("RESULT ".length()).split("\t");
             System.out.println("| " + String.join(" | ", p) + " |");
+        }
+        // last, for scripts: each peer against ours at the first ef where each reaches recall@k >= 0.95
+        Map<String, ComparisonSummary.Side> sides =
+                ComparisonSummary.parse(lines, Integer.parseInt(opts.getOrDefault("k", "10")));
+        ComparisonSummary.Side ours = sides.get("ours");
+        if (ours != null) {
+            System.out.println();
+            sides.forEach((name, side) -> {
+                if (!name.equals("ours")) {
+                    System.out.println(ComparisonSummary.line(dataName, name, ours, side));
+                }
+            });
         }
     }
 
