@@ -293,8 +293,8 @@ public final class NeuralSearch implements AutoCloseable {
         List<ScoredDocument> recalled;
         List<Map<String, Integer>> routeRanks;
         if (plan.hybrid()) {
-            List<RankFusion.Fused<ScoredDocument>> fused = RankFusion.fuse(List.of(dense, lexical),
-                    new double[] {plan.denseWeight(), plan.lexicalWeight()}, plan.fusionK(), sd -> sd.document().id());
+            List<RankFusion.Fused<ScoredDocument>> fused = plan.fusion().fuse(List.of(dense, lexical),
+                    sd -> sd.document().id(), ScoredDocument::score);
             recalled = new ArrayList<>(fused.size());
             routeRanks = new ArrayList<>(fused.size());
             for (RankFusion.Fused<ScoredDocument> f : fused) {
