@@ -508,7 +508,8 @@ public final class NeuralSearch implements AutoCloseable {
                 VectorIndex index = indexInstance;
                 if (index == null) {
                     IndexSchema schema = new IndexSchema(encoder.modelId(), encoder.dimension(), encoder.similarity());
-                    index = Objects.requireNonNull(indexFactory.open(schema), "index factory returned null");
+                    index = Objects.requireNonNull(indexFactory.open(schema, encoder.language()),
+                            "index factory returned null");
                 } else {
                     checkSchema(index.schema());
                 }
