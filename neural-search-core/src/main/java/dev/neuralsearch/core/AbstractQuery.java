@@ -147,15 +147,15 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
     }
 
     /**
-     * Reciprocal rank fusion with this k, keeping the current weights: short for
-     * {@code fusion(Fusion.rrf(k, weights))}.
+     * Reciprocal rank fusion with this k: an RRF fusion keeps its weights, any other becomes
+     * {@code Fusion.rrf(k)} (weights 1 and 1).
      */
     public Q fusionK(int k) {
         if (k < 0) {
             throw new IllegalArgumentException("fusion k must be >= 0, was " + k);
         }
         List<Double> w = fusion.weights();
-        this.fusion = w == null ? Fusion.rrf(k) : Fusion.rrf(k, w.get(0), w.get(1));
+        this.fusion = fusion instanceof Fusion.Rrf && w != null ? Fusion.rrf(k, w.get(0), w.get(1)) : Fusion.rrf(k);
         return self();
     }
 
