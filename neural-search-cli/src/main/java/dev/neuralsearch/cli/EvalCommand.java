@@ -164,7 +164,7 @@ public final class EvalCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--analyzer/--bm25/--fusion/--weights: " + e.getMessage());
         }
-        if (!quiet || fitFusion) {
+        if (!noAnn) {
             out.printf(Locale.ROOT, "lexical route: %s analyzer (%s), BM25 k1 %s b %s; fused row: %s over the top %d"
                     + " of each route%n", lexical.analyzer(), analyzerReason, lexical.k1(), lexical.b(), fused,
                     fusionDepth);
