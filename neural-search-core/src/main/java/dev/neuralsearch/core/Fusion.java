@@ -31,12 +31,14 @@ public sealed interface Fusion permits Fusion.Rrf, Fusion.Convex {
     }
 
     /**
-     * The default of hybrid queries (and of {@code nsearch eval}'s fused row): min-max normalized scores, dense
-     * weight 0.6, lexical 0.4. The weight is the one a grid search on the SciFact <em>train</em> queries chose
-     * (benchmarks/RESULTS.md, "Quality defaults (issue 22)"); it keeps the stronger route's order where it is
-     * confident, so the fused list does not fall to the weaker route's level.
+     * The default of hybrid queries (and of {@code nsearch eval}'s fused row): z-score normalized scores, dense
+     * weight 0.45, lexical 0.55. Family and weight are the best of a grid search ({@code nsearch eval --split train
+     * --fit-fusion}) on the SciFact <em>train</em> queries with all-MiniLM-L6-v2-q (benchmarks/RESULTS.md,
+     * "Quality defaults (issue 22)"): no test query took part. A convex combination keeps the stronger route's
+     * order where that route is confident, so the fused list does not fall to the weaker route's level as
+     * equal-weight RRF can.
      */
-    Fusion DEFAULT = convex(Normalization.MIN_MAX, 0.6, 0.4);
+    Fusion DEFAULT = convex(Normalization.Z_SCORE, 0.45, 0.55);
 
     /** Weighted reciprocal rank fusion; {@code weights} one per route (none given: all 1), finite and >= 0. */
     static Fusion rrf(int k, double... weights) {
