@@ -22,9 +22,9 @@ public enum LexicalAnalyzer {
 
     /**
      * The analyzer for texts in {@code language} (a BCP 47 tag such as {@code "en"} or {@code "zh-CN"}; only the
-     * primary subtag counts): ENGLISH for English, CJK for Chinese, Japanese and Korean (on cmrc2018_zh
-     * character bigrams beat SmartChinese's word segmentation, benchmarks/RESULTS.md "Quality defaults"), STANDARD
-     * for null (unknown) and every other language.
+     * primary subtag counts): ENGLISH for English, CJK for Chinese, Japanese and Korean (on cmrc2018_zh bigrams
+     * fuse better with the dense route than SmartChinese's words, though BM25 alone is slightly better with words:
+     * benchmarks/RESULTS.md "Quality defaults"), STANDARD for null (unknown) and every other language.
      */
     public static LexicalAnalyzer forLanguage(String language) {
         if (language == null) {
