@@ -147,26 +147,37 @@ class HybridSearchTest {
     }
 
     @Test
-    void theDefaultFusionIsAConvexCombinationOfMinMaxScores(@TempDir Path tmp) {
+    void theDefaultFusionIsAConvexCombinationOfZScores(@TempDir Path tmp) {
+        assertThat(Fusion.DEFAULT).isInstanceOf(Fusion.Convex.class);
+        assertThat(((Fusion.Convex) Fusion.DEFAULT).normalization()).isEqualTo(Fusion.Normalization.Z_SCORE);
         TableEncoder enc = new TableEncoder();
         try (NeuralSearch s = engine(tmp.resolve("home"), enc)) {
             List<Hit> dense = s.query("zebra").dense(3).limit(3).execute();
             List<Hit> lexical = s.query("zebra").lexical(3).limit(3).execute();
-            // by hand from the routes' own scores: min-max over each route's 3 hits, then the default weights
+            // by hand from the routes' own scores: z-scores over each route's 3 hits, a document a route did not
+            // return counts that route's lowest z-score, then the default weights
             List<Double> w = Fusion.DEFAULT.weights();
-            Map<String, Double> expected = new HashMap<>();
-            for (List<Hit> route : List.of(dense, lexical)) {
-                double wr = route == dense ? w.get(0) : w.get(1);
-                double max = route.get(0).recallScore();
-                double min = route.get(2).recallScore();
+            Map<String, double[]> z = new HashMap<>();
+            double[] floor = new double[2];
+            for (int r = 0; r < 2; r++) {
+                List<Hit> route = r == 0 ? dense : lexical;
+                double mean = route.stream().mapToDouble(Hit::recallScore).average().orElseThrow();
+                double var = route.stream().mapToDouble(h -> (h.recallScore() - mean) * (h.recallScore() - mean))
+                        .average().orElseThrow();
+                floor[r] = Double.POSITIVE_INFINITY;
                 for (Hit h : route) {
-                    expected.merge(h.id(), wr * (h.recallScore() - min) / (max - min), Double::sum);
+                    double zi = (h.recallScore() - mean) / Math.sqrt(var);
+                    z.computeIfAbsent(h.id(), k -> new double[] {Double.NaN, Double.NaN})[r] = zi;
+                    floor[r] = Math.min(floor[r], zi);
                 }
             }
+            Map<String, Double> expected = new HashMap<>();
+            z.forEach((id, v) -> expected.put(id, w.get(0) * (Double.isNaN(v[0]) ? floor[0] : v[0])
+                    + w.get(1) * (Double.isNaN(v[1]) ? floor[1] : v[1])));
             List<Hit> hybrid = s.query("zebra").dense(3).lexical(3).limit(5).execute();
             assertThat(hybrid).hasSize(5);
             for (Hit h : hybrid) {
-                assertThat((double) h.recallScore()).as(h.id()).isCloseTo(expected.get(h.id()), Offset.offset(1e-5));
+                assertThat((double) h.recallScore()).as(h.id()).isCloseTo(expected.get(h.id()), Offset.offset(1e-4));
             }
             assertThat(ids(hybrid)).isEqualTo(expected.entrySet().stream()
                     .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).map(Map.Entry::getKey).toList());
