@@ -139,6 +139,15 @@ public final class JVectorIndex implements VectorIndex {
      * @throws CorruptIndexException a file is missing, truncated or fails its checksum
      */
     public static JVectorIndex open(Path home, IndexSchema schema, JVectorIndexOptions options) {
+        return open(home, schema, options, LexicalAnalyzer.STANDARD);
+    }
+
+    /**
+     * As {@link #open(Path, IndexSchema, JVectorIndexOptions)}; {@code newHomeAnalyzer} is the lexical analyzer a new
+     * home gets when the options name none (an existing home keeps its recorded one).
+     */
+    static JVectorIndex open(Path home, IndexSchema schema, JVectorIndexOptions options,
+                             LexicalAnalyzer newHomeAnalyzer) {
         Objects.requireNonNull(home, "home");
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(options, "options");
@@ -168,7 +177,7 @@ public final class JVectorIndex implements VectorIndex {
             }
             openSegments(home, m, options, null, segments);
             store = openStore(home, m, segments, options);
-            LexicalAnalyzer analyzer = checkAnalyzer(home, m, options.lexical().analyzer());
+            LexicalAnalyzer analyzer = checkAnalyzer(home, m, options.lexical().analyzer(), newHomeAnalyzer);
             lexical = LexicalIndex.open(home, m.lexical(), analyzer, options.lexical(), options.verifyChecksums());
             JVectorIndex index = new JVectorIndex(home, schema, options, lock, m, segments, store, lexical, false);
             lexical = null; // owned by the index now
@@ -242,7 +251,8 @@ public final class JVectorIndex implements VectorIndex {
             LexicalIndex lexical = null;
             try {
                 openSegments(dir, m, options, null, segments);
-                lexical = LexicalIndex.openReadOnly(dir, m.lexical(), checkAnalyzer(dir, m, null), options.lexical());
+                lexical = LexicalIndex.openReadOnly(dir, m.lexical(), checkAnalyzer(dir, m, null,
+                        LexicalAnalyzer.STANDARD), options.lexical());
                 return new JVectorIndex(dir, m.schema(), options, null, m, segments, new SegmentFilesDocumentStore(), lexical,
                         true);
             } catch (CorruptIndexException | IOException e) {
@@ -460,12 +470,23 @@ public final class JVectorIndex implements VectorIndex {
         public JVectorIndex open(IndexSchema schema) {
             return readOnly ? JVectorIndex.openReadOnly(home, schema, options) : JVectorIndex.open(home, schema, options);
         }
+
+        /**
+         * As {@link #open(IndexSchema)}; a new home whose analyzer was not set gets the one for {@code language}
+         * ({@link LexicalAnalyzer#forLanguage}). {@code NeuralSearch.builder()} calls this with the encoder's language.
+         */
+        @Override
+        public JVectorIndex open(IndexSchema schema, String language) {
+            return readOnly ? JVectorIndex.openReadOnly(home, schema, options)
+                    : JVectorIndex.open(home, schema, options, LexicalAnalyzer.forLanguage(language));
+        }
     }
 
     /** The analyzer of a home: the recorded one; a different explicit choice is refused. */
-    private static LexicalAnalyzer checkAnalyzer(Path home, Manifest m, LexicalAnalyzer wanted) {
+    private static LexicalAnalyzer checkAnalyzer(Path home, Manifest m, LexicalAnalyzer wanted,
+                                                 LexicalAnalyzer newHome) {
         if (m.lexical() == null) {
-            return wanted != null ? wanted : LexicalAnalyzer.STANDARD;
+            return wanted != null ? wanted : newHome;
         }
         LexicalAnalyzer have = LexicalAnalyzer.valueOf(m.lexical().analyzer());
         if (wanted != null && wanted != have) {

@@ -20,6 +20,24 @@ public enum LexicalAnalyzer {
     /** Lucene's {@code CJKAnalyzer}: overlapping bigrams of Chinese, Japanese and Korean characters. */
     CJK;
 
+    /**
+     * The analyzer for texts in {@code language} (a BCP 47 tag such as {@code "en"} or {@code "zh-CN"}; only the
+     * primary subtag counts): ENGLISH for English, CJK for Chinese, Japanese and Korean (on cmrc2018_zh bigrams
+     * fuse better with the dense route than SmartChinese's words, though BM25 alone is slightly better with words:
+     * benchmarks/RESULTS.md "Quality defaults"), STANDARD for null (unknown) and every other language.
+     */
+    public static LexicalAnalyzer forLanguage(String language) {
+        if (language == null) {
+            return STANDARD;
+        }
+        String primary = language.strip().toLowerCase(java.util.Locale.ROOT).split("[-_]", 2)[0];
+        return switch (primary) {
+            case "en" -> ENGLISH;
+            case "zh", "ja", "ko" -> CJK;
+            default -> STANDARD;
+        };
+    }
+
     Analyzer create() {
         return switch (this) {
             case STANDARD -> new StandardAnalyzer();

@@ -217,6 +217,39 @@ class LexicalRouteTest {
     }
 
     @Test
+    void aNewHomesAnalyzerFollowsTheEncodersLanguage() {
+        assertThat(LexicalAnalyzer.forLanguage("en")).isEqualTo(LexicalAnalyzer.ENGLISH);
+        assertThat(LexicalAnalyzer.forLanguage("en-GB")).isEqualTo(LexicalAnalyzer.ENGLISH);
+        assertThat(LexicalAnalyzer.forLanguage("zh")).isEqualTo(LexicalAnalyzer.forLanguage("zh_CN"))
+                .isEqualTo(LexicalAnalyzer.CJK);
+        assertThat(LexicalAnalyzer.forLanguage("fr")).isEqualTo(LexicalAnalyzer.STANDARD);
+        assertThat(LexicalAnalyzer.forLanguage(null)).isEqualTo(LexicalAnalyzer.STANDARD);
+        TestVectors tv = new TestVectors(DIM, 9);
+        Path en = home.resolve("en");
+        try (JVectorIndex index = JVectorIndex.at(en).open(SCHEMA, "en")) {
+            assertThat(index.lexicalAnalyzer()).isEqualTo(LexicalAnalyzer.ENGLISH);
+            index.add(List.of(Document.of("a", "The runner was running fast", Map.of())), vectors(tv, 1));
+            assertThat(index.lexicalSearch("runs", 5, Filter.ALL)).hasSize(1); // stemmed
+            index.commit();
+        }
+        // an existing home keeps its recorded analyzer whatever the language hint says
+        try (JVectorIndex index = JVectorIndex.at(en).open(SCHEMA, "zh")) {
+            assertThat(index.lexicalAnalyzer()).isEqualTo(LexicalAnalyzer.ENGLISH);
+        }
+        // an explicit analyzer beats the hint; no hint (or the one-argument open) keeps the standard analyzer
+        try (JVectorIndex index = JVectorIndex.at(home.resolve("explicit"))
+                .lexicalAnalyzer(LexicalAnalyzer.STANDARD).open(SCHEMA, "en")) {
+            assertThat(index.lexicalAnalyzer()).isEqualTo(LexicalAnalyzer.STANDARD);
+        }
+        try (JVectorIndex index = JVectorIndex.at(home.resolve("unknown")).open(SCHEMA, null)) {
+            assertThat(index.lexicalAnalyzer()).isEqualTo(LexicalAnalyzer.STANDARD);
+        }
+        try (JVectorIndex index = JVectorIndex.at(home.resolve("zh")).open(SCHEMA, "zh")) {
+            assertThat(index.lexicalAnalyzer()).isEqualTo(LexicalAnalyzer.CJK);
+        }
+    }
+
+    @Test
     void chineseAnalyzers() {
         TestVectors tv = new TestVectors(DIM, 8);
         for (LexicalAnalyzer a : List.of(LexicalAnalyzer.CHINESE, LexicalAnalyzer.CJK)) {

@@ -2,12 +2,16 @@ package dev.neuralsearch.cli;
 
 import dev.neuralsearch.ann.LexicalAnalyzer;
 import dev.neuralsearch.ann.LexicalOptions;
+import dev.neuralsearch.core.AbstractQuery;
+import dev.neuralsearch.core.Fusion;
 import dev.neuralsearch.core.IndexFactory;
+import dev.neuralsearch.core.RankFusion;
 import dev.neuralsearch.core.Reranker;
 import dev.neuralsearch.core.TextEncoder;
 import dev.neuralsearch.encoder.BiEncoder;
 import dev.neuralsearch.eval.BeirDataset;
 import dev.neuralsearch.eval.BeirEvaluator;
+import dev.neuralsearch.eval.CorpusLanguage;
 import dev.neuralsearch.eval.EvalReport;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -83,14 +87,34 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--quiet", description = "No progress bars")
     boolean quiet;
 
-    @Option(names = "--analyzer", defaultValue = "standard", paramLabel = "<name>",
-            description = "Analyzer of the index's lexical route for the bm25 and ann+bm25 rrf rows: standard, english,"
-                    + " chinese (SmartChinese), cjk (bigrams) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--analyzer", defaultValue = "auto", paramLabel = "<name>",
+            description = "Analyzer of the index's lexical route for the bm25 and fused rows: standard, english,"
+                    + " chinese (SmartChinese), cjk (bigrams), or auto: the model's language (english for the"
+                    + " English presets, cjk for the Chinese ones), else the corpus script (cjk for Han text),"
+                    + " else standard (default: ${DEFAULT-VALUE})")
     String analyzer;
 
     @Option(names = "--bm25", defaultValue = "1.2,0.75", paramLabel = "<k1,b>",
             description = "BM25 parameters of the lexical route (default: ${DEFAULT-VALUE})")
     String bm25;
+
+    @Option(names = "--fusion", defaultValue = "default", paramLabel = "<kind>",
+            description = "Fusion of the ann+bm25 fused row: minmax, zscore (convex combination of normalized"
+                    + " scores), rrf or rrf:<k>, or default (" + "the library's Fusion.DEFAULT) (default: ${DEFAULT-VALUE})")
+    String fusion;
+
+    @Option(names = "--weights", paramLabel = "<dense,lexical>",
+            description = "Route weights of the fused row (default: those of the fusion kind; Fusion.DEFAULT's for default)")
+    String weights;
+
+    @Option(names = "--fusion-depth", defaultValue = "100", paramLabel = "<n>",
+            description = "Hits of each route the fused row fuses (default: ${DEFAULT-VALUE}, as a hybrid query)")
+    int fusionDepth;
+
+    @Option(names = "--fit-fusion",
+            description = "Grid-search the dense/lexical weight of each fusion kind on this split's queries and print"
+                    + " the curves (use --split train: weights fitted on test queries overstate test quality)")
+    boolean fitFusion;
 
     @Spec
     CommandSpec spec;
@@ -109,18 +133,44 @@ public final class EvalCommand implements Callable<Integer> {
         }
         EvalProgressBars bars = new EvalProgressBars(System.err, quiet);
         LexicalOptions lexical;
+        Fusion fused;
+        String analyzerReason;
         try {
             String[] kb = bm25.split(",");
             if (kb.length != 2) {
-                throw new IllegalArgumentException("--bm25 wants k1,b, e.g. 1.2,0.75");
+                throw new IllegalArgumentException("--bm25 wants k1,b, e.g. 0.9,0.4");
             }
-            lexical = LexicalOptions.DEFAULT.withAnalyzer(LexicalAnalyzer.valueOf(analyzer.toUpperCase(Locale.ROOT)))
+            LexicalAnalyzer a;
+            if (analyzer.equalsIgnoreCase("auto")) {
+                String lang = EvalModels.spec(model, noInstruction, maxLength).language();
+                analyzerReason = "auto: the model's language " + lang;
+                if (lang == null) {
+                    lang = CorpusLanguage.detect(ds.corpus().values().stream()
+                            .map(BeirDataset.CorpusDoc::passage).toList());
+                    analyzerReason = "auto: model language unknown, corpus script says " + lang;
+                }
+                a = LexicalAnalyzer.forLanguage(lang);
+            } else {
+                a = LexicalAnalyzer.valueOf(analyzer.toUpperCase(Locale.ROOT));
+                analyzerReason = "--analyzer";
+            }
+            lexical = LexicalOptions.DEFAULT.withAnalyzer(a)
                     .withBm25(Float.parseFloat(kb[0].trim()), Float.parseFloat(kb[1].trim()));
+            fused = parseFusion(fusion, weights);
+            if (fusionDepth < 1 || fusionDepth > recall) {
+                throw new IllegalArgumentException("--fusion-depth must be in [1, --recall " + recall + "]");
+            }
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--analyzer/--bm25: " + e.getMessage());
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--analyzer/--bm25/--fusion/--weights: " + e.getMessage());
+        }
+        if (!noAnn) {
+            out.printf(Locale.ROOT, "lexical route: %s analyzer (%s), BM25 k1 %s b %s; fused row: %s over the top %d"
+                    + " of each route%n", lexical.analyzer(), analyzerReason, lexical.k1(), lexical.b(), fused,
+                    fusionDepth);
         }
         EvalReport report = run(ds, model, noInstruction, maxLength, reranker, recall, rerank,
-                noCache ? null : cacheDir, !noAnn, bars, lexical);
+                noCache ? null : cacheDir, !noAnn, bars, lexical, fused, fusionDepth, fitFusion);
         print(out, report);
         if (json != null) {
             report.writeJson(json);
@@ -145,6 +195,15 @@ public final class EvalCommand implements Callable<Integer> {
     public static EvalReport run(BeirDataset ds, String model, boolean noInstruction, Integer maxLength,
                                  Path rerankerDir, int recall, int rerank, Path cacheDir, boolean ann,
                                  BeirEvaluator.Listener listener, LexicalOptions lexical) {
+        return run(ds, model, noInstruction, maxLength, rerankerDir, recall, rerank, cacheDir, ann, listener,
+                lexical, Fusion.DEFAULT, Math.min(recall, AbstractQuery.DEFAULT_FUSION_DEPTH), false);
+    }
+
+    /** As above, with the fused row's fusion and depth, and optionally the weight fit ({@code --fit-fusion}). */
+    public static EvalReport run(BeirDataset ds, String model, boolean noInstruction, Integer maxLength,
+                                 Path rerankerDir, int recall, int rerank, Path cacheDir, boolean ann,
+                                 BeirEvaluator.Listener listener, LexicalOptions lexical, Fusion fusion,
+                                 int fusionDepth, boolean fitFusion) {
         Path home = null;
         try (TextEncoder encoder = EvalModels.openEncoder(model, noInstruction, maxLength);
              Reranker rr = rerankerDir == null ? null : EvalModels.openReranker(rerankerDir)) {
@@ -152,7 +211,8 @@ public final class EvalCommand implements Callable<Integer> {
                     .withDepths(recall, rerank)
                     .withCacheDir(cacheDir)
                     // The corpus vectors do not depend on the query instruction: share them.
-                    .withPassageModelId(EvalModels.spec(model, false, maxLength).id());
+                    .withPassageModelId(EvalModels.spec(model, false, maxLength).id())
+                    .withFusion(fusion, fusionDepth, fitFusion);
             if (encoder instanceof BiEncoder bi) {
                 String prefix = bi.spec().passagePrefix();
                 opts = opts.withTokenCounter(text -> bi.tokenizer().encode(prefix + text).tokenCount());
@@ -171,6 +231,33 @@ public final class EvalCommand implements Callable<Integer> {
                 deleteTree(home);
             }
         }
+    }
+
+    /** {@code --fusion} and {@code --weights}. */
+    static Fusion parseFusion(String kind, String weights) {
+        String k = kind.strip().toLowerCase(Locale.ROOT);
+        Fusion f;
+        if (k.equals("default")) {
+            f = Fusion.DEFAULT;
+        } else if (k.equals("minmax") || k.equals("min-max")) {
+            f = Fusion.convex(Fusion.Normalization.MIN_MAX);
+        } else if (k.equals("zscore") || k.equals("z-score")) {
+            f = Fusion.convex(Fusion.Normalization.Z_SCORE);
+        } else if (k.equals("rrf")) {
+            f = Fusion.rrf(RankFusion.DEFAULT_K);
+        } else if (k.startsWith("rrf:")) {
+            f = Fusion.rrf(Integer.parseInt(k.substring(4)));
+        } else {
+            throw new IllegalArgumentException("unknown fusion '" + kind + "'; use default, minmax, zscore, rrf, rrf:<k>");
+        }
+        if (weights != null) {
+            String[] w = weights.split(",");
+            if (w.length != 2) {
+                throw new IllegalArgumentException("--weights wants dense,lexical, e.g. 0.7,0.3");
+            }
+            f = f.withWeights(Double.parseDouble(w[0].trim()), Double.parseDouble(w[1].trim()));
+        }
+        return f;
     }
 
     static void print(PrintWriter out, EvalReport r) {

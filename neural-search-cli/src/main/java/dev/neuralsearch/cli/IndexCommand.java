@@ -44,8 +44,9 @@ final class IndexCommand implements Callable<Integer> {
     int commitEvery;
 
     @Option(names = "--analyzer", paramLabel = "<name>",
-            description = "Analyzer of the BM25 route when the home is created: standard (default), english, chinese"
-                    + " (SmartChinese), cjk (bigrams). An existing home keeps the one it was made with.")
+            description = "Analyzer of the BM25 route when the home is created: standard, english, chinese"
+                    + " (SmartChinese), cjk (bigrams); default: the model's language (english for the English presets,"
+                    + " cjk for the Chinese ones), standard when unknown. An existing home keeps the one it was made with.")
     String analyzer;
 
     @Option(names = "--no-progress", description = "No progress bar on stderr.")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.neuralsearch.core.Fusion;
 import dev.neuralsearch.eval.BeirDataset;
 import dev.neuralsearch.eval.EvalReport;
 import dev.neuralsearch.testing.SharedData;
@@ -88,8 +89,11 @@ class EvalSliceTest {
         assertThat(report.get("queries").asInt()).isEqualTo(30);
         Map<String, JsonNode> rows = new LinkedHashMap<>();
         report.get("pipelines").forEach(p -> rows.put(p.get("name").asText(), p));
-        // the index's lexical route adds a BM25 row and its reciprocal rank fusion with ann
-        assertThat(rows).containsOnlyKeys("exact", "ann", "bm25", "ann+bm25 rrf");
+        // the index's lexical route adds a BM25 row, its reciprocal rank fusion with ann and the default fusion
+        assertThat(rows).containsOnlyKeys("exact", "ann", "bm25", "ann+bm25 rrf", "ann+bm25 fused");
+        assertThat(report.get("settings").get("fusion").asText()).isEqualTo(Fusion.DEFAULT.toString());
+        // auto analyzer: all-MiniLM is an English preset
+        assertThat(text).contains("lexical route: ENGLISH analyzer (auto: the model's language en)");
         assertThat(rows.get("bm25").get("metrics").get("ndcg@10").asDouble()).isBetween(0.4, 1.0);
         assertThat(rows.get("ann+bm25 rrf").get("metrics").get("recall@100").asDouble())
                 .isGreaterThanOrEqualTo(rows.get("bm25").get("metrics").get("recall@100").asDouble() - 0.05);
@@ -123,6 +127,21 @@ class EvalSliceTest {
             assertThat(files.map(p -> p.getFileName().toString()).collect(Collectors.toList()))
                     .anyMatch(n -> n.startsWith("scifact-slice-all-minilm-l6-v2-q-") && n.endsWith(".f32"));
         }
+    }
+
+    @Test
+    void fusionFlagsParse() {
+        assertThat(EvalCommand.parseFusion("default", null)).isEqualTo(Fusion.DEFAULT);
+        assertThat(EvalCommand.parseFusion("minmax", "0.7,0.3"))
+                .isEqualTo(Fusion.convex(Fusion.Normalization.MIN_MAX, 0.7, 0.3));
+        assertThat(EvalCommand.parseFusion("zscore", null)).isEqualTo(Fusion.convex(Fusion.Normalization.Z_SCORE));
+        assertThat(EvalCommand.parseFusion("rrf:20", "1,2")).isEqualTo(Fusion.rrf(20, 1, 2));
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new EvalCommand());
+        cmd.setErr(new PrintWriter(err));
+        assertThat(cmd.execute("--beir", SharedData.scifact().toString(), "--model", "all-minilm-l6-v2-q",
+                "--fusion", "mean")).isEqualTo(2);
+        assertThat(err.toString()).contains("unknown fusion 'mean'");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.neuralsearch.ann.JVectorIndex;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.Fusion;
 import dev.neuralsearch.core.Hit;
 import dev.neuralsearch.core.NeuralSearch;
 import dev.neuralsearch.core.ProgressListener;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HybridSearchTest {
 
     /** Vectors by table: passage text -> vector whose dot product with the query vector (1,0,0,0) is given. */
-    static final class TableEncoder implements TextEncoder {
+    static class TableEncoder implements TextEncoder {
         final Map<String, float[]> table = new HashMap<>();
         final AtomicInteger queryEncodes = new AtomicInteger();
 
@@ -118,7 +119,7 @@ class HybridSearchTest {
             // hybrid, k 60, weights 1/1, by hand:
             //   d3 = 1/63 + 1/62 = 0.0320020   d1 = 1/61 = d4 = 0.0163934 (tie: best rank 1 both, then id)
             //   d2 = 1/62 = 0.0161290        d5 = 1/63 = 0.0158730
-            SearchResult r = s.query("zebra").dense(3).lexical(3).limit(5).run();
+            SearchResult r = s.query("zebra").dense(3).lexical(3).fusion(Fusion.rrf(60)).limit(5).run();
             List<Hit> hybrid = r.hits();
             assertThat(ids(hybrid)).containsExactly("d3", "d1", "d4", "d2", "d5");
             assertThat(hybrid.get(0).recallScore()).isCloseTo((float) (1 / 63.0 + 1 / 62.0), Offset.offset(1e-6f));
@@ -133,15 +134,78 @@ class HybridSearchTest {
 
             // weights dense 1, lexical 2: d3 = 1/63 + 2/62 = 0.0481, d4 = 2/61 = 0.0328, d5 = 2/63 = 0.0317,
             // d1 = 1/61, d2 = 1/62
-            assertThat(ids(s.query("zebra").dense(3).lexical(3).weights(1, 2).limit(5).execute()))
+            assertThat(ids(s.query("zebra").dense(3).lexical(3).fusion(Fusion.rrf(60)).weights(1, 2).limit(5).execute()))
                     .containsExactly("d3", "d4", "d5", "d1", "d2");
             // fusion k 0: d1 = 1/1, d4 = 1/1 (tie, id), d3 = 1/3 + 1/2, d2 = 1/2, d5 = 1/3
             assertThat(ids(s.query("zebra").dense(3).lexical(3).fusionK(0).limit(5).execute()))
                     .containsExactly("d1", "d4", "d3", "d2", "d5");
             // routes() with default depths (100 each when fused): dense now ranks all five (d4 4th, d5 5th):
             //   d4 = 1/64 + 1/61 = 0.032018 > d3 = 1/63 + 1/62 = 0.032002 > d5 = 1/65 + 1/63 = 0.031258 > d1 > d2
-            assertThat(ids(s.query("zebra").routes(Route.DENSE, Route.LEXICAL).limit(5).execute()))
+            assertThat(ids(s.query("zebra").routes(Route.DENSE, Route.LEXICAL).fusionK(60).limit(5).execute()))
                     .containsExactly("d4", "d3", "d5", "d1", "d2");
+        }
+    }
+
+    @Test
+    void theDefaultFusionIsAConvexCombinationOfZScores(@TempDir Path tmp) {
+        assertThat(Fusion.DEFAULT).isInstanceOf(Fusion.Convex.class);
+        assertThat(((Fusion.Convex) Fusion.DEFAULT).normalization()).isEqualTo(Fusion.Normalization.Z_SCORE);
+        TableEncoder enc = new TableEncoder();
+        try (NeuralSearch s = engine(tmp.resolve("home"), enc)) {
+            List<Hit> dense = s.query("zebra").dense(3).limit(3).execute();
+            List<Hit> lexical = s.query("zebra").lexical(3).limit(3).execute();
+            // by hand from the routes' own scores: z-scores over each route's 3 hits, a document a route did not
+            // return counts that route's lowest z-score, then the default weights
+            List<Double> w = Fusion.DEFAULT.weights();
+            Map<String, double[]> z = new HashMap<>();
+            double[] floor = new double[2];
+            for (int r = 0; r < 2; r++) {
+                List<Hit> route = r == 0 ? dense : lexical;
+                double mean = route.stream().mapToDouble(Hit::recallScore).average().orElseThrow();
+                double var = route.stream().mapToDouble(h -> (h.recallScore() - mean) * (h.recallScore() - mean))
+                        .average().orElseThrow();
+                floor[r] = Double.POSITIVE_INFINITY;
+                for (Hit h : route) {
+                    double zi = (h.recallScore() - mean) / Math.sqrt(var);
+                    z.computeIfAbsent(h.id(), k -> new double[] {Double.NaN, Double.NaN})[r] = zi;
+                    floor[r] = Math.min(floor[r], zi);
+                }
+            }
+            Map<String, Double> expected = new HashMap<>();
+            z.forEach((id, v) -> expected.put(id, w.get(0) * (Double.isNaN(v[0]) ? floor[0] : v[0])
+                    + w.get(1) * (Double.isNaN(v[1]) ? floor[1] : v[1])));
+            List<Hit> hybrid = s.query("zebra").dense(3).lexical(3).limit(5).execute();
+            assertThat(hybrid).hasSize(5);
+            for (Hit h : hybrid) {
+                assertThat((double) h.recallScore()).as(h.id()).isCloseTo(expected.get(h.id()), Offset.offset(1e-4));
+            }
+            assertThat(ids(hybrid)).isEqualTo(expected.entrySet().stream()
+                    .sorted(Map.Entry.<String, Double>comparingByValue().reversed()).map(Map.Entry::getKey).toList());
+            // the same through an explicit fusion
+            assertThat(ids(s.query("zebra").dense(3).lexical(3).fusion(Fusion.DEFAULT).limit(5).execute()))
+                    .isEqualTo(ids(hybrid));
+        }
+    }
+
+    @Test
+    void theEncodersLanguagePicksTheAnalyzerOfANewHome(@TempDir Path tmp) {
+        TableEncoder enc = new TableEncoder() {
+            @Override
+            public String language() {
+                return "en";
+            }
+        };
+        enc.put("The runner was running fast", 0.5);
+        try (NeuralSearch s = NeuralSearch.builder().encoder(enc).index(JVectorIndex.at(tmp.resolve("en"))).build()) {
+            s.add(new Document("a", "The runner was running fast", Map.of()));
+            // English stemming: "runs" matches "running"; the standard analyzer would not
+            assertThat(ids(s.query("runs").lexical(5).limit(5).execute())).containsExactly("a");
+        }
+        TableEncoder plain = new TableEncoder();
+        plain.put("The runner was running fast", 0.5);
+        try (NeuralSearch s = NeuralSearch.builder().encoder(plain).index(JVectorIndex.at(tmp.resolve("x"))).build()) {
+            s.add(new Document("a", "The runner was running fast", Map.of()));
+            assertThat(s.query("runs").lexical(5).limit(5).execute()).isEmpty();
         }
     }
 
@@ -157,7 +221,7 @@ class HybridSearchTest {
                 .reranker(Fixtures.tinyReranker(tmp.resolve("ce"))).build()) {
             s.add(new Document("d1", D1, Map.of()), new Document("d2", D2, Map.of()), new Document("d3", D3, Map.of()),
                     new Document("d4", D4, Map.of()), new Document("d5", D5, Map.of()));
-            SearchResult r = s.query("zebra").dense(3).lexical(3).rerank(4).limit(5).run();
+            SearchResult r = s.query("zebra").dense(3).lexical(3).fusion(Fusion.rrf(60)).rerank(4).limit(5).run();
             assertThat(r.recalled()).isEqualTo(5);
             assertThat(r.reranked()).isEqualTo(4);
             List<Hit> hits = r.hits();

@@ -1,5 +1,6 @@
 package dev.neuralsearch.core;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -39,9 +40,7 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
     private boolean exact;
     private Integer lexical;
     private java.util.EnumSet<Route> routes;
-    private double denseWeight = 1.0;
-    private double lexicalWeight = 1.0;
-    private int fusionK = RankFusion.DEFAULT_K;
+    private Fusion fusion = Fusion.DEFAULT;
 
     AbstractQuery(NeuralSearch engine) {
         this.engine = engine;
@@ -99,7 +98,8 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
     /**
      * Turns the lexical (BM25) route on with this recall depth; must be >= limit. Alone it makes a lexical query
      * (the query is not encoded); with {@link #dense(int)}/{@link #recall(int)} or {@link #routes} a hybrid one,
-     * whose routes are fused by reciprocal rank fusion. Needs an index with a lexical route.
+     * whose routes are fused by {@link #fusion(Fusion)} ({@link Fusion#DEFAULT} unless set). Needs an index with a
+     * lexical route.
      */
     public Q lexical(int depth) {
         if (depth < 1) {
@@ -122,23 +122,40 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
         return self();
     }
 
-    /** Reciprocal-rank-fusion weights of the two routes (default 1 and 1); finite and >= 0, not both 0. */
+    /**
+     * How a hybrid query merges its routes (default {@link Fusion#DEFAULT}); weights are given in route order
+     * dense, lexical, e.g. {@code fusion(Fusion.rrf(60, 1, 1))} or {@code fusion(Fusion.convex(MIN_MAX, 0.7, 0.3))}.
+     */
+    public Q fusion(Fusion fusion) {
+        Fusion f = Objects.requireNonNull(fusion, "fusion");
+        if (f.weights() != null && f.weights().size() != 2) {
+            throw new IllegalArgumentException("a hybrid query has 2 routes (dense, lexical); the fusion has "
+                    + f.weights().size() + " weights");
+        }
+        this.fusion = f;
+        return self();
+    }
+
+    /** The route weights of the current fusion (default as in {@link Fusion#DEFAULT}); finite and >= 0, not both 0. */
     public Q weights(double dense, double lexical) {
         RankFusion.checkWeights(new double[] {dense, lexical}, 2);
         if (dense == 0 && lexical == 0) {
             throw new IllegalArgumentException("fusion weights are both 0");
         }
-        this.denseWeight = dense;
-        this.lexicalWeight = lexical;
+        this.fusion = fusion.withWeights(dense, lexical);
         return self();
     }
 
-    /** The k of reciprocal rank fusion (default {@value RankFusion#DEFAULT_K}). */
+    /**
+     * Reciprocal rank fusion with this k: an RRF fusion keeps its weights, any other becomes
+     * {@code Fusion.rrf(k)} (weights 1 and 1).
+     */
     public Q fusionK(int k) {
         if (k < 0) {
             throw new IllegalArgumentException("fusion k must be >= 0, was " + k);
         }
-        this.fusionK = k;
+        List<Double> w = fusion.weights();
+        this.fusion = fusion instanceof Fusion.Rrf && w != null ? Fusion.rrf(k, w.get(0), w.get(1)) : Fusion.rrf(k);
         return self();
     }
 
@@ -193,17 +210,16 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
                         + dense + " + " + lex + ": only recalled candidates can be reranked");
             }
             int rerankDepth = rerank != null ? rerank : hasReranker ? Math.min(Math.max(limit, DEFAULT_RERANK_DEPTH), total) : 0;
-            return new Plan(filter, limit, total, rerankDepth, options, exact, dense, lex, denseWeight,
-                    lexicalWeight, fusionK);
+            return new Plan(filter, limit, total, rerankDepth, options, exact, dense, lex, fusion);
         }
         if (active.contains(Route.LEXICAL)) {
             Plan p = single(lexical);
             return new Plan(p.filter(), p.limit(), p.recall(), p.rerank(), p.options(), p.exact(), 0, p.recall(),
-                    denseWeight, lexicalWeight, fusionK);
+                    fusion);
         }
         Plan p = single(recall);
         return new Plan(p.filter(), p.limit(), p.recall(), p.rerank(), p.options(), p.exact(), p.recall(), 0,
-                denseWeight, lexicalWeight, fusionK);
+                fusion);
     }
 
     /** The plan of a one-route query whose explicit depth is {@code recall} (null: default). */
@@ -226,7 +242,7 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
             rerankDepth = rerank != null ? rerank : hasReranker ? Math.max(limit, DEFAULT_RERANK_DEPTH) : 0;
             recallDepth = Math.max(limit, rerankDepth);
         }
-        return new Plan(filter, limit, recallDepth, rerankDepth, options, exact, recallDepth, 0, 1, 1, 0);
+        return new Plan(filter, limit, recallDepth, rerankDepth, options, exact, recallDepth, 0, fusion);
     }
 
     /**
@@ -234,7 +250,7 @@ public abstract sealed class AbstractQuery<Q extends AbstractQuery<Q>> permits Q
      * the route depths when two routes are fused); a depth of 0 turns a route off.
      */
     record Plan(Filter filter, int limit, int recall, int rerank, SearchOptions options, boolean exact,
-                int denseDepth, int lexicalDepth, double denseWeight, double lexicalWeight, int fusionK) {
+                int denseDepth, int lexicalDepth, Fusion fusion) {
         boolean hybrid() {
             return denseDepth > 0 && lexicalDepth > 0;
         }

@@ -7,4 +7,13 @@ package dev.neuralsearch.core;
 @FunctionalInterface
 public interface IndexFactory {
     VectorIndex open(IndexSchema schema);
+
+    /**
+     * Opens for a schema whose texts are in {@code language} (the encoder's {@link TextEncoder#language()}, null when
+     * unknown). A hint for choices an index makes when it creates a new home, such as the lexical route's analyzer;
+     * it is not part of the schema. By default the hint is ignored.
+     */
+    default VectorIndex open(IndexSchema schema, String language) {
+        return open(schema);
+    }
 }

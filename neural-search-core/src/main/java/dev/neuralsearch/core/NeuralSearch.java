@@ -293,8 +293,8 @@ public final class NeuralSearch implements AutoCloseable {
         List<ScoredDocument> recalled;
         List<Map<String, Integer>> routeRanks;
         if (plan.hybrid()) {
-            List<RankFusion.Fused<ScoredDocument>> fused = RankFusion.fuse(List.of(dense, lexical),
-                    new double[] {plan.denseWeight(), plan.lexicalWeight()}, plan.fusionK(), sd -> sd.document().id());
+            List<RankFusion.Fused<ScoredDocument>> fused = plan.fusion().fuse(List.of(dense, lexical),
+                    sd -> sd.document().id(), ScoredDocument::score);
             recalled = new ArrayList<>(fused.size());
             routeRanks = new ArrayList<>(fused.size());
             for (RankFusion.Fused<ScoredDocument> f : fused) {
@@ -508,7 +508,8 @@ public final class NeuralSearch implements AutoCloseable {
                 VectorIndex index = indexInstance;
                 if (index == null) {
                     IndexSchema schema = new IndexSchema(encoder.modelId(), encoder.dimension(), encoder.similarity());
-                    index = Objects.requireNonNull(indexFactory.open(schema), "index factory returned null");
+                    index = Objects.requireNonNull(indexFactory.open(schema, encoder.language()),
+                            "index factory returned null");
                 } else {
                     checkSchema(index.schema());
                 }

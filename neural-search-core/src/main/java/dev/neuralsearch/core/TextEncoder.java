@@ -16,6 +16,15 @@ public interface TextEncoder extends AutoCloseable {
     /** The similarity the vectors are meant for (DOT_PRODUCT for normalised outputs). */
     Similarity similarity();
 
+    /**
+     * The language the model was made for ({@code "en"}, {@code "zh"}), or {@code null} when unknown (the default).
+     * {@link NeuralSearch.Builder} hands it to {@link IndexFactory#open(IndexSchema, String)}, so that a new index
+     * home's lexical route can analyze text for that language.
+     */
+    default String language() {
+        return null;
+    }
+
     float[] encodeQuery(String query);
 
     List<float[]> encodeQueries(List<String> queries);

@@ -177,6 +177,12 @@ public final class BiEncoder implements TextEncoder {
         return spec.normalize() ? Similarity.DOT_PRODUCT : Similarity.COSINE;
     }
 
+    /** The preset's or spec's language ({@link ModelSpec#language()}). */
+    @Override
+    public String language() {
+        return spec.language();
+    }
+
     /** The spec this encoder was loaded from. */
     public ModelSpec spec() {
         return spec;

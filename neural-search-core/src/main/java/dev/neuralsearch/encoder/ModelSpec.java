@@ -23,9 +23,12 @@ import java.util.Objects;
  * @param queryPrefix   prepended to queries ("" for none)
  * @param passagePrefix prepended to passages ("" for none)
  * @param dimension     vector size; 0 = take it from the model when loading
+ * @param language      the language the model was trained for, as a BCP 47 tag ({@code "en"}, {@code "zh"}), or
+ *                      {@code null} when unknown (multilingual or unlabelled models); a hint for the lexical
+ *                      route's analyzer, not part of the vectors (it does not change {@link #id()})
  */
 public record ModelSpec(String id, ModelSource model, ModelSource tokenizer, Pooling pooling, boolean normalize,
-                        int maxTokens, String queryPrefix, String passagePrefix, int dimension) {
+                        int maxTokens, String queryPrefix, String passagePrefix, int dimension, String language) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Used when a directory says nothing about the maximum length. */
@@ -47,6 +50,21 @@ public record ModelSpec(String id, ModelSource model, ModelSource tokenizer, Poo
         if (dimension < 0) {
             throw new IllegalArgumentException("dimension must be >= 0, got " + dimension);
         }
+        if (language != null && language.isBlank()) {
+            throw new IllegalArgumentException("language must be null (unknown) or a tag such as \"en\"");
+        }
+    }
+
+    /** A spec whose language is unknown. */
+    public ModelSpec(String id, ModelSource model, ModelSource tokenizer, Pooling pooling, boolean normalize,
+                     int maxTokens, String queryPrefix, String passagePrefix, int dimension) {
+        this(id, model, tokenizer, pooling, normalize, maxTokens, queryPrefix, passagePrefix, dimension, null);
+    }
+
+    /** The same spec with this language ({@code null}: unknown); the id stays (the vectors do not change). */
+    public ModelSpec withLanguage(String lang) {
+        return new ModelSpec(id, model, tokenizer, pooling, normalize, maxTokens, queryPrefix, passagePrefix,
+                dimension, lang);
     }
 
     /** A shorter (or longer) maximum length; the id gets a {@code -max<N>} suffix. */
@@ -54,7 +72,7 @@ public record ModelSpec(String id, ModelSource model, ModelSource tokenizer, Poo
         if (max == maxTokens) {
             return this;
         }
-        return new ModelSpec(id + "-max" + max, model, tokenizer, pooling, normalize, max, queryPrefix, passagePrefix, dimension);
+        return new ModelSpec(id + "-max" + max, model, tokenizer, pooling, normalize, max, queryPrefix, passagePrefix, dimension, language);
     }
 
     /** Queries without the instruction prefix; the id gets a {@code -noinstr} suffix. */
@@ -62,17 +80,17 @@ public record ModelSpec(String id, ModelSource model, ModelSource tokenizer, Poo
         if (queryPrefix.isEmpty()) {
             return this;
         }
-        return new ModelSpec(id + "-noinstr", model, tokenizer, pooling, normalize, maxTokens, "", passagePrefix, dimension);
+        return new ModelSpec(id + "-noinstr", model, tokenizer, pooling, normalize, maxTokens, "", passagePrefix, dimension, language);
     }
 
     /** Other prefixes under another id. */
     public ModelSpec withPrefixes(String newId, String query, String passage) {
-        return new ModelSpec(newId, model, tokenizer, pooling, normalize, maxTokens, query, passage, dimension);
+        return new ModelSpec(newId, model, tokenizer, pooling, normalize, maxTokens, query, passage, dimension, language);
     }
 
     /** The same settings under another id. */
     public ModelSpec withId(String newId) {
-        return new ModelSpec(newId, model, tokenizer, pooling, normalize, maxTokens, queryPrefix, passagePrefix, dimension);
+        return new ModelSpec(newId, model, tokenizer, pooling, normalize, maxTokens, queryPrefix, passagePrefix, dimension, language);
     }
 
     /** The prefix for a role. */

@@ -1,7 +1,9 @@
 package dev.neuralsearch.eval;
 
+import dev.neuralsearch.core.AbstractQuery;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.Fusion;
 import dev.neuralsearch.core.IndexFactory;
 import dev.neuralsearch.core.IndexSchema;
 import dev.neuralsearch.core.ProgressListener;
@@ -58,9 +60,11 @@ public final class BeirEvaluator {
      *                     corpus vectors.
      */
     public record Options(String model, int recallDepth, int rerankDepth, Path cacheDir,
-                          ToIntFunction<String> tokenCounter, int warmupQueries, String passageModelId) {
+                          ToIntFunction<String> tokenCounter, int warmupQueries, String passageModelId,
+                          Fusion fusion, int fusionDepth, boolean fitFusion) {
         public Options {
             Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(fusion, "fusion");
             if (recallDepth < 100) {
                 throw new IllegalArgumentException("recall depth must be >= 100 (Recall@100 needs it), was "
                         + recallDepth);
@@ -71,26 +75,46 @@ public final class BeirEvaluator {
             if (warmupQueries < 0) {
                 throw new IllegalArgumentException("warmupQueries must be >= 0");
             }
+            if (fusionDepth < 1 || fusionDepth > recallDepth) {
+                throw new IllegalArgumentException("fusion depth must be in [1, recall depth " + recallDepth
+                        + "], was " + fusionDepth);
+            }
         }
 
         public static Options defaults(String model) {
-            return new Options(model, 1000, 100, null, null, 10, null);
+            return new Options(model, 1000, 100, null, null, 10, null, Fusion.DEFAULT,
+                    AbstractQuery.DEFAULT_FUSION_DEPTH, false);
         }
 
         public Options withCacheDir(Path dir) {
-            return new Options(model, recallDepth, rerankDepth, dir, tokenCounter, warmupQueries, passageModelId);
+            return new Options(model, recallDepth, rerankDepth, dir, tokenCounter, warmupQueries, passageModelId,
+                    fusion, fusionDepth, fitFusion);
         }
 
         public Options withDepths(int recall, int rerank) {
-            return new Options(model, recall, rerank, cacheDir, tokenCounter, warmupQueries, passageModelId);
+            return new Options(model, recall, rerank, cacheDir, tokenCounter, warmupQueries, passageModelId,
+                    fusion, Math.min(fusionDepth, recall), fitFusion);
         }
 
         public Options withTokenCounter(ToIntFunction<String> counter) {
-            return new Options(model, recallDepth, rerankDepth, cacheDir, counter, warmupQueries, passageModelId);
+            return new Options(model, recallDepth, rerankDepth, cacheDir, counter, warmupQueries, passageModelId,
+                    fusion, fusionDepth, fitFusion);
         }
 
         public Options withPassageModelId(String id) {
-            return new Options(model, recallDepth, rerankDepth, cacheDir, tokenCounter, warmupQueries, id);
+            return new Options(model, recallDepth, rerankDepth, cacheDir, tokenCounter, warmupQueries, id,
+                    fusion, fusionDepth, fitFusion);
+        }
+
+        /**
+         * The fusion of the {@code ann+bm25 fused} row (default {@link Fusion#DEFAULT}), over the top
+         * {@code depth} hits of each route (default {@link AbstractQuery#DEFAULT_FUSION_DEPTH}, what a hybrid query
+         * of the library fuses); {@code fit} adds a grid search of the route weight on this split's queries
+         * ({@link FusionFit}).
+         */
+        public Options withFusion(Fusion f, int depth, boolean fit) {
+            return new Options(model, recallDepth, rerankDepth, cacheDir, tokenCounter, warmupQueries, passageModelId,
+                    f, depth, fit);
         }
     }
 
@@ -167,6 +191,7 @@ public final class BeirEvaluator {
         ls.endStep("encode queries");
 
         List<EvalReport.Pipeline> pipelines = new ArrayList<>();
+        Map<String, Object> fusionSettings = new LinkedHashMap<>();
 
         // 3. Exact.
         List<List<String>> exact = new ArrayList<>(nq);
@@ -204,12 +229,14 @@ public final class BeirEvaluator {
                     index.search(qvecs[i], depth, Filter.ALL);
                 }
                 List<List<String>> ann = new ArrayList<>(nq);
+                List<List<ScoredDocument>> annHits = new ArrayList<>(nq);
                 double[] annMs = new double[nq];
                 ProgressListener ap = ls.beginStep("ann search", nq);
                 for (int i = 0; i < nq; i++) {
                     long t0 = System.nanoTime();
                     List<ScoredDocument> hits = index.search(qvecs[i], depth, Filter.ALL);
                     annMs[i] = (System.nanoTime() - t0) / 1e6;
+                    annHits.add(sorted(hits));
                     ann.add(ranking(hits));
                     ap.onProgress(i + 1, nq);
                 }
@@ -235,6 +262,7 @@ public final class BeirEvaluator {
                         index.lexicalSearch(ds.queries().get(qids.get(i)), depth, Filter.ALL);
                     }
                     List<List<String>> bm25 = new ArrayList<>(nq);
+                    List<List<ScoredDocument>> bm25Hits = new ArrayList<>(nq);
                     double[] bm25Ms = new double[nq];
                     ProgressListener bp = ls.beginStep("bm25 search", nq);
                     for (int i = 0; i < nq; i++) {
@@ -242,6 +270,7 @@ public final class BeirEvaluator {
                         List<ScoredDocument> hits = index.lexicalSearch(ds.queries().get(qids.get(i)), depth,
                                 Filter.ALL);
                         bm25Ms[i] = (System.nanoTime() - t0) / 1e6;
+                        bm25Hits.add(sorted(hits));
                         bm25.add(ranking(hits));
                         bp.onProgress(i + 1, nq);
                     }
@@ -261,6 +290,46 @@ public final class BeirEvaluator {
                         hybridMs[i] = annMs[i] + bm25Ms[i] + (System.nanoTime() - t0) / 1e6;
                     }
                     pipelines.add(pipeline("ann+bm25 rrf", ds, qids, hybrid, encodeMs, hybridMs));
+
+                    // the configured fusion (default Fusion.DEFAULT) over each route's top fusionDepth, as a
+                    // hybrid query of the library fuses them
+                    int fd = opts.fusionDepth();
+                    List<List<ScoredDocument>> denseTop = new ArrayList<>(nq);
+                    List<List<ScoredDocument>> lexTop = new ArrayList<>(nq);
+                    List<Map<String, Integer>> judged = new ArrayList<>(nq);
+                    for (int i = 0; i < nq; i++) {
+                        denseTop.add(annHits.get(i).subList(0, Math.min(fd, annHits.get(i).size())));
+                        lexTop.add(bm25Hits.get(i).subList(0, Math.min(fd, bm25Hits.get(i).size())));
+                        judged.add(ds.qrels().getOrDefault(qids.get(i), Map.of()));
+                    }
+                    List<List<String>> fusedRows = new ArrayList<>(nq);
+                    double[] fusedMs = new double[nq];
+                    for (int i = 0; i < nq; i++) {
+                        long t0 = System.nanoTime();
+                        fusedRows.add(FusionFit.fusedIds(opts.fusion(), denseTop.get(i), lexTop.get(i)));
+                        fusedMs[i] = annMs[i] + bm25Ms[i] + (System.nanoTime() - t0) / 1e6;
+                    }
+                    pipelines.add(pipeline("ann+bm25 fused", ds, qids, fusedRows, encodeMs, fusedMs));
+                    fusionSettings.put("fusion", opts.fusion().toString());
+                    fusionSettings.put("fusionDepth", fd);
+                    if (opts.fitFusion()) {
+                        List<FusionFit.Curve> curves = FusionFit.fit(denseTop, lexTop, judged, 0.05);
+                        ls.info("fusion fit on " + ds.split() + " (" + nq + " queries, nDCG@10 by dense weight):"
+                                + System.lineSeparator() + FusionFit.describe(curves).stripTrailing());
+                        Map<String, Object> fit = new LinkedHashMap<>();
+                        for (FusionFit.Curve c : curves) {
+                            Map<String, Object> one = new LinkedHashMap<>();
+                            one.put("bestDenseWeight", c.best().denseWeight());
+                            one.put("bestNdcg@10", c.best().ndcg10());
+                            Map<String, Double> curve = new LinkedHashMap<>();
+                            for (FusionFit.Point p : c.points()) {
+                                curve.put(String.format(Locale.ROOT, "%.2f", p.denseWeight()), p.ndcg10());
+                            }
+                            one.put("curve", curve);
+                            fit.put(c.family(), one);
+                        }
+                        fusionSettings.put("fusionFit", fit);
+                    }
                 }
 
                 if (reranker != null) {
@@ -287,6 +356,7 @@ public final class BeirEvaluator {
             settings.put("reranker", reranker.id());
         }
         settings.put("similarity", sim.name());
+        settings.putAll(fusionSettings);
         settings.put("passageJoin", "(title + \" \" + text).strip()");
         return new EvalReport(ds.name(), ds.split(), ids.size(), nq, opts.model(), encoder.modelId(), dim,
                 corpus.encoding, List.copyOf(pipelines), overlap, settings, environment());
@@ -414,10 +484,16 @@ public final class BeirEvaluator {
     }
 
     /** Orders hits as trec_eval does: score descending, then document id descending. */
-    static List<String> ranking(List<ScoredDocument> hits) {
+    static List<ScoredDocument> sorted(List<ScoredDocument> hits) {
         List<ScoredDocument> sorted = new ArrayList<>(hits);
         sorted.sort(Comparator.comparingDouble((ScoredDocument h) -> h.score()).reversed()
                 .thenComparing(h -> h.document().id(), Comparator.reverseOrder()));
+        return sorted;
+    }
+
+    /** The ids of {@link #sorted} hits. */
+    static List<String> ranking(List<ScoredDocument> hits) {
+        List<ScoredDocument> sorted = sorted(hits);
         List<String> out = new ArrayList<>(sorted.size());
         for (ScoredDocument h : sorted) {
             out.add(h.document().id());
