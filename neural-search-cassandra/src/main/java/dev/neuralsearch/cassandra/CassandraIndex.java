@@ -160,8 +160,9 @@ public final class CassandraIndex implements VectorIndex {
         for (CompletionStage<AsyncResultSet> st : stages) {
             try {
                 st.toCompletableFuture().join();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
+            } catch (java.util.concurrent.CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e; // the driver's own
+                first = first == null ? cause : first;
             }
         }
         if (first != null) {
