@@ -62,7 +62,7 @@ final class ChronicleAvailability {
         }
         List<String> missing = missingFlags(targets);
         if (!missing.isEmpty()) {
-            return "this JVM lacks the flags " + String.join(" ", missing);
+            return "this JVM lacks " + missing.size() + " of the module flags it needs"; // the advice names them
         }
         return null;
     }

@@ -127,7 +127,7 @@ public final class ChronicleDocumentStore implements DocumentStore {
         } catch (RuntimeException e) {
             IOException io = ioCause(e);
             if (io != null && !(e instanceof UncheckedIOException)) {
-                // no disk space for the map's next tier: a clean error, the map itself is unchanged
+                // no disk space for the map's next tier or map: a clean error, this entry is not stored
                 throw new UncheckedIOException("cannot store document in " + dir + ": " + io.getMessage(), io);
             }
             throw e;

@@ -48,9 +48,17 @@ final class DocumentStores {
             }
             // e.g. too little disk space for the map, or a JDK that refuses what the probe let through
             LOG.warn("neural-search: the Chronicle Map document store cannot open in {} ({}); hits are read from the"
-                    + " segment files instead", dir, e.toString());
+                    + " segment files instead", dir, rootCause(e));
             return segmentFiles(dir);
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.toString();
     }
 
     /** The kind of an open store. */
@@ -122,7 +130,7 @@ final class DocumentStores {
             if (store.size() != m.totalEntries()) {
                 store.clear();
                 for (Segment s : segments) {
-                    DocsFile.forEach(home.resolve(s.entry.docsFile()), s.metadata,
+                    DocsFile.forEach(home.resolve(s.entry().docsFile()), s.metadata,
                             (doc, ord) -> store.put(DocumentStore.key(s.id, ord), doc));
                 }
             }

@@ -128,20 +128,44 @@ final class FileUtil {
      */
     static void atomicWrite(Path target, byte[] bytes) throws IOException {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes);
-            while (bb.hasRemaining()) {
-                ch.write(bb);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.nio.ByteBuffer bb = java.nio.ByteBuffer.wrap(bytes);
+                while (bb.hasRemaining()) {
+                    ch.write(bb);
+                }
+                ch.force(true);
             }
-            ch.force(true);
+            fsyncDir(target.getParent());
+        } catch (IOException | RuntimeException e) {
+            try {
+                Files.deleteIfExists(tmp); // a full disk: give the space back; the target is untouched
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
-        fsyncDir(target.getParent());
         try {
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
         }
-        fsyncDir(target.getParent());
+        try {
+            fsyncDir(target.getParent());
+        } catch (IOException e) {
+            throw new SyncAfterRenameException(target, e);
+        }
+    }
+
+    /**
+     * The new file is in place (renamed over the target) but the directory fsync after the rename failed: the
+     * replacement is visible, and may not survive a power loss. A caller must treat the write as done.
+     */
+    static final class SyncAfterRenameException extends IOException {
+        SyncAfterRenameException(Path target, IOException cause) {
+            super(target.getFileName() + " was replaced, but the directory fsync after it failed: "
+                    + cause.getMessage(), cause);
+        }
     }
 }

@@ -9,14 +9,12 @@ import dev.neuralsearch.core.ScoredDocument;
 import dev.neuralsearch.core.SearchOptions;
 import dev.neuralsearch.core.Similarity;
 import dev.neuralsearch.core.VectorIndex;
-import io.github.jbellis.jvector.util.FixedBitSet;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,11 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -45,8 +40,9 @@ import java.util.stream.Stream;
  * {@link JVectorIndexOptions#pqThreshold()} vectors also get PQ codes in {@code seg-N.pq}, loaded into memory, or,
  * in the older {@link PqLayout#FUSED} layout, a graph with inline vectors plus FusedPQ codes and no vector file),
  * {@code seg-N.docs} (ids, metadata, text), per-segment tombstone files {@code seg-N-gG.del}, the document store
- * {@code store/} (Chronicle Map, when {@link DocumentStoreKind} picks it) and {@code write.lock}. Segments written by earlier versions (graphs with inline or
- * separated vectors) are read as they are and rewritten in the current layout by a compaction.
+ * {@code store/} (Chronicle Map, when {@link DocumentStoreKind} picks it) and {@code write.lock}. Segments written by
+ * earlier versions (graphs with inline or separated vectors) are read as they are and rewritten in the current layout
+ * by a compaction.
  *
  * <p>Threading: any number of threads may search, get and read stats while one thread at a time writes (writes
  * are serialised by an internal lock; searches take no lock and see a consistent snapshot).
@@ -63,7 +59,6 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
-    private static final Pattern OWN_FILE = Pattern.compile("seg-\\d{8}(\\.graph|\\.docs|\\.pq|\\.vec|-g\\d+\\.del)|manifest\\.json\\.tmp");
     static final String LOCK_FILE = HomeLock.FILE_NAME;
     private static final String STORE_DIR = DocumentStores.DIR;
     private static final String OPEN_MARKER = DocumentStores.OPEN_MARKER;
@@ -82,7 +77,8 @@ public final class JVectorIndex implements VectorIndex {
     private final HomeLock homeLock;
     /** The document store; a read-only instance keeps none and hydrates from the segment doc files. */
     private final DocumentStore store;
-    private final LexicalIndex lexical;
+    /** Replaced (under {@link #gate}, by the writer) when its Lucene writer failed; see {@link #ensureLexical}. */
+    private volatile LexicalIndex lexical;
     private final ForkJoinPool pool;
     private final ReentrantLock writeLock = new ReentrantLock();
     /** Reads enter it; {@link #close} waits for those in flight (see {@link SearchGate}). */
@@ -93,7 +89,7 @@ public final class JVectorIndex implements VectorIndex {
      * whose lookup found no live copy retries when this moved meanwhile (see {@link #resolve}).
      */
     private volatile long replacements;
-    private volatile State state;
+    private volatile Snapshot state;
     private Manifest manifest;
     private volatile boolean closed;
     private int pendingDeletes;
@@ -101,93 +97,14 @@ public final class JVectorIndex implements VectorIndex {
     private int nextSegmentId;
     /** Segment ids referenced by the last committed manifest. */
     private volatile Set<Integer> committedIds = new HashSet<>();
-    /** Merged-away segments that searches may still read: their files and store entries wait for them. */
-    private final Set<Integer> retiredOpen = ConcurrentHashMap.newKeySet();
-
-    /** An immutable view for readers: segments and the current write buffer, reference counted. */
-    private static final class State {
-        final List<Segment> segments;
-        final WriteBuffer buffer;
-        final AtomicInteger refs = new AtomicInteger(1);
-
-        State(List<Segment> segments, WriteBuffer buffer) {
-            this.segments = List.copyOf(segments);
-            this.buffer = buffer;
-            for (Segment s : this.segments) {
-                if (!s.tryAcquire()) {
-                    throw new IllegalStateException("segment " + s.id + " already closed");
-                }
-            }
-        }
-
-        boolean tryAcquire() {
-            while (true) {
-                int r = refs.get();
-                if (r <= 0) {
-                    return false;
-                }
-                if (refs.compareAndSet(r, r + 1)) {
-                    return true;
-                }
-            }
-        }
-
-        void release() {
-            if (refs.decrementAndGet() == 0) {
-                for (Segment s : segments) {
-                    s.release();
-                }
-            }
-        }
-
-        /**
-         * Where the live copy of {@code id} is in this snapshot ({@link DocumentStore#key}: segment id << 32 |
-         * ordinal, segment {@link Candidates#BUFFER} for the write buffer), or -1. The buffer first: an update
-         * appends the new copy before it tombstones the old one. A snapshot holds at most one live copy of an id
-         * once its writer is done (add and delete run under the write lock; open drops duplicates). Exact for the
-         * writer (under the lock, on the current snapshot); a reader may miss a document being replaced and must
-         * retry (see {@link #resolve}). Costs a table probe per segment.
-         */
-        long locate(String id) {
-            int b = buffer.indexOf(id);
-            if (b >= 0) {
-                return DocumentStore.key(Candidates.BUFFER, b);
-            }
-            byte[] utf8 = id.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            int hash = SegmentIds.hash(utf8, 0, utf8.length);
-            for (int i = segments.size() - 1; i >= 0; i--) { // newest first: the likely home of a recent update
-                Segment seg = segments.get(i);
-                int ord = seg.ids.find(utf8, 0, utf8.length, hash);
-                if (ord >= 0 && !seg.deleted.get(ord)) {
-                    return DocumentStore.key(seg.id, ord);
-                }
-            }
-            return -1;
-        }
-
-        /** Live documents in this snapshot. */
-        long liveCount() {
-            long n = buffer.liveCount();
-            for (Segment seg : segments) {
-                n += seg.liveCount();
-            }
-            return n;
-        }
-
-        Segment segment(int id) {
-            for (Segment s : segments) {
-                if (s.id == id) {
-                    return s;
-                }
-            }
-            return null;
-        }
-    }
+    /** Deletes the files no commit needs; those of merged-away segments wait for the searches that read them. */
+    private final FileDeleter deleter;
 
     private JVectorIndex(Path home, IndexSchema schema, JVectorIndexOptions options, HomeLock homeLock,
                          Manifest manifest, List<Segment> segments, DocumentStore store,
                          LexicalIndex lexical, boolean readOnly) {
         this.home = home;
+        this.deleter = new FileDeleter(home);
         this.readOnly = readOnly;
         this.schema = schema;
         this.options = options;
@@ -197,7 +114,7 @@ public final class JVectorIndex implements VectorIndex {
         this.store = store;
         this.lexical = lexical;
         this.pool = new ForkJoinPool(options.effectiveBuildThreads());
-        this.state = new State(segments, new WriteBuffer());
+        this.state = new Snapshot(segments, new WriteBuffer());
         this.nextSegmentId = manifest.nextSegmentId();
         for (Manifest.SegmentEntry e : manifest.segments()) {
             committedIds.add(e.id());
@@ -356,7 +273,7 @@ public final class JVectorIndex implements VectorIndex {
      * Opens the segments of {@code m} into {@code out}, reusing those of {@code current} (a snapshot, or null) whose
      * files and tombstones are unchanged; the heap budget for vector copies counts the reused ones first.
      */
-    private static void openSegments(Path home, Manifest m, JVectorIndexOptions options, State current,
+    private static void openSegments(Path home, Manifest m, JVectorIndexOptions options, Snapshot current,
                                      List<Segment> out) {
         long heapLeft = options.heapVectorBytes();
         List<Manifest.SegmentEntry> entries = m.segments();
@@ -365,7 +282,7 @@ public final class JVectorIndex implements VectorIndex {
             for (int i = 0; i < opened.length; i++) {
                 Manifest.SegmentEntry e = entries.get(i);
                 Segment old = current == null ? null : current.segment(e.id());
-                if (old != null && old.entry.equals(e) && old.tryAcquire()) {
+                if (old != null && old.entry().equals(e) && old.tryAcquire()) {
                     opened[i] = old;
                     heapLeft -= old.heapVectorBytes();
                 }
@@ -412,11 +329,11 @@ public final class JVectorIndex implements VectorIndex {
                 }
                 checkSchema(home, m, schema);
                 List<Segment> segments = new ArrayList<>();
-                State current = acquire();
+                Snapshot current = acquire();
                 try {
                     openSegments(home, m, options, current, segments);
                     lexical.reopen(m.lexical());
-                    State next = new State(segments, new WriteBuffer());
+                    Snapshot next = new Snapshot(segments, new WriteBuffer());
                     segments.forEach(Segment::release); // the new snapshot holds them
                     segments.clear();
                     Set<Integer> ids = new HashSet<>();
@@ -631,61 +548,18 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
-    /** Cleanup of a merged-away segment once no search uses it any more. */
+    /** Cleanup of a merged-away segment once no search uses it any more: its store entries, then its files. */
     private void retire(Segment v) {
         if (!closed) {
             for (int i = 0; i < v.count; i++) {
                 store.remove(DocumentStore.key(v.id, i));
             }
         }
-        // only this segment's own files: a commit may be writing new ones right now
-        String prefix = String.format("seg-%08d", v.id);
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(home, prefix + "*")) {
-            for (Path p : ds) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException ignored) {
-            // deleted at the next open
-        }
-        retiredOpen.remove(v.id);
+        deleter.segmentClosed(v.id);
     }
 
     private void deleteUnreferencedFiles() {
-        Set<String> referenced = new HashSet<>();
-        for (Manifest.SegmentEntry e : manifest.segments()) {
-            referenced.add(e.graphFile());
-            referenced.add(e.docsFile());
-            if (e.pqFile() != null) {
-                referenced.add(e.pqFile());
-            }
-            if (e.vectorsFile() != null) {
-                referenced.add(e.vectorsFile());
-            }
-            if (e.tombstoneFile() != null) {
-                referenced.add(e.tombstoneFile());
-            }
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(home)) {
-            for (Path p : ds) {
-                String name = p.getFileName().toString();
-                if (OWN_FILE.matcher(name).matches() && !referenced.contains(name) && !retired(name)) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // an open file on some platforms; retried at the next commit
-                    }
-                }
-            }
-        } catch (IOException ignored) {
-            // best effort
-        }
-    }
-
-    private boolean retired(String fileName) {
-        if (retiredOpen.isEmpty() || !fileName.startsWith("seg-")) {
-            return false;
-        }
-        return retiredOpen.contains(Integer.parseInt(fileName.substring(4, 12)));
+        deleter.deleteUnreferenced(manifest);
     }
 
     static VectorSimilarityFunction toJVector(Similarity s) {
@@ -742,8 +616,9 @@ public final class JVectorIndex implements VectorIndex {
         writeLock.lock();
         try {
             ensureOpen();
+            ensureLexical();
             lexical.update(documents);
-            State s = state;
+            Snapshot s = state;
             for (int i = 0; i < documents.size(); i++) {
                 Document d = documents.get(i);
                 long old = s.locate(d.id());
@@ -766,10 +641,10 @@ public final class JVectorIndex implements VectorIndex {
      * makes durable (a crash drops it; its files are then unreferenced and deleted at open).
      */
     private void flush() {
-        State s = state;
+        Snapshot s = state;
         List<WriteBuffer.Entry> live = s.buffer.live();
         if (live.isEmpty()) {
-            publish(new State(s.segments, new WriteBuffer()));
+            publish(new Snapshot(s.segments, new WriteBuffer()));
             return;
         }
         Segment newSeg;
@@ -783,7 +658,7 @@ public final class JVectorIndex implements VectorIndex {
         }
         List<Segment> segs = new ArrayList<>(s.segments);
         segs.add(newSeg);
-        publish(new State(segs, new WriteBuffer()));
+        publish(new Snapshot(segs, new WriteBuffer()));
         newSeg.release();
     }
 
@@ -793,33 +668,16 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private VectorFloat<?> checkVector(float[] v, String what) {
-        if (v == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        if (v.length != schema.dimension()) {
-            throw new IllegalArgumentException(what + " has dimension " + v.length + "; the index expects "
-                    + schema.dimension() + " (model " + schema.modelId() + ")");
-        }
-        double norm = 0;
-        for (int j = 0; j < v.length; j++) {
-            if (!Float.isFinite(v[j])) {
-                throw new IllegalArgumentException(what + " has a non-finite component (" + v[j] + ") at index " + j);
-            }
-            norm += (double) v[j] * v[j];
-        }
-        if (norm == 0 && schema.similarity() == Similarity.COSINE) {
-            throw new IllegalArgumentException(what + " is all zeros: cosine similarity is undefined for it");
-        }
-        return VTS.createFloatVector(v.clone());
+        return VTS.createFloatVector(schema.checkVector(v, what).clone());
     }
 
-    private void kill(long loc, State s) {
+    private void kill(long loc, Snapshot s) {
         int seg = DocumentStore.segmentOf(loc);
         int ord = (int) loc;
         if (seg == Candidates.BUFFER) {
             WriteBuffer.Entry e = s.buffer.get(ord);
             if (e != null) {
-                e.dead = true;
+                e.kill();
             }
         } else {
             Segment segment = s.segment(seg);
@@ -841,7 +699,8 @@ public final class JVectorIndex implements VectorIndex {
         writeLock.lock();
         try {
             ensureOpen();
-            State s = state;
+            ensureLexical();
+            Snapshot s = state;
             int n = 0;
             List<String> existed = new ArrayList<>();
             for (String id : ids) {
@@ -905,11 +764,12 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private void doCommit(Map<String, String> userData) {
-        State s = state;
+        ensureLexical();
+        Snapshot s = state;
         List<WriteBuffer.Entry> live = s.buffer.live();
         boolean changed = false;
         for (Segment seg : s.segments) {
-            changed |= seg.deleted.cardinality() != seg.persistedTombstones || !committedIds.contains(seg.id);
+            changed |= seg.deleted.cardinality() != seg.persistedTombstones() || !committedIds.contains(seg.id);
         }
         if (live.isEmpty() && !changed && s.buffer.size() == 0 && !lexical.dirty()
                 && (userData == null || userData.equals(manifest.userData()))) {
@@ -918,15 +778,22 @@ public final class JVectorIndex implements VectorIndex {
         long gen = manifest.generation() + 1;
         List<Manifest.SegmentEntry> entries = new ArrayList<>();
         Map<Segment, Manifest.SegmentEntry> newEntries = new HashMap<>();
+        List<Path> written = new ArrayList<>();
         Segment newSeg = null;
+        IOException unsynced = null;
         try {
             for (Segment seg : s.segments) {
-                Manifest.SegmentEntry e = seg.entry;
+                Manifest.SegmentEntry e = seg.entry();
                 int card = seg.deleted.cardinality();
-                if (card != seg.persistedTombstones) {
+                if (card != seg.persistedTombstones()) {
                     String name = String.format("seg-%08d-g%d.del", seg.id, gen);
                     Path file = home.resolve(name);
-                    Segment.writeTombstones(file, seg.deleted.snapshotWords(), seg.count);
+                    written.add(file);
+                    try {
+                        Segment.writeTombstones(file, seg.deleted.snapshotWords(), seg.count);
+                    } catch (IOException x) {
+                        throw new IOException("writing tombstones " + name + " failed: " + x.getMessage(), x);
+                    }
                     e = e.withTombstones(name, Files.size(file), FileUtil.crc32(file), card);
                     newEntries.put(seg, e);
                 }
@@ -935,13 +802,17 @@ public final class JVectorIndex implements VectorIndex {
             if (!live.isEmpty()) {
                 newSeg = writeSegment(nextSegmentId++, live.stream().map(x -> x.doc).toList(),
                         live.stream().<VectorFloat<?>>map(x -> x.vector).toList(), heapVectorBytesLeft(Set.of()));
-                entries.add(newSeg.entry);
+                entries.add(newSeg.entry());
             }
             // two-phase: the Lucene commit first (durable, not yet the one opened), then the manifest that names it
             Manifest.LexicalEntry lex = lexical.commit(gen);
             Manifest m = manifest.next(entries, nextSegmentId, userData == null ? manifest.userData() : userData)
                     .withLexical(lex);
-            m.write(home); // the commit point
+            try {
+                m.write(home); // the commit point
+            } catch (FileUtil.SyncAfterRenameException x) {
+                unsynced = x; // the manifest is replaced: the commit happened, reported once its state is in place
+            }
             manifest = m;
             lexical.recorded(lex);
             committedIds = new HashSet<>();
@@ -949,27 +820,87 @@ public final class JVectorIndex implements VectorIndex {
                 committedIds.add(e.id());
             }
         } catch (IOException | RuntimeException e) {
+            // nothing of this attempt stays on disk: the segment it wrote from the buffer is written again by the
+            // retry (the buffer keeps its documents); flushed segments are kept, they are searched
             if (newSeg != null) {
-                newSeg.release();
+                discard(newSeg, e);
             }
+            deleteWritten(written, e);
             throw new UncheckedIOException("commit failed; the index keeps its previous commit and the uncommitted "
                     + "changes, which a later commit may retry: " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
         }
         newEntries.forEach((seg, e) -> {
-            seg.entry = e;
-            seg.persistedTombstones = e.tombstones();
+            seg.committed(e);
         });
         pendingDeletes = 0;
         List<Segment> segs = new ArrayList<>(s.segments);
         if (newSeg != null) {
             segs.add(newSeg);
         }
-        publish(new State(segs, new WriteBuffer()));
+        publish(new Snapshot(segs, new WriteBuffer()));
         if (newSeg != null) {
             newSeg.release(); // held by the state now
         }
         deleteUnreferencedFiles();
+        if (unsynced != null) {
+            throw new UncheckedIOException("commit " + gen + " is in place, but it may not survive a power loss: "
+                    + unsynced.getMessage(), unsynced);
+        }
+    }
+
+    /**
+     * Reopens the lexical index when its Lucene writer has closed itself (Lucene does so when a flush fails, a
+     * full disk say, and drops the documents it had not committed): at the commit the manifest records, replaying
+     * the changes since that commit from the vector route, so that both routes hold the same documents again. The
+     * swap waits for the searches in flight. Under the write lock.
+     */
+    private void ensureLexical() {
+        if (!lexical.failed()) {
+            return;
+        }
+        Snapshot s = state;
+        List<String> deletes = new ArrayList<>();
+        List<Document> updates = new ArrayList<>();
+        for (Segment seg : s.segments) {
+            boolean committed = committedIds.contains(seg.id);
+            for (int i = 0; i < seg.count; i++) {
+                boolean dead = seg.deleted.get(i);
+                if (committed && dead) {
+                    String id = seg.ids.get(i);
+                    if (s.locate(id) < 0) {
+                        deletes.add(id); // deleted since (or before) the commit; absent ids cost nothing
+                    }
+                } else if (!committed && !dead) {
+                    Document d = store.get(DocumentStore.key(seg.id, i));
+                    updates.add(d != null ? d : seg.readDocument(i)); // flushed since the commit
+                }
+            }
+        }
+        for (WriteBuffer.Entry e : s.buffer.live()) {
+            updates.add(e.doc);
+        }
+        LexicalIndex old = lexical;
+        RuntimeException[] failure = new RuntimeException[1];
+        gate.exclusive(() -> {
+            old.close(); // releases Lucene's write lock, if the failed writer still held it
+            LexicalIndex fresh = null;
+            try {
+                fresh = LexicalIndex.open(home, manifest.lexical(), old.analyzer(), options.lexical(), false);
+                fresh.delete(deletes);
+                fresh.update(updates);
+                lexical = fresh;
+            } catch (IOException | RuntimeException e) {
+                if (fresh != null) {
+                    fresh.close();
+                }
+                failure[0] = new UncheckedIOException("the lexical index failed and cannot be reopened yet: "
+                        + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
+            }
+        });
+        if (failure[0] != null) {
+            throw failure[0]; // the closed old index stays failed(): the next write tries again
+        }
     }
 
     /**
@@ -1004,12 +935,40 @@ public final class JVectorIndex implements VectorIndex {
             for (int i = 0; i < docs.size(); i++) {
                 store.remove(DocumentStore.key(segId, i));
             }
+            SegmentWriter.deleteFiles(home, segId, ex);
             throw ex;
         }
     }
 
-    private void publish(State next) {
-        State old = state;
+    /**
+     * Gives up a segment written for a commit or compaction that failed: closes it, removes its store entries and
+     * deletes its files, so that a full disk gets its space back for the retry.
+     */
+    private void discard(Segment seg, Throwable cause) {
+        seg.release();
+        try {
+            for (int i = 0; i < seg.count; i++) {
+                store.remove(DocumentStore.key(seg.id, i));
+            }
+        } catch (RuntimeException e) {
+            cause.addSuppressed(e); // ghost entries: removed at the next open
+        }
+        SegmentWriter.deleteFiles(home, seg.id, cause);
+    }
+
+    /** Deletes files written for a commit that failed (tombstone files no manifest names). */
+    private static void deleteWritten(List<Path> files, Throwable cause) {
+        for (Path p : files) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                cause.addSuppressed(e);
+            }
+        }
+    }
+
+    private void publish(Snapshot next) {
+        Snapshot old = state;
         state = next;
         old.release();
     }
@@ -1061,7 +1020,8 @@ public final class JVectorIndex implements VectorIndex {
         Set<Segment> victims = new java.util.LinkedHashSet<>();
         if (options.maxTombstoneRatio() > 0) {
             for (Segment s : segs) {
-                if (s.persistedTombstones > 0 && (double) s.persistedTombstones / s.count > options.maxTombstoneRatio()) {
+                int dead = s.persistedTombstones();
+                if (dead > 0 && (double) dead / s.count > options.maxTombstoneRatio()) {
                     victims.add(s);
                 }
             }
@@ -1077,7 +1037,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private void doCompact(List<Segment> victims) {
-        if (victims.isEmpty() || (victims.size() == 1 && victims.get(0).persistedTombstones == 0)) {
+        if (victims.isEmpty() || (victims.size() == 1 && victims.get(0).persistedTombstones() == 0)) {
             return;
         }
         Set<Integer> victimIds = new HashSet<>();
@@ -1092,20 +1052,25 @@ public final class JVectorIndex implements VectorIndex {
             });
         }
         Segment newSeg = null;
+        IOException unsynced = null;
         try {
             // called right after a commit: every segment of the snapshot is committed
             List<Manifest.SegmentEntry> entries = new ArrayList<>();
             for (Segment seg : state.segments) {
                 if (!victimIds.contains(seg.id)) {
-                    entries.add(seg.entry);
+                    entries.add(seg.entry());
                 }
             }
             if (!docs.isEmpty()) {
                 newSeg = writeSegment(nextSegmentId++, docs, vectors, heapVectorBytesLeft(victimIds));
-                entries.add(newSeg.entry);
+                entries.add(newSeg.entry());
             }
             Manifest m = manifest.next(entries, nextSegmentId, manifest.userData());
-            m.write(home);
+            try {
+                m.write(home);
+            } catch (FileUtil.SyncAfterRenameException x) {
+                unsynced = x; // the manifest is replaced: the compaction happened
+            }
             manifest = m;
             committedIds = new HashSet<>();
             for (Manifest.SegmentEntry e : entries) {
@@ -1113,12 +1078,12 @@ public final class JVectorIndex implements VectorIndex {
             }
         } catch (IOException | RuntimeException e) {
             if (newSeg != null) {
-                newSeg.release();
+                discard(newSeg, e);
             }
             throw new UncheckedIOException("compaction failed; the index keeps its previous commit: " + e.getMessage(),
                     e instanceof IOException io ? io : new IOException(e));
         }
-        State s = state;
+        Snapshot s = state;
         List<Segment> segs = new ArrayList<>();
         for (Segment seg : s.segments) {
             if (!victimIds.contains(seg.id)) {
@@ -1129,25 +1094,29 @@ public final class JVectorIndex implements VectorIndex {
             segs.add(newSeg);
         }
         for (Segment v : victims) {
-            retiredOpen.add(v.id);
-            v.onClose = () -> retire(v);
+            deleter.retiredButOpen(v.id);
+            v.onClose(() -> retire(v));
         }
-        publish(new State(segs, s.buffer));
+        publish(new Snapshot(segs, s.buffer));
         if (newSeg != null) {
             newSeg.release();
         }
         deleteUnreferencedFiles();
+        if (unsynced != null) {
+            throw new UncheckedIOException("compaction is in place, but it may not survive a power loss: "
+                    + unsynced.getMessage(), unsynced);
+        }
     }
 
     // ------------------------------------------------------------------------------------------------ reading
 
     /**
-     * The current snapshot, held until {@link State#release}. A read in flight always gets one: {@link #close}
+     * The current snapshot, held until {@link Snapshot#release}. A read in flight always gets one: {@link #close}
      * releases the last snapshot only after the reads have left the {@link #gate}.
      */
-    private State acquire() {
+    private Snapshot acquire() {
         while (true) {
-            State s = state;
+            Snapshot s = state;
             if (s.tryAcquire()) {
                 return s;
             }
@@ -1188,18 +1157,9 @@ public final class JVectorIndex implements VectorIndex {
         float over = searchOptions == null || searchOptions.useDefault() ? options.overquery()
                 : Math.max(1f, searchOptions.overquery());
         int rerankK = (int) Math.min(Math.max(k, (long) Math.ceil(k * (double) over)), 100_000L);
-        State s = acquire();
+        Snapshot s = acquire();
         try {
-            List<Candidates.Candidate> all = new ArrayList<>();
-            for (Segment seg : s.segments) {
-                Candidates c = new Candidates(k);
-                seg.search(q, k, rerankK, f, vsf, options.filterBruteForceLimit(), options.pqSearch(), c);
-                all.addAll(c.toList());
-            }
-            Candidates b = new Candidates(k);
-            s.buffer.search(q, f, vsf, b);
-            all.addAll(b.toList());
-            return hydrate(s, Candidates.merge(all, k));
+            return hydrate(s, s.search(q, k, rerankK, f, vsf, options));
         } finally {
             s.release();
         }
@@ -1216,19 +1176,9 @@ public final class JVectorIndex implements VectorIndex {
         if (k == 0) {
             return List.of();
         }
-        State s = acquire();
+        Snapshot s = acquire();
         try {
-            List<Candidates.Candidate> all = new ArrayList<>();
-            for (Segment seg : s.segments) {
-                Candidates c = new Candidates(k);
-                FixedBitSet accept = f.matchesAll() ? null : seg.match(f).bits();
-                seg.exact(q, k, accept, vsf, c);
-                all.addAll(c.toList());
-            }
-            Candidates b = new Candidates(k);
-            s.buffer.search(q, f, vsf, b);
-            all.addAll(b.toList());
-            return hydrate(s, Candidates.merge(all, k));
+            return hydrate(s, s.exactSearch(q, k, f, vsf));
         } finally {
             s.release();
         }
@@ -1272,7 +1222,7 @@ public final class JVectorIndex implements VectorIndex {
     /** Ids the vector route holds (uncommitted changes included); under the write lock, so no update is half done. */
     Set<String> denseIds() {
         writeLock.lock();
-        State s = acquire();
+        Snapshot s = acquire();
         try {
             Set<String> out = new HashSet<>();
             for (WriteBuffer.Entry e : s.buffer.live()) {
@@ -1292,7 +1242,7 @@ public final class JVectorIndex implements VectorIndex {
         }
     }
 
-    private List<ScoredDocument> hydrate(State s, List<Candidates.Candidate> hits) {
+    private List<ScoredDocument> hydrate(Snapshot s, List<Candidates.Candidate> hits) {
         List<ScoredDocument> out = new ArrayList<>(hits.size());
         for (Candidates.Candidate c : hits) {
             Document d = c.doc();
@@ -1317,7 +1267,7 @@ public final class JVectorIndex implements VectorIndex {
      */
     public long forEachLive(long skip, java.util.function.BiConsumer<Document, float[]> action) {
         return read(() -> {
-            State s = acquire();
+            Snapshot s = acquire();
             try {
                 long position = 0;
                 long visited = 0;
@@ -1371,7 +1321,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private interface Resolver<T> {
-        T apply(State s, Segment seg, int ord, WriteBuffer.Entry bufferEntry);
+        T apply(Snapshot s, Segment seg, int ord, WriteBuffer.Entry bufferEntry);
     }
 
     /**
@@ -1385,7 +1335,7 @@ public final class JVectorIndex implements VectorIndex {
         }
         for (int attempt = 0; attempt < 10_000; attempt++) {
             long seen = replacements;
-            State s = acquire();
+            Snapshot s = acquire();
             try {
                 long loc = s.locate(id);
                 if (loc >= 0) {
@@ -1415,7 +1365,7 @@ public final class JVectorIndex implements VectorIndex {
     }
 
     private IndexStats statsOpen() {
-        State s = acquire();
+        Snapshot s = acquire();
         try {
             long tomb = 0;
             long flushed = 0;
@@ -1449,7 +1399,7 @@ public final class JVectorIndex implements VectorIndex {
 
     /** Heap bytes held by copies of segment vectors ({@code heapVectorBytes}; for tests and monitoring). */
     long heapVectorBytesInUse() {
-        State s = acquire();
+        Snapshot s = acquire();
         try {
             return heapVectorBytes(s.segments, Set.of());
         } finally {

@@ -43,6 +43,7 @@ import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.similarities.BM25Similarity;
+import org.apache.lucene.store.AlreadyClosedException;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 
@@ -313,6 +314,15 @@ final class LexicalIndex implements AutoCloseable {
         writes.incrementAndGet();
     }
 
+    /**
+     * Whether the Lucene writer has closed itself: Lucene does so when a flush fails (a full disk, say), dropping
+     * the documents it had not committed. The owning index then reopens this index at the recorded commit and
+     * replays its uncommitted changes.
+     */
+    boolean failed() {
+        return writer != null && !writer.isOpen();
+    }
+
     /** Whether there are changes since the last commit. */
     boolean dirty() {
         return dirty;
@@ -325,8 +335,20 @@ final class LexicalIndex implements AutoCloseable {
      */
     Manifest.LexicalEntry commit(long generation) throws IOException {
         writer.setLiveCommitData(Map.of(GENERATION_KEY, Long.toString(generation)).entrySet());
-        writer.commit();
+        try {
+            writer.commit();
+        } catch (IOException e) {
+            throw new IOException("committing the lexical index failed: " + e.getMessage(), e);
+        }
         dirty = false;
+        try {
+            // the searchers' view follows the commit (it writes nothing now: the commit flushed everything), so
+            // that searches while a later refresh cannot flush (a full disk) see at least this commit
+            searchers.maybeRefreshBlocking();
+            refreshedWrites = writes.get();
+        } catch (IOException | AlreadyClosedException e) {
+            // searches refresh again
+        }
         IndexCommit c = latestCommit();
         long docs;
         try (DirectoryReader r = DirectoryReader.open(c)) {
@@ -364,17 +386,23 @@ final class LexicalIndex implements AutoCloseable {
         try {
             long w = writes.get();
             if (searchers != null && w != refreshedWrites) {
-                searchers.maybeRefreshBlocking();
-                refreshedWrites = w;
+                try {
+                    searchers.maybeRefreshBlocking();
+                    refreshedWrites = w;
+                } catch (IOException | AlreadyClosedException e) {
+                    // the refresh flushes buffered documents, which a full disk refuses (and Lucene then closes the
+                    // writer): search the last view, whose hits are still checked against the live documents; the
+                    // owning index reopens the writer at its next write (see failed())
+                }
             }
             IndexSearcher s = acquire();
             if (s == null) {
                 return List.of();
             }
             try {
-                List<ScoredDocument> out = new ArrayList<>(k);
+                List<ScoredDocument> out = new ArrayList<>(Math.min(k, 1024));
                 var stored = s.storedFields();
-                int page = exact ? k : Math.max(2 * k, 64);
+                int page = exact ? k : (int) Math.max(64, Math.min(2L * k, MAX_PAGE));
                 ScoreDoc after = null;
                 while (true) {
                     TopDocs top = after == null ? s.search(q, page) : s.searchAfter(after, q, page);
@@ -638,7 +666,7 @@ final class LexicalIndex implements AutoCloseable {
             if (writer != null) {
                 writer.rollback();
             }
-        } catch (IOException ignored) {
+        } catch (IOException | RuntimeException ignored) {
             // the next open rolls back to the recorded commit anyway
         }
         analyzer.close();

@@ -165,7 +165,13 @@ record Manifest(int formatVersion, String modelId, int dimension, Similarity sim
         System.arraycopy(body, 0, all, p.length, body.length);
         all[all.length - 2] = '}';
         all[all.length - 1] = '\n';
-        FileUtil.atomicWrite(home.resolve(FILE_NAME), all);
+        try {
+            FileUtil.atomicWrite(home.resolve(FILE_NAME), all);
+        } catch (FileUtil.SyncAfterRenameException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new IOException("writing " + FILE_NAME + " failed: " + e.getMessage(), e);
+        }
     }
 
     static boolean exists(Path home) {

@@ -44,6 +44,16 @@ final class SearchGate {
         }
     }
 
+    /** Runs {@code body} with no read running (reads that arrive meanwhile wait), e.g. to swap a component. */
+    void exclusive(Runnable body) {
+        lock.writeLock().lock();
+        try {
+            body.run();
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     static IllegalStateException closedError() {
         return new IllegalStateException("index is closed");
     }

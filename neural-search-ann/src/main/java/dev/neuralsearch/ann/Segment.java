@@ -41,7 +41,7 @@ final class Segment {
     private static final byte[] DEL_MAGIC = "NSDEL001".getBytes(StandardCharsets.US_ASCII);
 
     /** The segment's manifest entry as of the last commit that included it (or as written, before that). */
-    volatile Manifest.SegmentEntry entry;
+    private volatile Manifest.SegmentEntry entry;
     final int id;
     final int count;
     final SegmentIds ids;
@@ -49,7 +49,7 @@ final class Segment {
     final long[] docOffsets;
     final ConcurrentBits deleted;
     /** Tombstones already in the committed manifest. */
-    volatile int persistedTombstones;
+    private volatile int persistedTombstones;
     private final ReaderSupplier readers;
     final OnDiskGraphIndex graph;
     final Manifest.SegmentLayout layout;
@@ -73,7 +73,7 @@ final class Segment {
     private volatile FileChannel docsChannel;
     private final AtomicInteger refs = new AtomicInteger(1);
     /** Runs after the segment is closed (cleanup of a merged-away segment: store entries and files). */
-    volatile Runnable onClose;
+    private volatile Runnable onClose;
     /** Bulk reads of the layer-0 neighbour lists for {@link GraphSearch}, or null (read through JVector). */
     private final Adjacency adjacency;
     /** Reusable searchers (each owns a view/reader): JVector's, and ours ({@link GraphSearch}). */
@@ -130,6 +130,27 @@ final class Segment {
         this.docsPath = docsPath;
         this.docsChannel = docsChannel;
         this.heapVectors = heapVectors;
+    }
+
+    /** The segment's manifest entry as of the last commit that included it (or as written, before that). */
+    Manifest.SegmentEntry entry() {
+        return entry;
+    }
+
+    /** Tombstones already in the committed manifest. */
+    int persistedTombstones() {
+        return persistedTombstones;
+    }
+
+    /** A commit made {@code e} (with its tombstone file) this segment's entry. */
+    void committed(Manifest.SegmentEntry e) {
+        entry = e;
+        persistedTombstones = e.tombstones();
+    }
+
+    /** Runs {@code cleanup} once the segment is closed, i.e. when the last snapshot holding it is released. */
+    void onClose(Runnable cleanup) {
+        onClose = cleanup;
     }
 
     /**

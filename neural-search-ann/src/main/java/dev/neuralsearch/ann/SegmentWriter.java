@@ -67,12 +67,53 @@ final class SegmentWriter {
 
     static volatile BuildTimes lastTimes;
 
-    // The explicit GraphIndexBuilder constructor is deprecated in JVector 4 in favour of a builder that cannot set
-    // addHierarchy/refineFinalGraph; we keep the explicit, measured settings.
-    @SuppressWarnings("deprecation")
+    /** The files a segment of this id may have (whether its layout has them or not). */
+    static List<Path> files(Path home, int id) {
+        return List.of(home.resolve(graphName(id)), home.resolve(docsName(id)), home.resolve(pqName(id)),
+                home.resolve(vectorsName(id)));
+    }
+
+    /**
+     * Deletes the files of segment {@code id} (after a failed write, or once a segment written but not committed is
+     * given up), adding any failure to {@code cause}: the space they hold is what a retry after a full disk needs.
+     */
+    static void deleteFiles(Path home, int id, Throwable cause) {
+        for (Path p : files(home, id)) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException e) {
+                cause.addSuppressed(e); // left for the next commit's or open's clean-up of unreferenced files
+            }
+        }
+    }
+
+    /**
+     * Writes segment {@code id}. On failure (a full disk, say) the segment's files are deleted and the exception,
+     * whose message names the segment and the cause, is thrown.
+     */
     static Manifest.SegmentEntry write(Path home, int id, List<Document> docs, List<VectorFloat<?>> vectors,
                                        int dim, VectorSimilarityFunction vsf, JVectorIndexOptions o,
                                        ForkJoinPool pool) throws IOException {
+        try {
+            return writeFiles(home, id, docs, vectors, dim, vsf, o, pool);
+        } catch (IOException e) {
+            IOException failure = new IOException("writing segment " + graphName(id).replace(".graph", "")
+                    + " failed: " + e.getMessage(), e);
+            deleteFiles(home, id, failure);
+            throw failure;
+        } catch (RuntimeException | Error e) {
+            deleteFiles(home, id, e);
+            throw e;
+        }
+    }
+
+    // The explicit GraphIndexBuilder constructor is deprecated in JVector 4 in favour of a builder that cannot set
+    // addHierarchy/refineFinalGraph; we keep the explicit, measured settings.
+    @SuppressWarnings("deprecation")
+    private static Manifest.SegmentEntry writeFiles(Path home, int id, List<Document> docs,
+                                                    List<VectorFloat<?>> vectors, int dim,
+                                                    VectorSimilarityFunction vsf, JVectorIndexOptions o,
+                                                    ForkJoinPool pool) throws IOException {
         int n = vectors.size();
         RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dim);
         BuildScoreProvider bsp = BuildScoreProvider.randomAccessScoreProvider(ravv, vsf);

@@ -5,6 +5,8 @@ import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Where the exact similarities of stored full vectors (vector files and heap copies) are computed. Two
@@ -119,6 +121,20 @@ abstract class Vectorization {
     }
 
     private static Vectorization load() {
+        Vectorization v = choose();
+        Logger log = LoggerFactory.getLogger(Vectorization.class);
+        if (v.name().equals("default") && Runtime.version().feature() >= 22
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            // the one accelerator of ours that a flag turns on: say so once, like the document store does
+            log.info("neural-search: exact vector scores copy each vector first; start the JVM with --add-modules"
+                    + " jdk.incubator.vector to score them in place with the Vector API (README, \"JVM flags\")");
+        } else {
+            log.debug("neural-search: exact vector scores: {}", v.name());
+        }
+        return v;
+    }
+
+    private static Vectorization choose() {
         String forced = System.getProperty(PROPERTY, "");
         if (!forced.equals("default") && Runtime.version().feature() >= 22
                 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {

@@ -17,11 +17,20 @@ final class WriteBuffer {
     static final class Entry {
         final Document doc;
         final VectorFloat<?> vector;
-        volatile boolean dead;
+        private volatile boolean dead;
 
         Entry(Document doc, VectorFloat<?> vector) {
             this.doc = doc;
             this.vector = vector;
+        }
+
+        /** Deleted or replaced: searches and lookups skip it from now on. */
+        void kill() {
+            dead = true;
+        }
+
+        boolean dead() {
+            return dead;
         }
     }
 

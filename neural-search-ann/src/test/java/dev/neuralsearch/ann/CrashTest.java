@@ -8,7 +8,6 @@ import dev.neuralsearch.core.ScoredDocument;
 import dev.neuralsearch.core.SearchOptions;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,6 +74,14 @@ class CrashTest {
             assertThat(opened.get()).as("worker opened the index (kill %d; alive %s; stderr in %s)", k, p.isAlive(),
                     home.resolve("worker-stderr.log")).isGreaterThanOrEqualTo(0);
             assertThat(opened.get()).as("worker resumed from the last acknowledged commit").isGreaterThanOrEqualTo(lastAck);
+            if (k % 2 == 1) {
+                // every other kill waits for one acknowledged commit first, so that the run makes progress however
+                // slow a loaded machine makes the workers (the other kills land anywhere, opening included)
+                long commitDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+                while (ack.get() <= opened.get() && p.isAlive() && System.nanoTime() < commitDeadline) {
+                    Thread.sleep(10);
+                }
+            }
             Thread.sleep(50 + random.nextInt(900));
             p.destroyForcibly();
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -91,23 +98,9 @@ class CrashTest {
     }
 
     private Process start() throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
-                    || a.startsWith("-Dchronicle")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-Xmx256m");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(CrashWorker.class.getName());
-        cmd.add(home.toString());
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("worker-stderr.log").toFile()));
-        return pb.start();
+        return ForkedJvm.likeThisJvm(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), CrashWorker.class, home.toString())
+                .redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("worker-stderr.log").toFile()))
+                .start();
     }
 
     /** Opens the index after a kill and checks it; returns its commit number. */

@@ -59,8 +59,23 @@ final class ForkedJvm {
         }
     }
 
-    /** Starts {@code mainClass} on {@code jdk} with {@code flags} (and nothing else) and the test class path. */
-    static Process start(Path jdk, List<String> flags, Class<?> mainClass, String... args) throws IOException {
+    /**
+     * The module and native-access flags this JVM was started with (surefire's {@code argLine}, the parent POM's
+     * {@code jvm.flags}): a child that should run as the tests do gets these.
+     */
+    static List<String> moduleFlags() {
+        List<String> flags = new ArrayList<>();
+        for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
+                    || a.startsWith("-Dchronicle")) {
+                flags.add(a);
+            }
+        }
+        return flags;
+    }
+
+    /** The command line that runs {@code mainClass} on {@code jdk} with {@code flags} (and nothing else). */
+    static List<String> command(Path jdk, List<String> flags, Class<?> mainClass, String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(jdk.resolve("bin").resolve("java").toString());
         cmd.addAll(flags);
@@ -68,10 +83,27 @@ final class ForkedJvm {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().remove("JAVA_TOOL_OPTIONS"); // would add flags behind our back
+        return cmd;
+    }
+
+    /** A process builder for {@code command} whose environment adds no JVM options behind our back. */
+    static ProcessBuilder processBuilder(List<String> command) {
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().remove("JDK_JAVA_OPTIONS");
-        return pb.start();
+        return pb;
+    }
+
+    /** Starts {@code mainClass} on {@code jdk} with {@code flags} (and nothing else) and the test class path. */
+    static Process start(Path jdk, List<String> flags, Class<?> mainClass, String... args) throws IOException {
+        return processBuilder(command(jdk, flags, mainClass, args)).start();
+    }
+
+    /** Starts {@code mainClass} on this JDK with this JVM's module flags plus {@code extraFlags}. */
+    static ProcessBuilder likeThisJvm(List<String> extraFlags, Class<?> mainClass, String... args) {
+        List<String> flags = new ArrayList<>(moduleFlags());
+        flags.addAll(extraFlags);
+        return processBuilder(command(currentJdk(), flags, mainClass, args));
     }
 
     /** Runs to completion (at most {@code timeoutSeconds}) and collects both streams. */

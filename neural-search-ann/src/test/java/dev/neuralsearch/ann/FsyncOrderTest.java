@@ -3,7 +3,6 @@ package dev.neuralsearch.ann;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,18 +37,12 @@ class FsyncOrderTest {
         Path trace = dir.resolve("trace.txt");
         List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-y", "-qq", "-e", "signal=none", "-e",
                 "trace=fsync,fdatasync,rename,renameat,renameat2", "-o", trace.toString()));
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
-                    || a.startsWith("-Dchronicle")) {
-                cmd.add(a);
-            }
-        }
-        cmd.addAll(List.of("-Xmx512m", "-cp", System.getProperty("java.class.path"), CommitSequence.class.getName(),
-                home.toString()));
+        List<String> flags = new ArrayList<>(ForkedJvm.moduleFlags());
+        flags.add("-Xmx512m");
+        cmd.addAll(ForkedJvm.command(ForkedJvm.currentJdk(), flags, CommitSequence.class, home.toString()));
         Process p;
         try {
-            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            p = ForkedJvm.processBuilder(cmd).redirectErrorStream(true).start();
         } catch (IOException e) {
             Assumptions.abort("strace is not installed: " + e.getMessage());
             return;

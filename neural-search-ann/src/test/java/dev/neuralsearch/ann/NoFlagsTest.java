@@ -39,8 +39,28 @@ class NoFlagsTest {
                     "--add-opens=java.base/java.lang=ALL-UNNAMED",
                     "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED", "JVM flags");
             assertThat(r.stderr()).as("%s", jdk).doesNotContain("ExceptionInInitializerError", "net.openhft");
+            // the Vector API scoring: an accelerator on Java 22+ only, and then announced once
+            List<String> vectorInfo = r.stderr().lines()
+                    .filter(l -> l.contains("dev.neuralsearch.ann.Vectorization")).toList();
+            if (featureVersion(jdk) >= 22) {
+                assertThat(vectorInfo).as("%s: %s", jdk, r).hasSize(1);
+                assertThat(vectorInfo.get(0)).contains("INFO", "--add-modules jdk.incubator.vector");
+            } else {
+                assertThat(vectorInfo).as("%s: %s", jdk, r).isEmpty();
+            }
             assertThat(home.resolve("store")).doesNotExist();
         }
+    }
+
+    /** JAVA_VERSION of the JDK's {@code release} file: "17.0.15" is 17. */
+    private static int featureVersion(Path jdk) throws java.io.IOException {
+        for (String line : java.nio.file.Files.readAllLines(jdk.resolve("release"))) {
+            if (line.startsWith("JAVA_VERSION=")) {
+                String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                return Integer.parseInt(v.split("[.+-]")[0]);
+            }
+        }
+        throw new IllegalStateException("no JAVA_VERSION in " + jdk.resolve("release"));
     }
 
     @Test

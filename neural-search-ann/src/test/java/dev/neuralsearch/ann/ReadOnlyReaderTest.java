@@ -9,7 +9,6 @@ import dev.neuralsearch.core.ScoredDocument;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,24 +170,11 @@ class ReadOnlyReaderTest {
     }
 
     private static Process start(Class<?> main, String... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (a.startsWith("--add-") || a.startsWith("--enable-native-access") || a.startsWith("--sun-misc")
-                    || a.startsWith("-Dchronicle")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-Xmx256m");
-        cmd.add("-XX:TieredStopAtLevel=1");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(main.getName());
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.redirectErrorStream(main != CrashWorker.class);
+        ProcessBuilder pb = ForkedJvm.likeThisJvm(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), main, args);
         if (main == CrashWorker.class) {
             pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        } else {
+            pb.redirectErrorStream(true);
         }
         return pb.start();
     }

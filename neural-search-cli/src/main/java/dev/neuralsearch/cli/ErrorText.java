@@ -17,23 +17,20 @@ final class ErrorText {
         StringBuilder out = new StringBuilder(message.length());
         int i = 0;
         while (i < message.length()) {
+            while (i < message.length() && Character.isWhitespace(message.charAt(i))) {
+                i++;
+            }
             int end = i;
             while (end < message.length() && !Character.isWhitespace(message.charAt(end))) {
                 end++;
             }
-            if (end > i) {
-                out.append(word(message.substring(i, end)));
+            String w = end > i ? word(message.substring(i, end)) : "";
+            if (!w.isEmpty()) {
+                out.append(out.isEmpty() ? "" : " ").append(w);
             }
-            int next = end;
-            while (next < message.length() && Character.isWhitespace(message.charAt(next))) {
-                next++;
-            }
-            if (next > end && !out.isEmpty()) {
-                out.append(' ');
-            }
-            i = next;
+            i = end;
         }
-        return out.toString().strip();
+        return out.isEmpty() ? "bad request" : out.toString();
     }
 
     /** One whitespace-free word of a message, or what stands in for it. */

@@ -82,7 +82,8 @@ final class ServeCommand implements Callable<Integer> {
     boolean insecure;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "4",
-            description = "Request threads (default ${DEFAULT-VALUE}); searches run in parallel.")
+            description = "Search threads (default ${DEFAULT-VALUE}); searches run in parallel. Reading requests"
+                    + " has its own threads, so slow clients do not take these.")
     int threads;
 
     @Option(names = "--no-progress", description = "No progress bars while --demo indexes.")
@@ -183,10 +184,11 @@ final class ServeCommand implements Callable<Integer> {
 
     /** Who may ask: checks --bind, --token / NSEARCH_TOKEN, --insecure and --allow-host. */
     private RequestGuard guard() {
-        String t = token != null ? token : env.apply("NSEARCH_TOKEN");
-        if (t != null && t.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "the token is empty");
+        if (token != null && token.isBlank()) {
+            throw new ParameterException(spec.commandLine(), "--token is empty");
         }
+        String fromEnv = env.apply("NSEARCH_TOKEN");
+        String t = token != null ? token : fromEnv == null || fromEnv.isBlank() ? null : fromEnv; // "" is unset
         boolean loopback;
         try {
             loopback = InetAddress.getByName(bind).isLoopbackAddress();

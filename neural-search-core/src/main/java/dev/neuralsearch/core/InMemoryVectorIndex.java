@@ -267,26 +267,8 @@ public final class InMemoryVectorIndex implements VectorIndex {
         }
     }
 
-    /** The on-disk index's checks and messages, so that both refuse the same input the same way. */
     private float[] checkVector(float[] v, String what) {
-        if (v == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        if (v.length != schema.dimension()) {
-            throw new IllegalArgumentException(what + " has dimension " + v.length + "; the index expects "
-                    + schema.dimension() + " (model " + schema.modelId() + ")");
-        }
-        double norm = 0;
-        for (int j = 0; j < v.length; j++) {
-            if (!Float.isFinite(v[j])) {
-                throw new IllegalArgumentException(what + " has a non-finite component (" + v[j] + ") at index " + j);
-            }
-            norm += (double) v[j] * v[j];
-        }
-        if (norm == 0 && schema.similarity() == Similarity.COSINE) {
-            throw new IllegalArgumentException(what + " is all zeros: cosine similarity is undefined for it");
-        }
-        return v;
+        return schema.checkVector(v, what);
     }
 
     private float score(float[] q, float[] v) {

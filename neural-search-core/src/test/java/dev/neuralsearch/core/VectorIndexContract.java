@@ -13,14 +13,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
-import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
-import org.opentest4j.TestAbortedException;
 
 /**
  * What every {@link VectorIndex} promises (its javadoc's bullet list), as one suite each implementation runs,
@@ -34,7 +37,7 @@ import org.opentest4j.TestAbortedException;
  * <p>A subclass supplies a fresh index and says how good its approximate search must be; a persistent one
  * also reopens a closed index. Indexes made through {@link #open} are closed after each test.
  */
-@ExtendWith(VectorIndexContract.SeedInFailures.class)
+@ExtendWith(ContractSeed.class)
 public abstract class VectorIndexContract {
 
     /** The schema every test uses (unit vectors, inner product: what the packaged encoders produce). */
@@ -44,6 +47,11 @@ public abstract class VectorIndexContract {
     private long seed;
     private ContractCorpus corpus;
     private final List<VectorIndex> opened = new ArrayList<>();
+
+    /** The seed of the running test (its data and queries all come from it). */
+    final long seed() {
+        return seed;
+    }
 
     /** A new, empty index for {@code schema}; each call a different one. */
     protected abstract VectorIndex newIndex(IndexSchema schema);
@@ -126,7 +134,7 @@ public abstract class VectorIndexContract {
         index.commit();
         if (persistent()) {
             index = reopenTracked(index);
-            assertMatchesCorpus(index);
+            ContractChecks.assertMatchesCorpus(index, corpus);
         }
     }
 
@@ -147,7 +155,7 @@ public abstract class VectorIndexContract {
         if (supportsFilter(others)) {
             assertThat(index.search(newVector, 5, others)).noneMatch(sd -> sd.document().id().equals(id));
         }
-        assertMatchesCorpus(index);
+        ContractChecks.assertMatchesCorpus(index, corpus);
     }
 
     @Test
@@ -171,14 +179,14 @@ public abstract class VectorIndexContract {
             assertThat(index.lexicalSearch("text", 100, Filter.ALL))
                     .noneMatch(sd -> victims.contains(sd.document().id()));
         }
-        assertMatchesCorpus(index);
+        ContractChecks.assertMatchesCorpus(index, corpus);
         Document back = Document.of(victims.get(1), "back again", Map.of("cat", "art"));
         float[] v = corpus.vector();
         index.add(List.of(back), List.of(v));
         corpus.added(List.of(back), List.of(v));
         assertThat(index.get(back.id())).contains(back);
         index.commit();
-        assertMatchesCorpus(index);
+        ContractChecks.assertMatchesCorpus(index, corpus);
     }
 
     // ------------------------------------------------------------------------------------------ commit, reopen
@@ -200,34 +208,14 @@ public abstract class VectorIndexContract {
         index.delete(ids.subList(100, 110));
         corpus = committed;
         index = reopenTracked(index);
-        assertMatchesCorpus(index);
+        ContractChecks.assertMatchesCorpus(index, corpus);
         assertThat(index.stats().uncommitted()).isZero();
         addNew(index, 25); // and it goes on from there
         index.delete(corpus.ids().subList(0, 5));
         corpus.deleted(corpus.ids().subList(0, 5));
         index.commit();
         index = reopenTracked(index);
-        assertMatchesCorpus(index);
-    }
-
-    /** Every expected document by id (text, metadata, exact vector) and nothing else, through every read. */
-    private void assertMatchesCorpus(VectorIndex index) {
-        Map<String, Document> expected = corpus.documents();
-        assertThat(index.stats().documents()).isEqualTo(expected.size());
-        for (Map.Entry<String, Document> e : expected.entrySet()) {
-            assertThat(index.get(e.getKey())).as("get(%s)", e.getKey()).contains(e.getValue());
-            float[] v = corpus.vectors().get(e.getKey());
-            assertThat(index.vector(e.getKey())).as("vector(%s)", e.getKey())
-                    .hasValueSatisfying(actual -> assertThat(actual).containsExactly(v));
-        }
-        float[] q = corpus.vector();
-        List<ScoredDocument> all = index.exactSearch(q, expected.size() + 10, Filter.ALL);
-        Map<String, Document> found = new LinkedHashMap<>();
-        for (ScoredDocument sd : all) {
-            assertThat(found.put(sd.document().id(), sd.document())).as("id %s twice", sd.document().id()).isNull();
-        }
-        assertThat(found).isEqualTo(expected);
-        assertThat(index.search(q, expected.size() + 10, Filter.ALL)).hasSize(expected.size());
+        ContractChecks.assertMatchesCorpus(index, corpus);
     }
 
     // ------------------------------------------------------------------------------------------ search
@@ -260,16 +248,16 @@ public abstract class VectorIndexContract {
                 List<Map.Entry<String, Float>> truth = corpus.bruteForce(q, k, filter, SCHEMA.similarity());
                 String where = "filter " + filter + " (" + matching + " match), query " + qi;
                 List<ScoredDocument> exact = index.exactSearch(q, k, filter);
-                checkHits(exact, q, filter, Math.min(k, matching), where + ", exactSearch");
+                ContractChecks.checkHits(corpus, exact, q, filter, Math.min(k, matching), where + ", exactSearch");
                 float kth = truth.isEmpty() ? Float.NEGATIVE_INFINITY : truth.get(truth.size() - 1).getValue();
                 for (ScoredDocument sd : exact) {
                     assertThat(sd.score()).as("%s: exact hit %s below the true k-th score", where,
                             sd.document().id()).isGreaterThanOrEqualTo(kth - 1e-5f);
                 }
                 List<ScoredDocument> approx = index.search(q, k, filter);
-                checkHits(approx, q, filter, Math.min(k, matching), where + ", search");
+                ContractChecks.checkHits(corpus, approx, q, filter, Math.min(k, matching), where + ", search");
                 if (!truth.isEmpty()) {
-                    double overlap = overlap(approx, truth);
+                    double overlap = ContractChecks.overlap(approx, truth);
                     overlapSum += overlap;
                     searches++;
                     if (overlap < 1) {
@@ -280,35 +268,6 @@ public abstract class VectorIndexContract {
         }
         assertThat(overlapSum / searches).as("mean recall@%d over %d filtered searches (below 1: %s)", k, searches,
                 worst).isGreaterThanOrEqualTo(minRecall());
-    }
-
-    /** Hits are distinct, match the filter, carry their true score, best first, and there are as many as asked. */
-    private void checkHits(List<ScoredDocument> hits, float[] q, Filter filter, int expectedCount, String where) {
-        assertThat(hits).as("%s: number of hits", where).hasSize(expectedCount);
-        Set<String> seen = new HashSet<>();
-        float previous = Float.POSITIVE_INFINITY;
-        for (ScoredDocument sd : hits) {
-            String id = sd.document().id();
-            assertThat(seen.add(id)).as("%s: %s returned twice", where, id).isTrue();
-            assertThat(sd.document()).as("%s: hit %s", where, id).isEqualTo(corpus.documents().get(id));
-            assertThat(filter.matches(sd.document().metadata())).as("%s: %s does not match", where, id).isTrue();
-            float truth = ContractCorpus.score(SCHEMA.similarity(), q, corpus.vectors().get(id));
-            assertThat(sd.score()).as("%s: score of %s", where, id).isCloseTo(truth, within(1e-4f));
-            assertThat(sd.score()).as("%s: order", where).isLessThanOrEqualTo(previous);
-            previous = sd.score();
-        }
-    }
-
-    /** Fraction of the true top-k that {@code hits} found; ties at the k-th score count as found. */
-    private static double overlap(List<ScoredDocument> hits, List<Map.Entry<String, Float>> truth) {
-        float kth = truth.get(truth.size() - 1).getValue();
-        int found = 0;
-        for (ScoredDocument sd : hits) {
-            if (sd.score() >= kth - 1e-6f) {
-                found++;
-            }
-        }
-        return Math.min(found, truth.size()) / (double) truth.size();
     }
 
     @Test
@@ -363,6 +322,88 @@ public abstract class VectorIndexContract {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    // ------------------------------------------------------------------------------------------ threads
+
+    /**
+     * Searches on several threads while one writer replaces, adds, deletes and commits: no reader fails, a
+     * document that is only ever replaced is always found by id, and no search returns an id twice or fewer
+     * hits than the documents that are sure to be there.
+     */
+    @Test
+    void searchesRunConcurrentlyWithOneWriter() throws Exception {
+        VectorIndex index = open(SCHEMA);
+        addNew(index, 200);
+        index.commit();
+        List<String> stable = corpus.ids(); // replaced over and over, never deleted
+        List<float[]> queries = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            queries.add(corpus.vector()); // drawn here: the writer alone uses the corpus's generator
+        }
+        int readers = 2;
+        AtomicBoolean done = new AtomicBoolean();
+        AtomicInteger checked = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(readers);
+        List<Future<Integer>> results = new ArrayList<>();
+        for (int r = 0; r < readers; r++) {
+            Random rnd = new Random(seed + r);
+            results.add(pool.submit(() -> {
+                int checks = 0;
+                while (!done.get() || checks == 0) {
+                    float[] q = queries.get(rnd.nextInt(queries.size()));
+                    List<ScoredDocument> hits = rnd.nextBoolean() ? index.search(q, 20, Filter.ALL)
+                            : index.exactSearch(q, 20, Filter.ALL);
+                    Set<String> ids = new HashSet<>();
+                    for (ScoredDocument sd : hits) {
+                        assertThat(ids.add(sd.document().id())).as("%s returned twice", sd.document().id()).isTrue();
+                    }
+                    assertThat(hits).as("hits while at least %d documents are live", stable.size()).hasSize(20);
+                    String id = stable.get(rnd.nextInt(stable.size()));
+                    assertThat(index.get(id)).as("get(%s) during its replacement", id).isPresent();
+                    assertThat(index.vector(id)).as("vector(%s) during its replacement", id).isPresent();
+                    checks++;
+                    checked.incrementAndGet();
+                }
+                return checks;
+            }));
+        }
+        List<String> extra = new ArrayList<>();
+        try {
+            Random rnd = new Random(seed);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            // at least 40 writes, and on until the readers have checked 300 times (or 10 s have passed)
+            for (int round = 0; round < 40 || (checked.get() < 300 && System.nanoTime() < deadline); round++) {
+                List<Document> docs = new ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    String id = stable.get(rnd.nextInt(stable.size()));
+                    if (docs.stream().noneMatch(d -> d.id().equals(id))) {
+                        docs.add(Document.of(id, "round " + round, Map.of("round", round)));
+                    }
+                }
+                index.add(docs, corpus.vectorsFor(docs));
+                List<Document> fresh = corpus.newDocuments(5);
+                index.add(fresh, corpus.vectorsFor(fresh));
+                fresh.forEach(d -> extra.add(d.id()));
+                index.delete(extra.subList(0, Math.min(3, extra.size())));
+                extra.subList(0, Math.min(3, extra.size())).clear();
+                if (round % 10 == 9) {
+                    index.commit();
+                }
+            }
+        } finally {
+            done.set(true);
+            pool.shutdown();
+        }
+        for (Future<Integer> f : results) {
+            try {
+                assertThat(f.get(60, TimeUnit.SECONDS)).isPositive();
+            } catch (ExecutionException e) {
+                throw new AssertionError("a reader failed: " + e.getCause(), e.getCause());
+            }
+        }
+        assertThat(checked.get()).as("reader checks").isGreaterThanOrEqualTo(readers);
+        assertThat(index.stats().documents()).isEqualTo(stable.size() + extra.size());
+    }
+
     // ------------------------------------------------------------------------------------------ bad input
 
     @Test
@@ -397,11 +438,11 @@ public abstract class VectorIndexContract {
         bad.put("exact: negative k", () -> index.exactSearch(corpus.vector(), -2, Filter.ALL));
         for (Map.Entry<String, Runnable> e : bad.entrySet()) {
             assertThatThrownBy(e.getValue()::run).as(e.getKey()).isInstanceOf(IllegalArgumentException.class);
-            assertMatchesCorpus(index);
+            ContractChecks.assertMatchesCorpus(index, corpus);
         }
         addNew(index, 3); // still usable
         index.commit();
-        assertMatchesCorpus(index);
+        ContractChecks.assertMatchesCorpus(index, corpus);
     }
 
     /** Three new documents and a replacement of {@code existing}: valid on their own. */
@@ -441,32 +482,4 @@ public abstract class VectorIndexContract {
         assertThatThrownBy(index::commit).isInstanceOf(IllegalStateException.class);
     }
 
-    // ------------------------------------------------------------------------------------------ the seed
-
-    /** Appends the seed and how to replay it to every failure of a contract test. */
-    static final class SeedInFailures implements TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
-        @Override
-        public void handleTestExecutionException(ExtensionContext context, Throwable t) throws Throwable {
-            throw withSeed(context, t);
-        }
-
-        @Override
-        public void handleBeforeEachMethodExecutionException(ExtensionContext context, Throwable t) throws Throwable {
-            throw withSeed(context, t);
-        }
-
-        @Override
-        public void handleAfterEachMethodExecutionException(ExtensionContext context, Throwable t) throws Throwable {
-            throw withSeed(context, t);
-        }
-
-        private static Throwable withSeed(ExtensionContext context, Throwable t) {
-            if (t instanceof TestAbortedException
-                    || !(context.getTestInstance().orElse(null) instanceof VectorIndexContract c)) {
-                return t;
-            }
-            return new AssertionError(t + "\n[" + context.getRequiredTestClass().getSimpleName() + " seed " + c.seed
-                    + ": replay with -Dcontract.seed=" + c.seed + "]", t);
-        }
-    }
 }
