@@ -54,8 +54,12 @@ import java.util.concurrent.Semaphore;
  */
 public final class CassandraIndex implements VectorIndex {
 
-    /** Candidates SAI is asked for when the search options leave it to the index: k times this. */
-    public static final float DEFAULT_OVERQUERY = 2f;
+    /**
+     * Candidates SAI is asked for when the search options leave it to the index: k times this (as JVectorIndex's
+     * default). A larger LIMIT also widens SAI's own graph search; at 2, full SciFact lost 0.010 nDCG@10 against
+     * exact search (benchmarks/RESULTS.md, "Cassandra (issue 24)").
+     */
+    public static final float DEFAULT_OVERQUERY = 10f;
     /** Cassandra 5.0 refuses an ANN query whose LIMIT exceeds this (guardrail on ANN result size). */
     public static final int MAX_ANN_LIMIT = 1000;
     private static final int WRITES_IN_FLIGHT = 64;
@@ -160,8 +164,9 @@ public final class CassandraIndex implements VectorIndex {
         for (CompletionStage<AsyncResultSet> st : stages) {
             try {
                 st.toCompletableFuture().join();
-            } catch (RuntimeException e) {
-                first = first == null ? e : first;
+            } catch (java.util.concurrent.CompletionException e) {
+                RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e; // the driver's own
+                first = first == null ? cause : first;
             }
         }
         if (first != null) {
