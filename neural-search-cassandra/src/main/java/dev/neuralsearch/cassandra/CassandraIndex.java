@@ -343,19 +343,7 @@ public final class CassandraIndex implements VectorIndex {
     }
 
     private float[] checkVector(float[] v, String what) {
-        if (v == null) {
-            throw new IllegalArgumentException(what + " is null");
-        }
-        if (v.length != layout.schema().dimension()) {
-            throw new IllegalArgumentException(what + " has dimension " + v.length + ", the index has "
-                    + layout.schema().dimension());
-        }
-        for (int i = 0; i < v.length; i++) {
-            if (!Float.isFinite(v[i])) {
-                throw new IllegalArgumentException(what + " has a non-finite component at " + i + ": " + v[i]);
-            }
-        }
-        return v;
+        return layout.schema().checkVector(v, what); // the same checks and messages as every index
     }
 
     static CqlVector<Float> cqlVector(float[] v) {
