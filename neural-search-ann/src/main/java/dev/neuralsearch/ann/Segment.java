@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An open, immutable on-disk segment plus its mutable tombstones. Ids and metadata of every ordinal are kept in
@@ -71,7 +70,7 @@ final class Segment {
      * interrupted read closes a channel for every thread: it is then reopened by path.
      */
     private volatile FileChannel docsChannel;
-    private final AtomicInteger refs = new AtomicInteger(1);
+    private final RefCount refs = new RefCount();
     /** Runs after the segment is closed (cleanup of a merged-away segment: store entries and files). */
     private volatile Runnable onClose;
     /** Bulk reads of the layer-0 neighbour lists for {@link GraphSearch}, or null (read through JVector). */
@@ -333,19 +332,11 @@ final class Segment {
     }
 
     boolean tryAcquire() {
-        while (true) {
-            int r = refs.get();
-            if (r <= 0) {
-                return false;
-            }
-            if (refs.compareAndSet(r, r + 1)) {
-                return true;
-            }
-        }
+        return refs.tryAcquire();
     }
 
     void release() {
-        if (refs.decrementAndGet() == 0) {
+        if (refs.release()) {
             searchers.closeAll();
             ownSearches.closeAll();
             closeQuietly(adjacency);
@@ -674,7 +665,7 @@ final class Segment {
             try {
                 return DocsFile.readAt(ch, docOffsets[ord], metadata[ord]);
             } catch (java.nio.channels.ClosedChannelException closed) {
-                if (refs.get() <= 0) {
+                if (refs.closed()) {
                     throw closed;
                 }
                 synchronized (this) { // another thread's interrupt closed it: reopen once for everyone

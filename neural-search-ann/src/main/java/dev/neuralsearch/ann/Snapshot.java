@@ -6,7 +6,6 @@ import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What a search sees of an index: an immutable list of open segments plus the write buffer of that moment, reference
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Snapshot {
     final List<Segment> segments;
     final WriteBuffer buffer;
-    final AtomicInteger refs = new AtomicInteger(1);
+    private final RefCount refs = new RefCount();
 
     Snapshot(List<Segment> segments, WriteBuffer buffer) {
         this.segments = List.copyOf(segments);
@@ -29,19 +28,11 @@ final class Snapshot {
     }
 
     boolean tryAcquire() {
-        while (true) {
-            int r = refs.get();
-            if (r <= 0) {
-                return false;
-            }
-            if (refs.compareAndSet(r, r + 1)) {
-                return true;
-            }
-        }
+        return refs.tryAcquire();
     }
 
     void release() {
-        if (refs.decrementAndGet() == 0) {
+        if (refs.release()) {
             for (Segment s : segments) {
                 s.release();
             }
