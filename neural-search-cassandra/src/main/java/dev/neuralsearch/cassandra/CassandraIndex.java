@@ -278,7 +278,7 @@ public final class CassandraIndex implements VectorIndex {
         }
 
         void offer(Row row, float[] query) {
-            float score = Scoring.score(layout.schema().similarity(), query, vector(row));
+            float score = layout.schema().similarity().score(query, vector(row));
             heap.add(new ScoredDocument(document(row), score));
             if (heap.size() > k) {
                 heap.poll();

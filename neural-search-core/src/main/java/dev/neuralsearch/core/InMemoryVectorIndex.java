@@ -272,22 +272,7 @@ public final class InMemoryVectorIndex implements VectorIndex {
     }
 
     private float score(float[] q, float[] v) {
-        double dot = 0;
-        double qq = 0;
-        double vv = 0;
-        double dist = 0;
-        for (int i = 0; i < q.length; i++) {
-            dot += (double) q[i] * v[i];
-            qq += (double) q[i] * q[i];
-            vv += (double) v[i] * v[i];
-            double d = (double) q[i] - v[i];
-            dist += d * d;
-        }
-        return switch (schema.similarity()) {
-            case COSINE -> vv == 0 ? 0f : (float) (dot / Math.sqrt(qq * vv));
-            case DOT_PRODUCT -> (float) dot;
-            case EUCLIDEAN -> (float) (1 / (1 + dist));
-        };
+        return schema.similarity().score(q, v);
     }
 
     /** The k best by score, ties by id; a bounded heap, so a huge k costs no more than the documents there are. */

@@ -36,7 +36,6 @@ public final class ExactRescorer {
         Objects.requireNonNull(candidates, "candidates is null");
         Objects.requireNonNull(vectors, "vectors is null");
         Objects.requireNonNull(similarity, "similarity is null");
-        double queryNorm = similarity == Similarity.COSINE ? Math.sqrt(dot(query, query)) : 0;
         List<ScoredDocument> out = new ArrayList<>(candidates.size());
         for (ScoredDocument candidate : candidates) {
             String id = candidate.document().id();
@@ -48,7 +47,7 @@ public final class ExactRescorer {
                 throw new IllegalArgumentException("stored vector of '" + id + "' has dimension " + v.length
                         + ", the query has " + query.length);
             }
-            out.add(new ScoredDocument(candidate.document(), score(query, queryNorm, v, similarity)));
+            out.add(new ScoredDocument(candidate.document(), similarity.score(query, v)));
         }
         out.sort(Comparator.comparingDouble(ScoredDocument::score).reversed()); // stable: ties keep input order
         return out;
@@ -60,38 +59,8 @@ public final class ExactRescorer {
         return rescore(query, candidates, id -> index.vector(id).orElse(null), index.schema().similarity());
     }
 
-    /** The exact similarity of two vectors of the same dimension. */
+    /** The exact similarity of two vectors of the same dimension ({@link Similarity#score}). */
     public static float similarity(float[] a, float[] b, Similarity similarity) {
-        if (a.length != b.length) {
-            throw new IllegalArgumentException("dimensions differ: " + a.length + " and " + b.length);
-        }
-        double aNorm = similarity == Similarity.COSINE ? Math.sqrt(dot(a, a)) : 0;
-        return score(a, aNorm, b, similarity);
-    }
-
-    private static float score(float[] q, double qNorm, float[] v, Similarity similarity) {
-        return switch (similarity) {
-            case DOT_PRODUCT -> (float) dot(q, v);
-            case COSINE -> {
-                double denominator = qNorm * Math.sqrt(dot(v, v));
-                yield denominator == 0 ? 0f : (float) (dot(q, v) / denominator);
-            }
-            case EUCLIDEAN -> {
-                double d2 = 0;
-                for (int i = 0; i < q.length; i++) {
-                    double diff = (double) q[i] - v[i];
-                    d2 += diff * diff;
-                }
-                yield (float) (1.0 / (1.0 + d2));
-            }
-        };
-    }
-
-    private static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (double) a[i] * b[i];
-        }
-        return s;
+        return similarity.score(a, b);
     }
 }
