@@ -329,6 +329,10 @@ public final class JVectorIndex implements VectorIndex {
         if (!readOnly) {
             return false;
         }
+        return read(this::refreshOpen); // close() waits for a refresh as for a search
+    }
+
+    private boolean refreshOpen() {
         synchronized (refreshLock) {
             CorruptIndexException last = null;
             for (int attempt = 0; attempt < READER_ATTEMPTS; attempt++) {
