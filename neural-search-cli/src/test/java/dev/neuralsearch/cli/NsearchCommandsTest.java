@@ -140,7 +140,15 @@ class NsearchCommandsTest {
                 "--json");
         assertThat(r.exit).as(r.err).isZero();
         assertThat(JSON.readTree(r.lines().get(0)).get("id").asText()).isEqualTo("d7");
+        // the default analyzer follows the model's language: English for this model, so the default home stems too
         r = nsearch("search", "--home", home.toString(), "pressures lowering", "--k", "1", "--lexical", "1", "--json");
+        assertThat(JSON.readTree(r.lines().get(0)).get("id").asText()).as("default analyzer of an English model")
+                .isEqualTo("d7");
+        Path standard = tmp.resolve("standard-home");
+        assertThat(nsearch("index", "--home", standard.toString(), "--model", MODEL, "--analyzer", "standard",
+                "--no-progress", docs.toString()).exit).isZero();
+        r = nsearch("search", "--home", standard.toString(), "pressures lowering", "--k", "1", "--lexical", "1",
+                "--json");
         assertThat(r.lines()).as("standard analyzer: no stemming").isEmpty();
         assertThat(nsearch("index", "--home", english.toString(), "--model", MODEL, "--analyzer", "klingon",
                 docs.toString()).exit).isNotZero();
