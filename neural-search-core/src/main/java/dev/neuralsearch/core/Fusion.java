@@ -32,13 +32,14 @@ public sealed interface Fusion permits Fusion.Rrf, Fusion.Convex {
 
     /**
      * The default of hybrid queries (and of {@code nsearch eval}'s fused row): z-score normalized scores, dense
-     * weight 0.45, lexical 0.55. Family and weight are the best of a grid search ({@code nsearch eval --split train
-     * --fit-fusion}) on the SciFact <em>train</em> queries with all-MiniLM-L6-v2-q (benchmarks/RESULTS.md,
-     * "Quality defaults (issue 22)"): no test query took part. A convex combination keeps the stronger route's
-     * order where that route is confident, so the fused list does not fall to the weaker route's level as
-     * equal-weight RRF can.
+     * weight 0.5, lexical 0.5. The family is the best of a grid search ({@code nsearch eval --split train
+     * --fit-fusion}) on the SciFact <em>train</em> queries; the weight is the one with the best mean train nDCG@10
+     * over two encoders whose dense route is weaker (all-MiniLM-L6-v2-q, best alone at 0.45) and stronger
+     * (bge-small-en-v1.5, best alone at 0.70) than BM25 (benchmarks/RESULTS.md, "Quality defaults (issue 22)"): no
+     * test query took part. A convex combination keeps the stronger route's order where that route is confident,
+     * so the fused list does not fall to the weaker route's level as equal-weight RRF can.
      */
-    Fusion DEFAULT = convex(Normalization.Z_SCORE, 0.45, 0.55);
+    Fusion DEFAULT = convex(Normalization.Z_SCORE, 0.5, 0.5);
 
     /** Weighted reciprocal rank fusion; {@code weights} one per route (none given: all 1), finite and >= 0. */
     static Fusion rrf(int k, double... weights) {
