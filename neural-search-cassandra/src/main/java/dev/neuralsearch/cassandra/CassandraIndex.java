@@ -202,14 +202,20 @@ public final class CassandraIndex implements VectorIndex {
         checkOpen();
     }
 
-    @Override
-    public List<ScoredDocument> search(float[] query, int k, Filter filter, SearchOptions options) {
+    /** The checks both searches make, in one order; returns the filter as SAI queries (one per {@code in} value). */
+    private List<CqlFilter> checkSearch(float[] query, int k, Filter filter) {
         checkOpen();
         checkVector(query, "query vector");
         List<CqlFilter> queries = CqlFilter.of(filter, layout.fields());
         if (k < 0) {
             throw new IllegalArgumentException("k must be >= 0, was " + k);
         }
+        return queries;
+    }
+
+    @Override
+    public List<ScoredDocument> search(float[] query, int k, Filter filter, SearchOptions options) {
+        List<CqlFilter> queries = checkSearch(query, k, filter);
         if (k == 0) {
             return List.of();
         }
@@ -234,12 +240,7 @@ public final class CassandraIndex implements VectorIndex {
 
     @Override
     public List<ScoredDocument> exactSearch(float[] query, int k, Filter filter) {
-        checkOpen();
-        checkVector(query, "query vector");
-        List<CqlFilter> queries = CqlFilter.of(filter, layout.fields());
-        if (k < 0) {
-            throw new IllegalArgumentException("k must be >= 0, was " + k);
-        }
+        List<CqlFilter> queries = checkSearch(query, k, filter);
         if (k == 0) {
             return List.of();
         }
