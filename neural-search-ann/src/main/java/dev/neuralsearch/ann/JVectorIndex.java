@@ -1,5 +1,21 @@
 package dev.neuralsearch.ann;
 
+import dev.neuralsearch.ann.commit.FileDeleter;
+import dev.neuralsearch.ann.commit.HomeLock;
+import dev.neuralsearch.ann.commit.Manifest;
+import dev.neuralsearch.ann.format.FileUtil;
+import dev.neuralsearch.ann.format.VectorFile;
+import dev.neuralsearch.ann.lexical.LexicalIndex;
+import dev.neuralsearch.ann.read.Candidates;
+import dev.neuralsearch.ann.read.SearchGate;
+import dev.neuralsearch.ann.read.Segment;
+import dev.neuralsearch.ann.read.Snapshot;
+import dev.neuralsearch.ann.store.ChronicleDocumentStore;
+import dev.neuralsearch.ann.store.DocumentStore;
+import dev.neuralsearch.ann.store.DocumentStores;
+import dev.neuralsearch.ann.store.SegmentFilesDocumentStore;
+import dev.neuralsearch.ann.write.SegmentWriter;
+import dev.neuralsearch.ann.write.WriteBuffer;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.IndexFactory;

@@ -1,5 +1,7 @@
 package dev.neuralsearch.ann;
 
+import dev.neuralsearch.ann.commit.Manifest;
+import dev.neuralsearch.ann.lexical.LexicalIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.neuralsearch.core.Filter;

@@ -1,5 +1,7 @@
 package dev.neuralsearch.ann;
 
+import dev.neuralsearch.ann.store.ChronicleDocumentStore;
+import dev.neuralsearch.ann.store.DocumentStore;
 import static dev.neuralsearch.ann.JVectorIndexTest.SCHEMA;
 import static dev.neuralsearch.ann.JVectorIndexTest.docs;
 import static dev.neuralsearch.ann.JVectorIndexTest.ids;

@@ -1,5 +1,6 @@
 package dev.neuralsearch.ann;
 
+import dev.neuralsearch.ann.commit.Manifest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

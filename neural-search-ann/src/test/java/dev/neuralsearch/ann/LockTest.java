@@ -1,5 +1,6 @@
 package dev.neuralsearch.ann;
 
+import dev.neuralsearch.ann.commit.HomeLock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,8 @@
 package dev.neuralsearch.ann;
 
+import dev.neuralsearch.ann.commit.Manifest;
+import dev.neuralsearch.ann.format.VectorFile;
+import dev.neuralsearch.ann.write.SegmentWriter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
