@@ -4,6 +4,7 @@ import dev.neuralsearch.ann.commit.FileDeleter;
 import dev.neuralsearch.ann.commit.HomeLock;
 import dev.neuralsearch.ann.commit.Manifest;
 import dev.neuralsearch.ann.format.FileUtil;
+import dev.neuralsearch.ann.format.TombstoneFile;
 import dev.neuralsearch.ann.format.VectorFile;
 import dev.neuralsearch.ann.lexical.LexicalIndex;
 import dev.neuralsearch.ann.read.Candidates;
@@ -526,9 +527,9 @@ public final class JVectorIndex implements VectorIndex {
         try {
             for (Segment seg : state.segments) {
                 List<Document> docs = new ArrayList<>();
-                for (int i = 0; i < seg.count; i++) {
-                    if (!seg.deleted.get(i)) {
-                        Document d = store.get(DocumentStore.key(seg.id, i));
+                for (int i = 0; i < seg.count(); i++) {
+                    if (!seg.deleted().get(i)) {
+                        Document d = store.get(DocumentStore.key(seg.id(), i));
                         docs.add(d != null ? d : seg.readDocument(i));
                     }
                 }
@@ -570,18 +571,18 @@ public final class JVectorIndex implements VectorIndex {
         List<Segment> segs = state.segments;
         for (int a = 0; a < segs.size(); a++) {
             Segment s = segs.get(a);
-            for (int i = 0; i < s.count; i++) { // within a segment the later ordinal wins, as the old id map did
-                if (!s.deleted.get(i) && s.ids.lastOrdinalOf(i) != i) {
-                    s.deleted.set(i);
+            for (int i = 0; i < s.count(); i++) { // within a segment the later ordinal wins, as the old id map did
+                if (!s.deleted().get(i) && s.ids().lastOrdinalOf(i) != i) {
+                    s.deleted().set(i);
                 }
             }
             for (int b = a + 1; b < segs.size(); b++) {
                 Segment later = segs.get(b);
-                for (int i = 0; i < s.count; i++) {
-                    if (!s.deleted.get(i)) {
-                        int j = s.ids.findIn(later.ids, i);
-                        if (j >= 0 && !later.deleted.get(j)) {
-                            s.deleted.set(i);
+                for (int i = 0; i < s.count(); i++) {
+                    if (!s.deleted().get(i)) {
+                        int j = s.ids().findIn(later.ids(), i);
+                        if (j >= 0 && !later.deleted().get(j)) {
+                            s.deleted().set(i);
                         }
                     }
                 }
@@ -592,11 +593,11 @@ public final class JVectorIndex implements VectorIndex {
     /** Cleanup of a merged-away segment once no search uses it any more: its store entries, then its files. */
     private void retire(Segment v) {
         if (!closed) {
-            for (int i = 0; i < v.count; i++) {
-                store.remove(DocumentStore.key(v.id, i));
+            for (int i = 0; i < v.count(); i++) {
+                store.remove(DocumentStore.key(v.id(), i));
             }
         }
-        deleter.segmentClosed(v.id);
+        deleter.segmentClosed(v.id());
     }
 
     private void deleteUnreferencedFiles() {
@@ -722,7 +723,7 @@ public final class JVectorIndex implements VectorIndex {
             }
         } else {
             Segment segment = s.segment(seg);
-            if (segment != null && segment.deleted.set(ord)) {
+            if (segment != null && segment.deleted().set(ord)) {
                 pendingDeletes++;
             }
         }
@@ -810,7 +811,7 @@ public final class JVectorIndex implements VectorIndex {
         List<WriteBuffer.Entry> live = s.buffer.live();
         boolean changed = false;
         for (Segment seg : s.segments) {
-            changed |= seg.deleted.cardinality() != seg.persistedTombstones() || !committedIds.contains(seg.id);
+            changed |= seg.deleted().cardinality() != seg.persistedTombstones() || !committedIds.contains(seg.id());
         }
         if (live.isEmpty() && !changed && s.buffer.size() == 0 && !lexical.dirty()
                 && (userData == null || userData.equals(manifest.userData()))) {
@@ -825,13 +826,13 @@ public final class JVectorIndex implements VectorIndex {
         try {
             for (Segment seg : s.segments) {
                 Manifest.SegmentEntry e = seg.entry();
-                int card = seg.deleted.cardinality();
+                int card = seg.deleted().cardinality();
                 if (card != seg.persistedTombstones()) {
-                    String name = String.format("seg-%08d-g%d.del", seg.id, gen);
+                    String name = TombstoneFile.name(seg.id(), gen);
                     Path file = home.resolve(name);
                     written.add(file);
                     try {
-                        Segment.writeTombstones(file, seg.deleted.snapshotWords(), seg.count);
+                        TombstoneFile.write(file, seg.deleted().snapshotWords(), seg.count());
                     } catch (IOException x) {
                         throw new IOException("writing tombstones " + name + " failed: " + x.getMessage(), x);
                     }
@@ -904,16 +905,16 @@ public final class JVectorIndex implements VectorIndex {
         List<String> deletes = new ArrayList<>();
         List<Document> updates = new ArrayList<>();
         for (Segment seg : s.segments) {
-            boolean committed = committedIds.contains(seg.id);
-            for (int i = 0; i < seg.count; i++) {
-                boolean dead = seg.deleted.get(i);
+            boolean committed = committedIds.contains(seg.id());
+            for (int i = 0; i < seg.count(); i++) {
+                boolean dead = seg.deleted().get(i);
                 if (committed && dead) {
-                    String id = seg.ids.get(i);
+                    String id = seg.ids().get(i);
                     if (s.locate(id) < 0) {
                         deletes.add(id); // deleted since (or before) the commit; absent ids cost nothing
                     }
                 } else if (!committed && !dead) {
-                    Document d = store.get(DocumentStore.key(seg.id, i));
+                    Document d = store.get(DocumentStore.key(seg.id(), i));
                     updates.add(d != null ? d : seg.readDocument(i)); // flushed since the commit
                 }
             }
@@ -955,7 +956,7 @@ public final class JVectorIndex implements VectorIndex {
     private static long heapVectorBytes(List<Segment> segments, Set<Integer> excluded) {
         long used = 0;
         for (Segment seg : segments) {
-            if (!excluded.contains(seg.id)) {
+            if (!excluded.contains(seg.id())) {
                 used += seg.heapVectorBytes();
             }
         }
@@ -988,13 +989,13 @@ public final class JVectorIndex implements VectorIndex {
     private void discard(Segment seg, Throwable cause) {
         seg.release();
         try {
-            for (int i = 0; i < seg.count; i++) {
-                store.remove(DocumentStore.key(seg.id, i));
+            for (int i = 0; i < seg.count(); i++) {
+                store.remove(DocumentStore.key(seg.id(), i));
             }
         } catch (RuntimeException e) {
             cause.addSuppressed(e); // ghost entries: removed at the next open
         }
-        SegmentWriter.deleteFiles(home, seg.id, cause);
+        SegmentWriter.deleteFiles(home, seg.id(), cause);
     }
 
     /** Deletes files written for a commit that failed (tombstone files no manifest names). */
@@ -1036,7 +1037,7 @@ public final class JVectorIndex implements VectorIndex {
     private void mergeFlushed(Set<Integer> committedBefore) {
         List<Segment> fresh = new ArrayList<>();
         for (Segment seg : state.segments) {
-            if (!committedBefore.contains(seg.id)) {
+            if (!committedBefore.contains(seg.id())) {
                 fresh.add(seg);
             }
         }
@@ -1062,7 +1063,7 @@ public final class JVectorIndex implements VectorIndex {
         if (options.maxTombstoneRatio() > 0) {
             for (Segment s : segs) {
                 int dead = s.persistedTombstones();
-                if (dead > 0 && (double) dead / s.count > options.maxTombstoneRatio()) {
+                if (dead > 0 && (double) dead / s.count() > options.maxTombstoneRatio()) {
                     victims.add(s);
                 }
             }
@@ -1085,9 +1086,9 @@ public final class JVectorIndex implements VectorIndex {
         List<Document> docs = new ArrayList<>();
         List<VectorFloat<?>> vectors = new ArrayList<>();
         for (Segment s : victims) {
-            victimIds.add(s.id);
+            victimIds.add(s.id());
             s.forEachLive((i, v) -> {
-                Document d = store.get(DocumentStore.key(s.id, i));
+                Document d = store.get(DocumentStore.key(s.id(), i));
                 docs.add(d != null ? d : s.readDocument(i));
                 vectors.add(v);
             });
@@ -1098,7 +1099,7 @@ public final class JVectorIndex implements VectorIndex {
             // called right after a commit: every segment of the snapshot is committed
             List<Manifest.SegmentEntry> entries = new ArrayList<>();
             for (Segment seg : state.segments) {
-                if (!victimIds.contains(seg.id)) {
+                if (!victimIds.contains(seg.id())) {
                     entries.add(seg.entry());
                 }
             }
@@ -1127,7 +1128,7 @@ public final class JVectorIndex implements VectorIndex {
         Snapshot s = state;
         List<Segment> segs = new ArrayList<>();
         for (Segment seg : s.segments) {
-            if (!victimIds.contains(seg.id)) {
+            if (!victimIds.contains(seg.id())) {
                 segs.add(seg);
             }
         }
@@ -1135,7 +1136,7 @@ public final class JVectorIndex implements VectorIndex {
             segs.add(newSeg);
         }
         for (Segment v : victims) {
-            deleter.retiredButOpen(v.id);
+            deleter.retiredButOpen(v.id());
             v.onClose(() -> retire(v));
         }
         publish(new Snapshot(segs, s.buffer));
@@ -1270,9 +1271,9 @@ public final class JVectorIndex implements VectorIndex {
                 out.add(e.doc.id());
             }
             for (Segment seg : s.segments) {
-                for (int i = 0; i < seg.count; i++) {
-                    if (!seg.deleted.get(i)) {
-                        out.add(seg.ids.get(i));
+                for (int i = 0; i < seg.count(); i++) {
+                    if (!seg.deleted().get(i)) {
+                        out.add(seg.ids().get(i));
                     }
                 }
             }
@@ -1317,11 +1318,11 @@ public final class JVectorIndex implements VectorIndex {
                         position += seg.liveCount(); // a whole segment before the resume point: not read at all
                         continue;
                     }
-                    for (int ord = 0; ord < seg.count; ord++) {
-                        if (seg.deleted.get(ord) || position++ < skip) {
+                    for (int ord = 0; ord < seg.count(); ord++) {
+                        if (seg.deleted().get(ord) || position++ < skip) {
                             continue;
                         }
-                        Document d = store.get(DocumentStore.key(seg.id, ord));
+                        Document d = store.get(DocumentStore.key(seg.id(), ord));
                         action.accept(d != null ? d : seg.readDocument(ord), seg.vector(ord));
                         visited++;
                     }
@@ -1340,7 +1341,7 @@ public final class JVectorIndex implements VectorIndex {
 
     private Optional<Document> getOpen(String id) {
         return resolve(id, (s, seg, ord, e) -> e != null ? e.doc
-                : Optional.ofNullable(store.get(DocumentStore.key(seg.id, ord))).orElseGet(() -> seg.readDocument(ord)));
+                : Optional.ofNullable(store.get(DocumentStore.key(seg.id(), ord))).orElseGet(() -> seg.readDocument(ord)));
     }
 
     @Override
@@ -1413,8 +1414,8 @@ public final class JVectorIndex implements VectorIndex {
             int committedSegments = 0;
             Set<Integer> committed = committedIds;
             for (Segment seg : s.segments) {
-                tomb += seg.deleted.cardinality();
-                if (!committed.contains(seg.id)) {
+                tomb += seg.deleted().cardinality();
+                if (!committed.contains(seg.id())) {
                     flushed += seg.liveCount();
                 } else {
                     committedSegments++;

@@ -1,6 +1,7 @@
 package dev.neuralsearch.ann;
 
 import dev.neuralsearch.ann.commit.Manifest;
+import dev.neuralsearch.ann.format.SegmentLayout;
 import dev.neuralsearch.ann.format.VectorFile;
 import dev.neuralsearch.ann.write.SegmentWriter;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -145,7 +146,7 @@ class PqLayoutTest {
             long adjacency = (long) n * Integer.BYTES * (o.maxDegree() + 3);
             assertThat(Files.size(graph)).isLessThan(adjacency + (256 << 10));
             // codes: dim / 4 bytes per vector + the codebooks (m subspaces x 256 centroids x 4 floats each)
-            long subspaces = SegmentWriter.defaultSubspaces(Manifest.SegmentLayout.PQ_IN_MEMORY, dim);
+            long subspaces = SegmentWriter.defaultSubspaces(SegmentLayout.PQ_IN_MEMORY.features(), dim);
             assertThat(subspaces).isEqualTo(dim / 4);
             assertThat(Files.size(file("seg-00000001.pq")))
                     .isBetween(n * subspaces, n * subspaces + 256L * dim * Float.BYTES + 4096);

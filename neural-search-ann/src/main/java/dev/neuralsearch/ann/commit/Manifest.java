@@ -2,8 +2,9 @@ package dev.neuralsearch.ann.commit;
 
 import dev.neuralsearch.ann.CorruptIndexException;
 import dev.neuralsearch.ann.IncompatibleIndexException;
-import dev.neuralsearch.ann.PqLayout;
 import dev.neuralsearch.ann.format.FileUtil;
+import dev.neuralsearch.ann.format.SegmentFeatures;
+import dev.neuralsearch.ann.format.SegmentLayout;
 import dev.neuralsearch.ann.format.VectorFile;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -46,44 +47,6 @@ public record Manifest(int formatVersion, String modelId, int dimension, Similar
         userData = userData == null ? Map.of() : Map.copyOf(userData);
     }
 
-    /** How a segment stores its vectors and PQ codes (see {@link PqLayout}). */
-    public enum SegmentLayout {
-        /**
-         * Graph with inline full vectors (big-endian, read through JVector), traversed with exact scores (no PQ).
-         * Written up to manifest format 2; read, and rewritten as {@link #VECTOR_FILE} by a compaction.
-         */
-        INLINE,
-        /** Graph with inline full vectors and JVector FusedPQ neighbour codes in each node record. */
-        FUSED_PQ,
-        /**
-         * Graph with adjacency only and the full vectors in a separate region of the same file (JVector
-         * SeparatedVectors, read for the exact rerank); PQ codes in {@code pqFile}, loaded into memory at open.
-         * Needs manifest format 2. Written by format 2 only; read, and rewritten as {@link #PQ_VECTOR_FILE}.
-         */
-        PQ_IN_MEMORY,
-        /**
-         * Graph with adjacency only (JVector's writer needs a vector feature: it gets a one-float placeholder per
-         * node) and the full vectors in {@code vectorsFile} ({@link VectorFile}: little-endian, mapped, read
-         * without JVector), traversed with exact scores. Needs manifest format 3.
-         */
-        VECTOR_FILE,
-        /**
-         * The graph and vector file of {@link #VECTOR_FILE} plus PQ codes in {@code pqFile}, loaded into memory at
-         * open: PQ traversal, exact rerank from the vector file. Needs manifest format 3.
-         */
-        PQ_VECTOR_FILE;
-
-        /** Whether the full vectors are in a {@link VectorFile} of their own. */
-        public boolean hasVectorFile() {
-            return this == VECTOR_FILE || this == PQ_VECTOR_FILE;
-        }
-
-        /** Whether PQ codes are in a file of their own, loaded into memory. */
-        public boolean hasPqFile() {
-            return this == PQ_IN_MEMORY || this == PQ_VECTOR_FILE;
-        }
-    }
-
     /**
      * One immutable segment. {@code tombstoneFile} is null while no entry of the segment is deleted.
      * {@code pq} is true when the segment has PQ codes (either PQ layout). {@code layout} is null in manifests of
@@ -112,10 +75,14 @@ public record Manifest(int formatVersion, String modelId, int dimension, Similar
                     pqFile, pqBytes, pqCrc, vectorsFile, vectorsBytes, vectorsCrc);
         }
 
+        /** What the segment's files hold. */
+        public SegmentFeatures features() {
+            return effectiveLayout().features();
+        }
+
         /** Oldest manifest format that can describe this segment. */
         int requiredFormat() {
-            SegmentLayout l = effectiveLayout();
-            return l.hasVectorFile() ? 3 : l == SegmentLayout.PQ_IN_MEMORY ? 2 : 1;
+            return features().requiredFormat();
         }
     }
 

@@ -10,42 +10,28 @@ import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.ScoredDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.TokenStream;
-import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
-import org.apache.lucene.document.DoublePoint;
-import org.apache.lucene.document.Field;
-import org.apache.lucene.document.StringField;
-import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexCommit;
-import org.apache.lucene.index.IndexDeletionPolicy;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.Term;
-import org.apache.lucene.search.BooleanClause;
-import org.apache.lucene.search.BooleanQuery;
-import org.apache.lucene.search.BoostQuery;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.MatchAllDocsQuery;
-import org.apache.lucene.search.MatchNoDocsQuery;
 import org.apache.lucene.search.Query;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
-import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.AlreadyClosedException;
@@ -66,13 +52,11 @@ public final class LexicalIndex implements AutoCloseable {
     static final String TEXT = "text";
     /** Live commit data key: the manifest generation a Lucene commit was made for. */
     static final String GENERATION_KEY = "nsgen";
-    /** Lucene refuses terms above 32766 bytes; longer metadata strings are not indexed (and so never match). */
-    private static final int MAX_TERM_BYTES = 32_766;
     /** Largest page of hits fetched at once while a widened filter is checked hit by hit. */
     private static final int MAX_PAGE = 4096;
 
-    /** The Lucene directory; read-only indexes open it when a commit first exists (opening creates it). */
-    private Directory dir;
+    /** The Lucene directory of the writer; null when read-only (its {@link CommittedSearcher} opens one). */
+    private final Directory dir;
     private final LexicalAnalyzer analyzerKind;
     private final Analyzer analyzer;
     private final KeepRecordedCommit policy;
@@ -80,50 +64,15 @@ public final class LexicalIndex implements AutoCloseable {
     private final IndexWriter writer;
     /** Near-real-time searchers of the writer; null when read-only. */
     private final SearcherManager searchers;
-    private final BM25Similarity similarity;
-    /** Read-only: the searcher of the commit the reader's manifest records (null: no commit yet, so no documents). */
-    private volatile IndexSearcher committed;
-    /** Read-only: the index home (the Lucene directory is opened from it on demand). */
-    private Path home;
+    /** Read-only: the searcher of the commit the reader's manifest records; null for a writer. */
+    private final CommittedSearcher committed;
     private final AtomicLong writes = new AtomicLong();
     private volatile long refreshedWrites;
     private boolean dirty;
 
-    /**
-     * Keeps the Lucene commit the current manifest records (so that a crash between a Lucene commit and the manifest
-     * swap can go back to it) and the newest one; deletes every other commit.
-     */
-    static final class KeepRecordedCommit extends IndexDeletionPolicy {
-        public volatile String recorded;
-
-        KeepRecordedCommit(String recorded) {
-            this.recorded = recorded;
-        }
-
-        @Override
-        public void onInit(List<? extends IndexCommit> commits) {
-            // at open only the recorded commit is wanted; newer ones were never acknowledged by a manifest
-            for (IndexCommit c : commits) {
-                if (!c.getSegmentsFileName().equals(recorded)) {
-                    c.delete();
-                }
-            }
-        }
-
-        @Override
-        public void onCommit(List<? extends IndexCommit> commits) {
-            for (int i = 0; i < commits.size() - 1; i++) {
-                IndexCommit c = commits.get(i);
-                if (!c.getSegmentsFileName().equals(recorded)) {
-                    c.delete();
-                }
-            }
-        }
-    }
-
     private LexicalIndex(Directory dir, LexicalAnalyzer kind, Analyzer analyzer, KeepRecordedCommit policy,
-                         IndexWriter writer, SearcherManager searchers, BM25Similarity similarity) {
-        this.similarity = similarity;
+                         IndexWriter writer, SearcherManager searchers, CommittedSearcher committed) {
+        this.committed = committed;
         this.dir = dir;
         this.analyzerKind = kind;
         this.analyzer = analyzer;
@@ -153,14 +102,7 @@ public final class LexicalIndex implements AutoCloseable {
             if (recordedName == null) {
                 cfg.setOpenMode(IndexWriterConfig.OpenMode.CREATE);
             } else {
-                IndexCommit commit = null;
-                if (DirectoryReader.indexExists(dir)) {
-                    for (IndexCommit c : DirectoryReader.listCommits(dir)) {
-                        if (c.getSegmentsFileName().equals(recordedName)) {
-                            commit = c;
-                        }
-                    }
-                }
+                IndexCommit commit = CommittedSearcher.find(dir, recordedName);
                 if (commit == null) {
                     throw new CorruptIndexException(path.resolve(recordedName),
                             "the lexical index commit recorded in the manifest is missing");
@@ -193,7 +135,7 @@ public final class LexicalIndex implements AutoCloseable {
                 writer.rollback();
                 throw e;
             }
-            return new LexicalIndex(dir, kind, analyzer, policy, writer, searchers, sim);
+            return new LexicalIndex(dir, kind, analyzer, policy, writer, searchers, null);
         } catch (org.apache.lucene.index.CorruptIndexException e) {
             analyzer.close();
             dir.close();
@@ -215,8 +157,9 @@ public final class LexicalIndex implements AutoCloseable {
     public static LexicalIndex openReadOnly(Path home, Manifest.LexicalEntry recorded, LexicalAnalyzer kind, LexicalOptions o)
             throws IOException {
         Analyzer analyzer = Analyzers.create(kind);
-        LexicalIndex index = new LexicalIndex(null, kind, analyzer, null, null, null, new BM25Similarity(o.k1(), o.b()));
-        index.home = home;
+        BM25Similarity sim = new BM25Similarity(o.k1(), o.b());
+        LexicalIndex index = new LexicalIndex(null, kind, analyzer, null, null, null,
+                new CommittedSearcher(home.resolve(DIR), sim));
         try {
             index.reopen(recorded);
             return index;
@@ -231,37 +174,7 @@ public final class LexicalIndex implements AutoCloseable {
         if (writer != null) {
             throw new IllegalStateException("reopen is for read-only lexical indexes");
         }
-        IndexSearcher old = committed;
-        if (recorded == null) {
-            committed = null;
-        } else {
-            if (dir == null) {
-                dir = FSDirectory.open(home.resolve(DIR));
-            }
-            IndexCommit commit = null;
-            if (DirectoryReader.indexExists(dir)) {
-                for (IndexCommit c : DirectoryReader.listCommits(dir)) {
-                    if (c.getSegmentsFileName().equals(recorded.segmentsFile())) {
-                        commit = c;
-                    }
-                }
-            }
-            if (commit == null) {
-                throw new java.nio.file.NoSuchFileException(recorded.segmentsFile(), null,
-                        "the lexical commit the manifest records is gone");
-            }
-            DirectoryReader next = old == null ? DirectoryReader.open(commit)
-                    : DirectoryReader.openIfChanged((DirectoryReader) old.getIndexReader(), commit);
-            if (next == null) {
-                return; // the same commit
-            }
-            IndexSearcher s = new IndexSearcher(next);
-            s.setSimilarity(similarity);
-            committed = s;
-        }
-        if (old != null) {
-            old.getIndexReader().decRef(); // closes once the searches that hold it are done
-        }
+        committed.reopen(recorded);
     }
 
     /** A searcher to use and give back with {@link #release}, or null when there is nothing to search. */
@@ -269,12 +182,7 @@ public final class LexicalIndex implements AutoCloseable {
         if (searchers != null) {
             return searchers.acquire();
         }
-        while (true) {
-            IndexSearcher s = committed;
-            if (s == null || s.getIndexReader().tryIncRef()) {
-                return s;
-            }
-        }
+        return committed.acquire();
     }
 
     private void release(IndexSearcher s) throws IOException {
@@ -284,7 +192,7 @@ public final class LexicalIndex implements AutoCloseable {
         if (searchers != null) {
             searchers.release(s);
         } else {
-            s.getIndexReader().decRef();
+            CommittedSearcher.release(s);
         }
     }
 
@@ -296,7 +204,7 @@ public final class LexicalIndex implements AutoCloseable {
     public void update(List<Document> docs) {
         try {
             for (Document d : docs) {
-                writer.updateDocument(new Term(ID, d.id()), toLucene(d));
+                writer.updateDocument(new Term(ID, d.id()), LexicalQueries.toLucene(d));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("lexical index: " + e.getMessage(), e);
@@ -369,22 +277,22 @@ public final class LexicalIndex implements AutoCloseable {
 
     /** The manifest naming {@code e} is now the commit point: older Lucene commits may go at the next commit. */
     public void recorded(Manifest.LexicalEntry e) {
-        policy.recorded = e.segmentsFile();
+        policy.record(e.segmentsFile());
     }
 
     /**
      * The k best live documents for {@code text} among those matching {@code filter}, with BM25 scores.
      *
      * <p>Every filter the vector route takes works here with the same result: the Lucene query carries the part of
-     * the filter that the indexed fields can answer, widened where they cannot ({@link #superset}: substring and
+     * the filter that the indexed fields can answer, widened where they cannot ({@link LexicalQueries#superset}: substring and
      * text-range conditions, numbers that a double cannot tell apart, strings too long to index), and each hit is
      * then checked with {@link Filter#matches} on the document's stored metadata ({@code live} looks it up), paging
      * down the ranking until k documents passed or the hits run out. A filter the fields answer exactly costs one
      * page of k; a widened one costs as many hits as it takes to find k that match.
      */
     public List<ScoredDocument> search(String text, int k, Filter filter, Function<String, Optional<Document>> live) {
-        boolean exact = filter.matchesAll() || exact(filter);
-        Query q = buildQuery(text, filter.matchesAll() ? null : superset(filter));
+        boolean exact = filter.matchesAll() || LexicalQueries.exact(filter);
+        Query q = LexicalQueries.buildQuery(analyzer, text, filter.matchesAll() ? null : LexicalQueries.superset(filter));
         if (q == null || k == 0) {
             return List.of();
         }
@@ -470,188 +378,6 @@ public final class LexicalIndex implements AutoCloseable {
         }
     }
 
-    /** The BM25 query for {@code text}, restricted to {@code filter} (a Lucene filter; null for none). */
-    Query buildQuery(String text, Query filter) {
-        Map<String, Integer> terms = new LinkedHashMap<>();
-        try (TokenStream ts = analyzer.tokenStream(TEXT, text)) {
-            CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
-            ts.reset();
-            while (ts.incrementToken()) {
-                terms.merge(term.toString(), 1, Integer::sum);
-            }
-            ts.end();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (terms.isEmpty()) {
-            return null;
-        }
-        BooleanQuery.Builder any = new BooleanQuery.Builder();
-        int n = 0;
-        for (Map.Entry<String, Integer> t : terms.entrySet()) {
-            if (n++ == IndexSearcher.getMaxClauseCount() - 1) {
-                break; // very long queries: the first terms decide
-            }
-            Query tq = new TermQuery(new Term(TEXT, t.getKey()));
-            // a term repeated in the query counts as often as it occurs (as Lucene's query parser does)
-            any.add(t.getValue() == 1 ? tq : new BoostQuery(tq, t.getValue()), BooleanClause.Occur.SHOULD);
-        }
-        Query textQuery = any.build();
-        if (filter == null || filter instanceof MatchAllDocsQuery) {
-            return textQuery;
-        }
-        return new BooleanQuery.Builder()
-                .add(textQuery, BooleanClause.Occur.MUST)
-                .add(filter, BooleanClause.Occur.FILTER)
-                .build();
-    }
-
-    // ------------------------------------------------------------------------------------------------ mapping
-
-    private static String stringField(String key) {
-        return "s." + key;
-    }
-
-    private static String boolField(String key) {
-        return "b." + key;
-    }
-
-    private static String numberField(String key) {
-        return "n." + key;
-    }
-
-    static org.apache.lucene.document.Document toLucene(Document d) {
-        org.apache.lucene.document.Document doc = new org.apache.lucene.document.Document();
-        doc.add(new StringField(ID, d.id(), Field.Store.YES));
-        doc.add(new TextField(TEXT, d.text() == null ? "" : d.text(), Field.Store.NO));
-        for (Map.Entry<String, Object> e : d.metadata().entrySet()) {
-            Object v = e.getValue();
-            if (v instanceof String s) {
-                if (s.getBytes(StandardCharsets.UTF_8).length <= MAX_TERM_BYTES) {
-                    doc.add(new StringField(stringField(e.getKey()), s, Field.Store.NO));
-                }
-            } else if (v instanceof Boolean b) {
-                doc.add(new StringField(boolField(e.getKey()), b.toString(), Field.Store.NO));
-            } else if (v instanceof Number num) {
-                doc.add(new DoublePoint(numberField(e.getKey()), num.doubleValue()));
-            }
-        }
-        return doc;
-    }
-
-    /**
-     * A Lucene query matching at least the documents {@link Filter#matches} accepts (exactly those when
-     * {@link #exact}); see {@link #search}.
-     */
-    static Query superset(Filter f) {
-        return translate(f, true);
-    }
-
-    /** A Lucene query matching only documents {@link Filter#matches} accepts (for the operand of a negation). */
-    static Query subset(Filter f) {
-        return translate(f, false);
-    }
-
-    /** Whether the indexed fields answer {@code f} exactly, so that {@link #superset} is no wider than it. */
-    static boolean exact(Filter f) {
-        if (f instanceof Filter.All || f instanceof Filter.Range) {
-            return true;
-        } else if (f instanceof Filter.Eq eq) {
-            return exactValue(eq.value());
-        } else if (f instanceof Filter.In in) {
-            return in.values().stream().allMatch(LexicalIndex::exactValue);
-        } else if (f instanceof Filter.And and) {
-            return and.filters().stream().allMatch(LexicalIndex::exact);
-        } else if (f instanceof Filter.Or or) {
-            return or.filters().stream().allMatch(LexicalIndex::exact);
-        } else if (f instanceof Filter.Not not) {
-            return exact(not.filter());
-        }
-        return false; // Contains, TextRange
-    }
-
-    /**
-     * The translation of {@code f}: widened to a superset when {@code wide}, narrowed to a subset otherwise (a
-     * negation swaps them). Conditions the indexed fields cannot answer become "all" or "none".
-     */
-    private static Query translate(Filter f, boolean wide) {
-        if (f instanceof Filter.All) {
-            return new MatchAllDocsQuery();
-        } else if (f instanceof Filter.Eq eq) {
-            return valueQuery(eq.field(), eq.value(), wide);
-        } else if (f instanceof Filter.In in) {
-            BooleanQuery.Builder b = new BooleanQuery.Builder();
-            for (Object v : in.values()) {
-                b.add(valueQuery(in.field(), v, wide), BooleanClause.Occur.SHOULD);
-            }
-            return b.build();
-        } else if (f instanceof Filter.Range r) {
-            // Java's comparisons take -0.0 == 0.0; the point encoding orders -0.0 below 0.0
-            double lo = r.minInclusive() ? (r.min() == 0 ? -0.0 : r.min()) : Math.nextUp(r.min());
-            double hi = r.maxInclusive() ? (r.max() == 0 ? 0.0 : r.max()) : Math.nextDown(r.max());
-            if (Double.compare(lo, hi) > 0) {
-                return new MatchNoDocsQuery();
-            }
-            return DoublePoint.newRangeQuery(numberField(r.field()), lo, hi);
-        } else if (f instanceof Filter.And and) {
-            BooleanQuery.Builder b = new BooleanQuery.Builder();
-            b.add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER);
-            for (Filter c : and.filters()) {
-                b.add(translate(c, wide), BooleanClause.Occur.FILTER);
-            }
-            return b.build();
-        } else if (f instanceof Filter.Or or) {
-            if (or.filters().isEmpty()) {
-                return new MatchNoDocsQuery();
-            }
-            BooleanQuery.Builder b = new BooleanQuery.Builder();
-            for (Filter c : or.filters()) {
-                b.add(translate(c, wide), BooleanClause.Occur.SHOULD);
-            }
-            return b.build();
-        } else if (f instanceof Filter.Not not) {
-            return new BooleanQuery.Builder()
-                    .add(new MatchAllDocsQuery(), BooleanClause.Occur.FILTER)
-                    .add(translate(not.filter(), !wide), BooleanClause.Occur.MUST_NOT)
-                    .build();
-        } else if (f instanceof Filter.Contains || f instanceof Filter.TextRange) {
-            // not answered by the index (a substring needs a scan of every term, and term order is UTF-8 byte
-            // order, not String.compareTo's): left to the check of each hit
-            return wide ? new MatchAllDocsQuery() : new MatchNoDocsQuery();
-        }
-        throw new IllegalArgumentException("unsupported filter " + f);
-    }
-
-    /** Whether a value's indexed form tells exactly the values {@link Filter} takes as equal to it. */
-    private static boolean exactValue(Object v) {
-        if (v instanceof String s) {
-            return s.getBytes(StandardCharsets.UTF_8).length <= MAX_TERM_BYTES; // longer ones are not indexed
-        } else if (v instanceof Long l) {
-            // longs compare exactly with longs; a double point cannot tell apart longs beyond 2^53
-            return Math.abs(l) < (1L << 53);
-        }
-        return true;
-    }
-
-    private static Query valueQuery(String field, Object v, boolean wide) {
-        if (!exactValue(v)) {
-            if (v instanceof Long l && wide) {
-                return DoublePoint.newExactQuery(numberField(field), l.doubleValue()); // the longs that round alike
-            }
-            return wide ? new MatchAllDocsQuery() : new MatchNoDocsQuery();
-        }
-        if (v instanceof String s) {
-            return new TermQuery(new Term(stringField(field), s));
-        } else if (v instanceof Boolean b) {
-            return new TermQuery(new Term(boolField(field), b.toString()));
-        } else if (v instanceof Number n) {
-            double d = n.doubleValue();
-            return d == 0 ? DoublePoint.newRangeQuery(numberField(field), -0.0, 0.0) // both zeros, as == does
-                    : DoublePoint.newExactQuery(numberField(field), d);
-        }
-        throw new IllegalArgumentException("unsupported filter value " + v);
-    }
-
     /** Discards uncommitted changes and closes (the index never commits on close). */
     @Override
     public void close() {
@@ -659,10 +385,8 @@ public final class LexicalIndex implements AutoCloseable {
             if (searchers != null) {
                 searchers.close();
             }
-            IndexSearcher s = committed;
-            committed = null;
-            if (s != null) {
-                s.getIndexReader().decRef();
+            if (committed != null) {
+                committed.close();
             }
         } catch (IOException ignored) {
             // closing anyway

@@ -107,7 +107,7 @@ public final class Snapshot {
         List<Candidates.Candidate> all = new ArrayList<>();
         for (Segment seg : segments) {
             Candidates c = new Candidates(k);
-            FixedBitSet accept = f.matchesAll() ? null : seg.match(f).bits();
+            FixedBitSet accept = f.matchesAll() ? null : seg.filters.match(f).bits();
             seg.exact(q, k, accept, vsf, c);
             all.addAll(c.toList());
         }

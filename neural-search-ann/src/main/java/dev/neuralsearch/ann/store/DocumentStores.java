@@ -3,7 +3,6 @@ package dev.neuralsearch.ann.store;
 import dev.neuralsearch.ann.DocumentStoreKind;
 import dev.neuralsearch.ann.JVectorIndexOptions;
 import dev.neuralsearch.ann.commit.Manifest;
-import dev.neuralsearch.ann.format.DocsFile;
 import dev.neuralsearch.ann.read.Segment;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
@@ -121,7 +120,7 @@ public final class DocumentStores {
         try {
             Set<Integer> live = new HashSet<>();
             for (Segment s : segments) {
-                live.add(s.id);
+                live.add(s.id());
             }
             List<Long> ghosts = new ArrayList<>();
             store.forEachKey(k -> {
@@ -135,8 +134,7 @@ public final class DocumentStores {
             if (store.size() != m.totalEntries()) {
                 store.clear();
                 for (Segment s : segments) {
-                    DocsFile.forEach(home.resolve(s.entry().docsFile()), s.metadata,
-                            (doc, ord) -> store.put(DocumentStore.key(s.id, ord), doc));
+                    s.forEachDocument((doc, ord) -> store.put(DocumentStore.key(s.id(), ord), doc));
                 }
             }
             return store;

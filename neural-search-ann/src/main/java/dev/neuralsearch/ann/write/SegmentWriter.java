@@ -5,14 +5,16 @@ import dev.neuralsearch.ann.PqLayout;
 import dev.neuralsearch.ann.commit.Manifest;
 import dev.neuralsearch.ann.format.DocsFile;
 import dev.neuralsearch.ann.format.FileUtil;
+import dev.neuralsearch.ann.format.PqFile;
+import dev.neuralsearch.ann.format.SegmentFeatures;
+import dev.neuralsearch.ann.format.SegmentFiles;
+import dev.neuralsearch.ann.format.SegmentLayout;
 import dev.neuralsearch.ann.format.VectorFile;
 import dev.neuralsearch.core.Document;
-import io.github.jbellis.jvector.disk.BufferedRandomAccessWriter;
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
 import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
 import io.github.jbellis.jvector.graph.RandomAccessVectorValues;
-import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndexWriter;
 import io.github.jbellis.jvector.graph.disk.OrdinalMapper;
 import io.github.jbellis.jvector.graph.disk.feature.Feature;
@@ -28,7 +30,6 @@ import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorTypeSupport;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
@@ -39,32 +40,11 @@ import java.util.function.IntFunction;
 
 /**
  * Builds one immutable segment: a JVector graph file, a doc file and, except in the {@link PqLayout#FUSED} layout,
- * a vector file ({@link VectorFile}) and at or above {@code pqThreshold} a PQ code file. Layouts (see
- * {@link Manifest.SegmentLayout}): below {@code pqThreshold} {@code VECTOR_FILE} (graph adjacency + vector file,
- * exact traversal); at or above it {@code PQ_VECTOR_FILE} (the same plus codes in {@code seg-N.pq}) or, with
- * {@link PqLayout#FUSED}, a graph with inline vectors + FusedPQ.
+ * a vector file ({@link VectorFile}) and at or above {@code pqThreshold} a PQ code file ({@link PqFile}); which of
+ * them a segment gets is its {@link SegmentFeatures} ({@link #featuresFor}).
  */
 public final class SegmentWriter {
-    /** Header of a PQ code file: magic, then int count, int dimension, then JVector's {@code PQVectors.write}. */
-    public static final byte[] PQ_MAGIC = "NSPQ0001".getBytes(StandardCharsets.US_ASCII);
-
     private SegmentWriter() {
-    }
-
-    static String graphName(int id) {
-        return String.format("seg-%08d.graph", id);
-    }
-
-    static String docsName(int id) {
-        return String.format("seg-%08d.docs", id);
-    }
-
-    static String pqName(int id) {
-        return String.format("seg-%08d.pq", id);
-    }
-
-    static String vectorsName(int id) {
-        return String.format("seg-%08d.vec", id);
     }
 
     /** Timings of the last build, for benchmarks. */
@@ -73,24 +53,9 @@ public final class SegmentWriter {
 
     static volatile BuildTimes lastTimes;
 
-    /** The files a segment of this id may have (whether its layout has them or not). */
-    static List<Path> files(Path home, int id) {
-        return List.of(home.resolve(graphName(id)), home.resolve(docsName(id)), home.resolve(pqName(id)),
-                home.resolve(vectorsName(id)));
-    }
-
-    /**
-     * Deletes the files of segment {@code id} (after a failed write, or once a segment written but not committed is
-     * given up), adding any failure to {@code cause}: the space they hold is what a retry after a full disk needs.
-     */
+    /** The segment writer deletes the files of a segment it failed to write; see {@link SegmentFiles#deleteFiles}. */
     public static void deleteFiles(Path home, int id, Throwable cause) {
-        for (Path p : files(home, id)) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException e) {
-                cause.addSuppressed(e); // left for the next commit's or open's clean-up of unreferenced files
-            }
-        }
+        SegmentFiles.deleteFiles(home, id, cause);
     }
 
     /**
@@ -103,7 +68,7 @@ public final class SegmentWriter {
         try {
             return writeFiles(home, id, docs, vectors, dim, vsf, o, pool);
         } catch (IOException e) {
-            IOException failure = new IOException("writing segment " + graphName(id).replace(".graph", "")
+            IOException failure = new IOException("writing segment " + SegmentFiles.graphName(id).replace(".graph", "")
                     + " failed: " + e.getMessage(), e);
             deleteFiles(home, id, failure);
             throw failure;
@@ -123,16 +88,14 @@ public final class SegmentWriter {
         int n = vectors.size();
         RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dim);
         BuildScoreProvider bsp = BuildScoreProvider.randomAccessScoreProvider(ravv, vsf);
-        Path graphPath = home.resolve(graphName(id));
-        Path docsPath = home.resolve(docsName(id));
-        Path pqPath = home.resolve(pqName(id));
-        Path vectorsPath = home.resolve(vectorsName(id));
+        Path graphPath = home.resolve(SegmentFiles.graphName(id));
+        Path docsPath = home.resolve(SegmentFiles.docsName(id));
+        Path pqPath = home.resolve(SegmentFiles.pqName(id));
+        Path vectorsPath = home.resolve(SegmentFiles.vectorsName(id));
         Files.deleteIfExists(graphPath);
         Files.deleteIfExists(pqPath);
         Files.deleteIfExists(vectorsPath);
-        Manifest.SegmentLayout layout = n < o.pqThreshold() ? Manifest.SegmentLayout.VECTOR_FILE
-                : o.pqLayout() == PqLayout.FUSED ? Manifest.SegmentLayout.FUSED_PQ
-                : Manifest.SegmentLayout.PQ_VECTOR_FILE;
+        SegmentFeatures features = featuresFor(n, o);
         long t0 = System.nanoTime();
         long tGraph;
         long tPq = 0;
@@ -143,18 +106,18 @@ public final class SegmentWriter {
             var b = new OnDiskGraphIndexWriter.Builder(graph, graphPath)
                     .withMapper(new OrdinalMapper.IdentityMapper(n - 1));
             PQVectors pqv = null;
-            if (layout != Manifest.SegmentLayout.VECTOR_FILE) {
+            if (features.pq()) {
                 long p0 = System.nanoTime();
-                int m = o.pqSubspaces() > 0 ? o.pqSubspaces() : defaultSubspaces(layout, dim);
+                int m = o.pqSubspaces() > 0 ? o.pqSubspaces() : defaultSubspaces(features, dim);
                 ProductQuantization pqz = ProductQuantization.compute(ravv, Math.min(m, dim), 256,
                         vsf == VectorSimilarityFunction.EUCLIDEAN);
                 pqv = pqz.encodeAll(ravv, pool);
-                if (layout == Manifest.SegmentLayout.FUSED_PQ) {
+                if (features.fusedPq()) {
                     b.with(new FusedPQ(graph.maxDegree(), pqz));
                 }
                 tPq = System.nanoTime() - p0;
             }
-            if (layout.hasVectorFile()) {
+            if (features.vectorFile()) {
                 // JVector 4.0.2's writer refuses a graph without a vector feature; the full vectors go to the
                 // vector file, so the graph gets a one-float placeholder per node (4 bytes, never read)
                 b.with(new SeparatedVectors(1, 0L)); // offset set by the writer
@@ -164,48 +127,50 @@ public final class SegmentWriter {
             long w0 = System.nanoTime();
             try (var writer = b.build(); var view = graph.getView()) {
                 Map<FeatureId, IntFunction<Feature.State>> suppliers = new EnumMap<>(FeatureId.class);
-                if (layout.hasVectorFile()) {
+                if (features.vectorFile()) {
                     var placeholder = new InlineVectors.State(VTS.createFloatVector(1));
                     suppliers.put(FeatureId.SEPARATED_VECTORS, ord -> placeholder);
                 } else {
                     suppliers.put(FeatureId.INLINE_VECTORS, ord -> new InlineVectors.State(ravv.getVector(ord)));
                 }
-                if (layout == Manifest.SegmentLayout.FUSED_PQ) {
+                if (features.fusedPq()) {
                     PQVectors codes = pqv;
                     suppliers.put(FeatureId.FUSED_PQ, ord -> new FusedPQ.State(view, codes, ord));
                 }
                 writer.write(suppliers);
             }
             FileUtil.fsync(graphPath);
-            if (layout.hasVectorFile()) {
+            if (features.vectorFile()) {
                 VectorFile.write(vectorsPath, vectors, dim);
             }
-            if (layout.hasPqFile()) {
-                writePq(pqPath, pqv, n, dim);
+            if (features.pqFile()) {
+                PqFile.write(pqPath, pqv, n, dim);
             }
             lastTimes = new BuildTimes(tGraph, tPq, System.nanoTime() - w0);
         }
         DocsFile.write(docsPath, docs);
-        boolean pqFile = layout.hasPqFile();
-        boolean vecFile = layout.hasVectorFile();
-        return new Manifest.SegmentEntry(id, n, layout != Manifest.SegmentLayout.VECTOR_FILE,
+        boolean pqFile = features.pqFile();
+        boolean vecFile = features.vectorFile();
+        return new Manifest.SegmentEntry(id, n, features.pq(),
                 graphPath.getFileName().toString(), Files.size(graphPath), FileUtil.crc32(graphPath),
                 docsPath.getFileName().toString(), Files.size(docsPath), FileUtil.crc32(docsPath), null, 0, 0, 0,
-                layout, pqFile ? pqPath.getFileName().toString() : null, pqFile ? Files.size(pqPath) : 0,
+                features.layout(), pqFile ? pqPath.getFileName().toString() : null, pqFile ? Files.size(pqPath) : 0,
                 pqFile ? FileUtil.crc32(pqPath) : 0,
                 vecFile ? vectorsPath.getFileName().toString() : null, vecFile ? Files.size(vectorsPath) : 0,
                 vecFile ? FileUtil.crc32(vectorsPath) : 0);
     }
 
-    private static void writePq(Path file, PQVectors codes, int count, int dim) throws IOException {
-        try (var out = new BufferedRandomAccessWriter(file)) {
-            out.write(PQ_MAGIC);
-            out.writeInt(count);
-            out.writeInt(dim);
-            codes.write(out, OnDiskGraphIndex.CURRENT_VERSION);
-            out.flush();
+    /**
+     * What a new segment of {@code n} vectors holds: below {@code pqThreshold} a vector file (exact traversal); at or
+     * above it PQ codes too, in a file of their own or, with {@link PqLayout#FUSED}, fused into a graph with inline
+     * vectors.
+     */
+    static SegmentFeatures featuresFor(int n, JVectorIndexOptions o) {
+        if (n < o.pqThreshold()) {
+            return SegmentLayout.VECTOR_FILE.features();
         }
-        FileUtil.fsync(file);
+        return o.pqLayout() == PqLayout.FUSED ? SegmentLayout.FUSED_PQ.features()
+                : SegmentLayout.PQ_VECTOR_FILE.features();
     }
 
     /**
@@ -213,8 +178,8 @@ public final class SegmentWriter {
      * vectors of 384 dims, 96 bytes reach recall@10 0.988 at ef 160 where 48 reach 0.939; docs/index.md), and
      * dimension / 8 for FusedPQ, whose node records carry every neighbour's codes (degree x bytes per node).
      */
-    public static int defaultSubspaces(Manifest.SegmentLayout layout, int dim) {
-        return Math.max(1, layout == Manifest.SegmentLayout.FUSED_PQ ? dim / 8 : dim / 4);
+    public static int defaultSubspaces(SegmentFeatures features, int dim) {
+        return Math.max(1, features.fusedPq() ? dim / 8 : dim / 4);
     }
 
     private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
