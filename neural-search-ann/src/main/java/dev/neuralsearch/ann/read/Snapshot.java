@@ -69,6 +69,17 @@ public final class Snapshot {
         return -1;
     }
 
+    /** Bytes of heap copies of vectors held by {@code segments}, except those of the {@code excluded} ids. */
+    public static long heapVectorBytes(List<Segment> segments, java.util.Set<Integer> excluded) {
+        long used = 0;
+        for (Segment seg : segments) {
+            if (!excluded.contains(seg.id)) {
+                used += seg.heapVectorBytes();
+            }
+        }
+        return used;
+    }
+
     /** Live documents in this snapshot. */
     public long liveCount() {
         long n = buffer.liveCount();
