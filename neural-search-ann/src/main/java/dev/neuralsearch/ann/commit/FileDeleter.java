@@ -1,6 +1,5 @@
 package dev.neuralsearch.ann.commit;
 
-import dev.neuralsearch.ann.read.Segment;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -5,7 +5,6 @@ import dev.neuralsearch.ann.IncompatibleIndexException;
 import dev.neuralsearch.ann.format.FileUtil;
 import dev.neuralsearch.ann.format.SegmentFeatures;
 import dev.neuralsearch.ann.format.SegmentLayout;
-import dev.neuralsearch.ann.format.VectorFile;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuralsearch.core.IndexSchema;

@@ -1,7 +1,5 @@
 package dev.neuralsearch.ann.vector;
 
-import dev.neuralsearch.ann.format.Adjacency;
-import dev.neuralsearch.ann.read.GraphSearch;
 import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import java.io.Closeable;
@@ -56,7 +54,7 @@ public abstract class Vectorization {
                                boolean randomAccess) throws IOException;
 
     /**
-     * Maps the whole of {@code ch} for big-endian int reads (the graph file's neighbour lists, {@link Adjacency}), or
+     * Maps the whole of {@code ch} for big-endian int reads (the graph file's neighbour lists, {@code format.Adjacency}), or
      * returns null where this implementation cannot map it.
      */
     public abstract MappedInts mapInts(FileChannel ch) throws IOException;
@@ -77,7 +75,7 @@ public abstract class Vectorization {
     }
 
     /**
-     * An exact score function that also scores several nodes in one call: the graph search ({@link GraphSearch})
+     * An exact score function that also scores several nodes in one call: the graph search ({@code read.GraphSearch})
      * scores the unvisited neighbours of a node together, and the Vector API implementation interleaves their loads
      * (four vectors per pass), which hides part of the memory latency of reading vectors at random places.
      */
