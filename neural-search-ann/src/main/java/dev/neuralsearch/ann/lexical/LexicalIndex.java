@@ -343,19 +343,6 @@ public final class LexicalIndex implements AutoCloseable {
         }
     }
 
-    /** Number of live documents the searcher sees (for tests). */
-    int liveDocuments() throws IOException {
-        if (searchers != null) {
-            searchers.maybeRefreshBlocking();
-        }
-        IndexSearcher s = acquire();
-        try {
-            return s == null ? 0 : s.getIndexReader().numDocs();
-        } finally {
-            release(s);
-        }
-    }
-
     /** Ids of all live documents (for tests and consistency checks). */
     public java.util.Set<String> ids() throws IOException {
         if (searchers != null) {

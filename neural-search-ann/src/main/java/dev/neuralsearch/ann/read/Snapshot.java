@@ -18,8 +18,8 @@ import java.util.List;
  * The writer publishes a new one at every change; a read-only reader at every refresh.
  */
 public final class Snapshot {
-    public final List<Segment> segments;
-    public final WriteBuffer buffer;
+    final List<Segment> segments;
+    final WriteBuffer buffer;
     private final RefCount refs = new RefCount();
 
     public Snapshot(List<Segment> segments, WriteBuffer buffer) {
@@ -30,6 +30,16 @@ public final class Snapshot {
                 throw new IllegalStateException("segment " + s.id + " already closed");
             }
         }
+    }
+
+    /** The open segments, in manifest order (flushed ones last). */
+    public List<Segment> segments() {
+        return segments;
+    }
+
+    /** The write buffer of the moment (shared with newer snapshots until a flush or commit). */
+    public WriteBuffer buffer() {
+        return buffer;
     }
 
     public boolean tryAcquire() {

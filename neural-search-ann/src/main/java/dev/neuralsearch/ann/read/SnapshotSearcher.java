@@ -132,7 +132,7 @@ public final class SnapshotSearcher {
         try {
             Set<String> out = new HashSet<>();
             for (WriteBuffer.Entry e : s.buffer.live()) {
-                out.add(e.doc.id());
+                out.add(e.doc().id());
             }
             for (Segment seg : s.segments) {
                 for (int i = 0; i < seg.count; i++) {
@@ -174,16 +174,16 @@ public final class SnapshotSearcher {
     }
 
     public Optional<Document> get(String id) {
-        return resolve(id, (s, seg, ord, e) -> e != null ? e.doc
+        return resolve(id, (s, seg, ord, e) -> e != null ? e.doc()
                 : Optional.ofNullable(store.get(DocumentStore.key(seg.id, ord))).orElseGet(() -> seg.readDocument(ord)));
     }
 
     public Optional<float[]> vector(String id) {
         return resolve(id, (s, seg, ord, e) -> {
             if (e != null) {
-                float[] f = new float[e.vector.length()];
+                float[] f = new float[e.vector().length()];
                 for (int i = 0; i < f.length; i++) {
-                    f[i] = e.vector.get(i);
+                    f[i] = e.vector().get(i);
                 }
                 return f;
             }

@@ -77,7 +77,7 @@ public final class IndexOpener {
                 writer.dropDuplicateIds();
                 writer.deleteUnreferencedFiles();
                 if (LexicalBackfill.needed(m.lexical() != null, m.segments().size())) {
-                    LexicalBackfill.index(snapshots.current().segments, writer.store(), writer.lexical().get());
+                    LexicalBackfill.index(snapshots.current().segments(), writer.store(), writer.lexical().get());
                     writer.commit(null, false);
                 }
             } catch (RuntimeException e) {

@@ -150,13 +150,13 @@ public final class IndexWriter {
         for (int i = 0; i < documents.size(); i++) {
             Document d = documents.get(i);
             long old = s.locate(d.id());
-            s.buffer.append(new WriteBuffer.Entry(d, converted.get(i)));
+            s.buffer().append(new WriteBuffer.Entry(d, converted.get(i)));
             if (old >= 0) {
                 snapshots.replaced(); // before the tombstone: a reader that sees the tombstone sees this too
                 kill(old, s);
             }
         }
-        if (s.buffer.size() >= options.maxBufferedDocs()) {
+        if (s.buffer().size() >= options.maxBufferedDocs()) {
             flush();
         }
     }
@@ -167,9 +167,9 @@ public final class IndexWriter {
      */
     private void flush() {
         Snapshot s = snapshots.current();
-        List<WriteBuffer.Entry> live = s.buffer.live();
+        List<WriteBuffer.Entry> live = s.buffer().live();
         if (live.isEmpty()) {
-            snapshots.publish(new Snapshot(s.segments, new WriteBuffer()));
+            snapshots.publish(new Snapshot(s.segments(), new WriteBuffer()));
             return;
         }
         Segment newSeg;
@@ -181,7 +181,7 @@ public final class IndexWriter {
             throw new UncheckedIOException("flushing buffered documents failed; they stay buffered: "
                     + e.getMessage(), e);
         }
-        List<Segment> segs = new ArrayList<>(s.segments);
+        List<Segment> segs = new ArrayList<>(s.segments());
         segs.add(newSeg);
         snapshots.publish(new Snapshot(segs, new WriteBuffer()));
         newSeg.release();
@@ -191,7 +191,7 @@ public final class IndexWriter {
         int seg = DocumentStore.segmentOf(loc);
         int ord = (int) loc;
         if (seg == Candidates.BUFFER) {
-            WriteBuffer.Entry e = s.buffer.get(ord);
+            WriteBuffer.Entry e = s.buffer().get(ord);
             if (e != null) {
                 e.kill();
             }
@@ -236,7 +236,7 @@ public final class IndexWriter {
         if (options.mergeFlushedOnCommit()) {
             merger.mergeFlushed(committedBefore);
         }
-        List<Segment> victims = MergePolicy.select(snapshots.current().segments, options);
+        List<Segment> victims = MergePolicy.select(snapshots.current().segments(), options);
         if (!victims.isEmpty()) {
             merger.merge(victims);
         }
@@ -245,7 +245,7 @@ public final class IndexWriter {
     /** Commits pending changes, then merges all segments into one, dropping deleted entries. */
     public void compact() {
         committer.commit(null);
-        merger.merge(snapshots.current().segments);
+        merger.merge(snapshots.current().segments());
     }
 
     /** See {@link LexicalRecovery}. */
@@ -258,7 +258,7 @@ public final class IndexWriter {
      * the copies of the current segments except those about to be replaced.
      */
     long heapVectorBytesLeft(Set<Integer> replaced) {
-        return Math.max(0, options.heapVectorBytes() - Snapshot.heapVectorBytes(snapshots.current().segments, replaced));
+        return Math.max(0, options.heapVectorBytes() - Snapshot.heapVectorBytes(snapshots.current().segments(), replaced));
     }
 
     /** Writes a segment and its store entries, and opens it (not yet referenced by a manifest). */
@@ -322,7 +322,7 @@ public final class IndexWriter {
      * id and later segment: with the default {@code maxSegments} 8, at most 8 per document at open.
      */
     void dropDuplicateIds() {
-        List<Segment> segs = snapshots.current().segments;
+        List<Segment> segs = snapshots.current().segments();
         for (int a = 0; a < segs.size(); a++) {
             Segment s = segs.get(a);
             for (int i = 0; i < s.count(); i++) { // within a segment the later ordinal wins, as the old id map did

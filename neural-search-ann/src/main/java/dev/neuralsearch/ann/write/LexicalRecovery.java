@@ -34,7 +34,7 @@ final class LexicalRecovery {
         DocumentStore store = writer.store();
         List<String> deletes = new ArrayList<>();
         List<Document> updates = new ArrayList<>();
-        for (Segment seg : s.segments) {
+        for (Segment seg : s.segments()) {
             boolean committed = committedIds.contains(seg.id());
             for (int i = 0; i < seg.count(); i++) {
                 boolean dead = seg.deleted().get(i);
@@ -49,7 +49,7 @@ final class LexicalRecovery {
                 }
             }
         }
-        for (WriteBuffer.Entry e : s.buffer.live()) {
+        for (WriteBuffer.Entry e : s.buffer().live()) {
             updates.add(e.doc);
         }
         RuntimeException[] failure = new RuntimeException[1];

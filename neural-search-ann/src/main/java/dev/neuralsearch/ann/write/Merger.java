@@ -35,7 +35,7 @@ final class Merger {
      */
     void mergeFlushed(Set<Integer> committedBefore) {
         List<Segment> fresh = new ArrayList<>();
-        for (Segment seg : writer.snapshots().current().segments) {
+        for (Segment seg : writer.snapshots().current().segments()) {
             if (!committedBefore.contains(seg.id())) {
                 fresh.add(seg);
             }
@@ -74,7 +74,7 @@ final class Merger {
         try {
             // called right after a commit: every segment of the snapshot is committed
             List<Manifest.SegmentEntry> entries = new ArrayList<>();
-            for (Segment seg : snapshots.current().segments) {
+            for (Segment seg : snapshots.current().segments()) {
                 if (!victimIds.contains(seg.id())) {
                     entries.add(seg.entry());
                 }
@@ -101,7 +101,7 @@ final class Merger {
         }
         Snapshot s = snapshots.current();
         List<Segment> segs = new ArrayList<>();
-        for (Segment seg : s.segments) {
+        for (Segment seg : s.segments()) {
             if (!victimIds.contains(seg.id())) {
                 segs.add(seg);
             }
@@ -112,7 +112,7 @@ final class Merger {
         for (Segment v : victims) {
             writer.retireWhenClosed(v);
         }
-        snapshots.publish(new Snapshot(segs, s.buffer));
+        snapshots.publish(new Snapshot(segs, s.buffer()));
         if (newSeg != null) {
             newSeg.release();
         }

@@ -41,12 +41,12 @@ final class TwoPhaseCommit {
         Set<Integer> committedIds = commit.ids();
         Path home = writer.home();
         Snapshot s = snapshots.current();
-        List<WriteBuffer.Entry> live = s.buffer.live();
+        List<WriteBuffer.Entry> live = s.buffer().live();
         boolean changed = false;
-        for (Segment seg : s.segments) {
+        for (Segment seg : s.segments()) {
             changed |= seg.deleted().cardinality() != seg.persistedTombstones() || !committedIds.contains(seg.id());
         }
-        if (live.isEmpty() && !changed && s.buffer.size() == 0 && !lexical.dirty()
+        if (live.isEmpty() && !changed && s.buffer().size() == 0 && !lexical.dirty()
                 && (userData == null || userData.equals(manifest.userData()))) {
             return;
         }
@@ -57,7 +57,7 @@ final class TwoPhaseCommit {
         Segment newSeg = null;
         IOException unsynced = null;
         try {
-            for (Segment seg : s.segments) {
+            for (Segment seg : s.segments()) {
                 Manifest.SegmentEntry e = seg.entry();
                 int card = seg.deleted().cardinality();
                 if (card != seg.persistedTombstones()) {
@@ -103,7 +103,7 @@ final class TwoPhaseCommit {
                     e instanceof IOException io ? io : new IOException(e));
         }
         newEntries.forEach(Segment::committed);
-        List<Segment> segs = new ArrayList<>(s.segments);
+        List<Segment> segs = new ArrayList<>(s.segments());
         if (newSeg != null) {
             segs.add(newSeg);
         }

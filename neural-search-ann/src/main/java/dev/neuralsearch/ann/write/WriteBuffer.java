@@ -16,13 +16,21 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class WriteBuffer {
     public static final class Entry {
-        public final Document doc;
-        public final VectorFloat<?> vector;
+        final Document doc;
+        final VectorFloat<?> vector;
         private volatile boolean dead;
 
         public Entry(Document doc, VectorFloat<?> vector) {
             this.doc = doc;
             this.vector = vector;
+        }
+
+        public Document doc() {
+            return doc;
+        }
+
+        public VectorFloat<?> vector() {
+            return vector;
         }
 
         /** Deleted or replaced: searches and lookups skip it from now on. */
