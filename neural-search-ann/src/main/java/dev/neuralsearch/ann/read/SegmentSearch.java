@@ -36,13 +36,14 @@ final class SegmentSearch {
         // When the graph search would consider as many candidates as the segment holds, an exact scan costs the
         // same and cannot miss a node that the graph fails to reach.
         int candidates = Math.max(k, rerankK);
+        ConcurrentBits deleted = seg.deleted;
         Bits accept;
         if (filter.matchesAll()) {
             if (seg.count <= candidates) {
                 exact(q, k, null, vsf, out);
                 return;
             }
-            accept = seg.deleted.isEmpty() ? Bits.ALL : (Bits) ord -> !seg.deleted.get(ord);
+            accept = deleted.isEmpty() ? Bits.ALL : (Bits) ord -> !deleted.get(ord);
         } else {
             FilterMatches.Match m = seg.filters.match(filter);
             if (m.cardinality() == 0) {
@@ -64,7 +65,7 @@ final class SegmentSearch {
                 return;
             }
             FixedBitSet bits = m.bits();
-            accept = seg.deleted.isEmpty() ? bits : (Bits) ord -> bits.get(ord) && !seg.deleted.get(ord);
+            accept = deleted.isEmpty() ? bits : (Bits) ord -> bits.get(ord) && !deleted.get(ord);
             VisitBudget budget = new VisitBudget((int) Math.min(Integer.MAX_VALUE, m.cardinality() / visitCost));
             if (!graphSearch(q, k, rerankK, accept, vsf, pq, budget, out)) {
                 m.observe((double) budget.visits() / candidates);
@@ -177,16 +178,19 @@ final class SegmentSearch {
         try (var view = seg.graph.getView()) {
             ScoreFunction.ExactScoreFunction sf = reranker(view, q, vsf);
             Candidates local = new Candidates(k);
+            int count = seg.count;
+            int id = seg.id;
+            ConcurrentBits deleted = seg.deleted;
             if (accept == null) {
-                for (int i = 0; i < seg.count; i++) {
-                    if (!seg.deleted.get(i)) {
-                        local.offer(sf.similarityTo(i), seg.id, i, null, null);
+                for (int i = 0; i < count; i++) {
+                    if (!deleted.get(i)) {
+                        local.offer(sf.similarityTo(i), id, i, null, null);
                     }
                 }
             } else {
-                for (int i = accept.nextSetBit(0); i >= 0 && i < seg.count; i = i + 1 < seg.count ? accept.nextSetBit(i + 1) : -1) {
-                    if (!seg.deleted.get(i)) {
-                        local.offer(sf.similarityTo(i), seg.id, i, null, null);
+                for (int i = accept.nextSetBit(0); i >= 0 && i < count; i = i + 1 < count ? accept.nextSetBit(i + 1) : -1) {
+                    if (!deleted.get(i)) {
+                        local.offer(sf.similarityTo(i), id, i, null, null);
                     }
                 }
             }
