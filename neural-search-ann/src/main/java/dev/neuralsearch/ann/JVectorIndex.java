@@ -244,9 +244,10 @@ public final class JVectorIndex implements VectorIndex {
     public int delete(Collection<String> ids) {
         ensureWritable();
         IndexWriter.checkDelete(ids);
-        int[] n = new int[1];
-        write(() -> n[0] = writer.delete(ids));
-        return n[0];
+        return locked(() -> {
+            snapshots.ensureOpen();
+            return writer.delete(ids);
+        });
     }
 
     @Override
@@ -271,10 +272,17 @@ public final class JVectorIndex implements VectorIndex {
 
     /** Runs a write under the write lock on an open index. */
     private void write(Runnable body) {
-        writeLock.lock();
-        try {
+        locked(() -> {
             snapshots.ensureOpen();
             body.run();
+            return null;
+        });
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> body) {
+        writeLock.lock();
+        try {
+            return body.get();
         } finally {
             writeLock.unlock();
         }
@@ -282,22 +290,12 @@ public final class JVectorIndex implements VectorIndex {
 
     /** The user data of the last commit. */
     public Map<String, String> userData() {
-        writeLock.lock();
-        try {
-            return commit.manifest().userData();
-        } finally {
-            writeLock.unlock();
-        }
+        return locked(() -> commit.manifest().userData());
     }
 
     /** The generation of the last commit (0 for a new index). */
     public long generation() {
-        writeLock.lock();
-        try {
-            return commit.manifest().generation();
-        } finally {
-            writeLock.unlock();
-        }
+        return locked(() -> commit.manifest().generation());
     }
 
     // ------------------------------------------------------------------------------------------------ reading
@@ -346,12 +344,7 @@ public final class JVectorIndex implements VectorIndex {
 
     /** Ids the vector route holds (uncommitted changes included); under the write lock, so no update is half done. */
     Set<String> denseIds() {
-        writeLock.lock();
-        try {
-            return searcher.denseIds();
-        } finally {
-            writeLock.unlock();
-        }
+        return locked(searcher::denseIds);
     }
 
     /**

@@ -1,12 +1,12 @@
 package dev.neuralsearch.ann;
 
 import dev.neuralsearch.ann.store.ChronicleAvailability;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A host application that starts its JVM with no flags at all (plain {@code java -cp}) gets a working index on every

@@ -1,16 +1,12 @@
 package dev.neuralsearch.ann;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuralsearch.ann.commit.Manifest;
 import dev.neuralsearch.ann.format.SegmentLayout;
 import dev.neuralsearch.ann.format.VectorFile;
 import dev.neuralsearch.ann.write.SegmentWriter;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.IndexSchema;
@@ -37,6 +33,10 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The {@link PqLayout#IN_MEMORY} segment layout (PQ codes in memory, full vectors in the segment's vector file, read

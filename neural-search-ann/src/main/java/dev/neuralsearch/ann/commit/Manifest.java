@@ -1,12 +1,12 @@
 package dev.neuralsearch.ann.commit;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuralsearch.ann.CorruptIndexException;
 import dev.neuralsearch.ann.IncompatibleIndexException;
 import dev.neuralsearch.ann.format.FileUtil;
 import dev.neuralsearch.ann.format.SegmentFeatures;
 import dev.neuralsearch.ann.format.SegmentLayout;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuralsearch.core.IndexSchema;
 import dev.neuralsearch.core.Similarity;
 import java.io.IOException;

@@ -2,8 +2,6 @@ package dev.neuralsearch.ann.format;
 
 import dev.neuralsearch.ann.TestVectors;
 import dev.neuralsearch.ann.vector.Vectorization;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.github.jbellis.jvector.disk.BufferedRandomAccessWriter;
 import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
 import io.github.jbellis.jvector.graph.ListRandomAccessVectorValues;
@@ -22,6 +20,8 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Our PQ scores ({@link PqCodes}) against JVector's precomputed decoders on the same codes, read back from the file

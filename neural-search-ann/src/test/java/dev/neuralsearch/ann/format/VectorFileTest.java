@@ -3,9 +3,6 @@ package dev.neuralsearch.ann.format;
 import dev.neuralsearch.ann.CorruptIndexException;
 import dev.neuralsearch.ann.vector.DefaultVectorization;
 import dev.neuralsearch.ann.vector.Vectorization;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
 import io.github.jbellis.jvector.vector.VectorizationProvider;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
@@ -20,6 +17,9 @@ import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The little-endian vector file: exact round trip across mapping chunks, byte layout, bounds and close. */
 class VectorFileTest {

@@ -5,9 +5,6 @@ import dev.neuralsearch.ann.TestVectors;
 import dev.neuralsearch.ann.format.Adjacency;
 import dev.neuralsearch.ann.format.VectorFile;
 import dev.neuralsearch.ann.vector.Vectorization;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.IndexSchema;
 import dev.neuralsearch.core.Similarity;
@@ -31,6 +28,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Our graph search ({@link GraphSearch}) on a real segment written by the index (JVector graph + vector file):
