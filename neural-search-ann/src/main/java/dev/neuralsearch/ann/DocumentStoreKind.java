@@ -1,5 +1,8 @@
 package dev.neuralsearch.ann;
 
+import dev.neuralsearch.ann.store.ChronicleAvailability;
+import dev.neuralsearch.ann.store.DocumentStore;
+
 /**
  * Which {@link DocumentStore} an index uses for the documents it returns with search hits
  * ({@link JVectorIndexOptions#documentStore()}).

@@ -1,10 +1,5 @@
 package dev.neuralsearch.ann;
 
-import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.analysis.cjk.CJKAnalyzer;
-import org.apache.lucene.analysis.cn.smart.SmartChineseAnalyzer;
-import org.apache.lucene.analysis.en.EnglishAnalyzer;
-import org.apache.lucene.analysis.standard.StandardAnalyzer;
 
 /**
  * How the lexical (BM25) route of a {@link JVectorIndex} splits text into terms. Chosen when an index home is
@@ -35,15 +30,6 @@ public enum LexicalAnalyzer {
             case "en" -> ENGLISH;
             case "zh", "ja", "ko" -> CJK;
             default -> STANDARD;
-        };
-    }
-
-    Analyzer create() {
-        return switch (this) {
-            case STANDARD -> new StandardAnalyzer();
-            case ENGLISH -> new EnglishAnalyzer();
-            case CHINESE -> new SmartChineseAnalyzer();
-            case CJK -> new CJKAnalyzer();
         };
     }
 }

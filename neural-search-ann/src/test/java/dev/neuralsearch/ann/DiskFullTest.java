@@ -1,7 +1,7 @@
 package dev.neuralsearch.ann;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.neuralsearch.ann.commit.Manifest;
+import dev.neuralsearch.ann.lexical.LexicalIndex;
 import dev.neuralsearch.core.Filter;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Real disk-full faults: the home lives on a small tmpfs mounted for the test (skipped when mounting is refused,

@@ -1,12 +1,7 @@
 package dev.neuralsearch.ann;
 
-import static dev.neuralsearch.ann.JVectorIndexTest.SCHEMA;
-import static dev.neuralsearch.ann.JVectorIndexTest.docs;
-import static dev.neuralsearch.ann.JVectorIndexTest.ids;
-import static dev.neuralsearch.ann.JVectorIndexTest.vectors;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.neuralsearch.ann.store.ChronicleDocumentStore;
+import dev.neuralsearch.ann.store.DocumentStore;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
 import java.io.IOException;
@@ -19,6 +14,13 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static dev.neuralsearch.ann.JVectorIndexTest.SCHEMA;
+import static dev.neuralsearch.ann.JVectorIndexTest.docs;
+import static dev.neuralsearch.ann.JVectorIndexTest.ids;
+import static dev.neuralsearch.ann.JVectorIndexTest.vectors;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Corrupted, truncated and missing files; compaction; store ghosts and rolling. */
 class DurabilityTest {

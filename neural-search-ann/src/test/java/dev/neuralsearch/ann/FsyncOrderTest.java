@@ -1,7 +1,6 @@
 package dev.neuralsearch.ann;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.neuralsearch.ann.commit.Manifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +15,8 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The order of the durability system calls of real commits, flushes, merges and a compaction, recorded by

@@ -1,5 +1,7 @@
 package dev.neuralsearch.ann;
 
+import dev.neuralsearch.ann.store.ChronicleDocumentStore;
+import dev.neuralsearch.ann.store.DocumentStore;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
 import java.nio.file.Path;

@@ -1,8 +1,7 @@
 package dev.neuralsearch.ann;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import dev.neuralsearch.ann.commit.Manifest;
+import dev.neuralsearch.ann.lexical.LexicalIndex;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.IndexSchema;
@@ -24,6 +23,9 @@ import org.apache.lucene.index.NoDeletionPolicy;
 import org.apache.lucene.store.FSDirectory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The lexical (BM25) route kept beside the vectors: membership, durability, rollback, filters, analyzers. */
 class LexicalRouteTest {

@@ -1,11 +1,12 @@
 package dev.neuralsearch.ann;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import dev.neuralsearch.ann.store.ChronicleAvailability;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A host application that starts its JVM with no flags at all (plain {@code java -cp}) gets a working index on every
@@ -33,7 +34,7 @@ class NoFlagsTest {
                     "index-lexical 3",
                     "index-dense 2 Yeast makes bread rise by releasing carbon dioxide.",
                     "done");
-            List<String> info = r.stderr().lines().filter(l -> l.contains("dev.neuralsearch.ann.DocumentStores")).toList();
+            List<String> info = r.stderr().lines().filter(l -> l.contains("dev.neuralsearch.ann.store.DocumentStores")).toList();
             assertThat(info).as("%s: %s", jdk, r).hasSize(1);
             assertThat(info.get(0)).contains("INFO", "document store = segment files",
                     "--add-opens=java.base/java.lang=ALL-UNNAMED",
@@ -41,7 +42,7 @@ class NoFlagsTest {
             assertThat(r.stderr()).as("%s", jdk).doesNotContain("ExceptionInInitializerError", "net.openhft");
             // the Vector API scoring: an accelerator on Java 22+ only, and then announced once
             List<String> vectorInfo = r.stderr().lines()
-                    .filter(l -> l.contains("dev.neuralsearch.ann.Vectorization")).toList();
+                    .filter(l -> l.contains("dev.neuralsearch.ann.vector.Vectorization")).toList();
             if (featureVersion(jdk) >= 22) {
                 assertThat(vectorInfo).as("%s: %s", jdk, r).hasSize(1);
                 assertThat(vectorInfo.get(0)).contains("INFO", "--add-modules jdk.incubator.vector");
@@ -80,7 +81,7 @@ class NoFlagsTest {
                 NoFlagsHost.class, home.toString(), "AUTO");
         assertThat(r.exitCode()).as("%s", r).isZero();
         assertThat(r.lines()).as("%s", r).contains("dense 1,2", "hybrid 1,3,2", "store CHRONICLE", "done");
-        assertThat(r.stderr()).doesNotContain("dev.neuralsearch.ann.DocumentStores");
+        assertThat(r.stderr()).doesNotContain("dev.neuralsearch.ann.store.DocumentStores");
         assertThat(home.resolve("store").resolve("docs-0.cmap")).exists();
     }
 }

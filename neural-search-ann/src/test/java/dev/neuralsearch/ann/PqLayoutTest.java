@@ -1,12 +1,12 @@
 package dev.neuralsearch.ann;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.within;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuralsearch.ann.commit.Manifest;
+import dev.neuralsearch.ann.format.SegmentLayout;
+import dev.neuralsearch.ann.format.VectorFile;
+import dev.neuralsearch.ann.write.SegmentWriter;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.IndexSchema;
@@ -33,6 +33,10 @@ import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /**
  * The {@link PqLayout#IN_MEMORY} segment layout (PQ codes in memory, full vectors in the segment's vector file, read
@@ -142,7 +146,7 @@ class PqLayoutTest {
             long adjacency = (long) n * Integer.BYTES * (o.maxDegree() + 3);
             assertThat(Files.size(graph)).isLessThan(adjacency + (256 << 10));
             // codes: dim / 4 bytes per vector + the codebooks (m subspaces x 256 centroids x 4 floats each)
-            long subspaces = SegmentWriter.defaultSubspaces(Manifest.SegmentLayout.PQ_IN_MEMORY, dim);
+            long subspaces = SegmentWriter.defaultSubspaces(SegmentLayout.PQ_IN_MEMORY.features(), dim);
             assertThat(subspaces).isEqualTo(dim / 4);
             assertThat(Files.size(file("seg-00000001.pq")))
                     .isBetween(n * subspaces, n * subspaces + 256L * dim * Float.BYTES + 4096);

@@ -1,5 +1,6 @@
 package dev.neuralsearch.ann;
 
+import dev.neuralsearch.ann.commit.Manifest;
 import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.ScoredDocument;
 import java.nio.file.Files;

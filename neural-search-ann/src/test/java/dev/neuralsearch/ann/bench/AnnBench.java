@@ -270,7 +270,7 @@ public final class AnnBench {
 
     private static String lastTimes() {
         try {
-            var f = Class.forName("dev.neuralsearch.ann.SegmentWriter").getDeclaredField("lastTimes");
+            var f = Class.forName("dev.neuralsearch.ann.write.SegmentWriter").getDeclaredField("lastTimes");
             f.setAccessible(true);
             Object t = f.get(null);
             return String.valueOf(t).replace("BuildTimes", "ns");
