@@ -36,7 +36,7 @@ import java.util.Map;
  * Then, with the two corpus caches (the library's from {@code nsearch eval}, langchain4j's from {@link Lc4jStudy}),
  * it prints the cosine per group and the exact-search metrics of the library's vectors with one group at a time
  * replaced by langchain4j's (queries from the library, with and without the query instruction).
- * Args: beirDir model libraryCacheFile lc4jCacheFile.
+ * Args: beirDir model libraryCacheFile lc4jCacheFile ("-": only the token comparison).
  */
 public final class Int8GapProbe {
     public static void main(String[] args) throws Exception {
@@ -45,8 +45,6 @@ public final class Int8GapProbe {
         EncoderModel em = EncoderModel.of(model);
         List<String> passages = ds.corpus().values().stream().map(BeirDataset.CorpusDoc::passage).toList();
         int n = passages.size();
-        List<float[]> ours = EmbeddingCache.read(Path.of(args[2]), n, 384).orElseThrow();
-        List<float[]> lcv = EmbeddingCache.read(Path.of(args[3]), n, 384).orElseThrow();
         System.out.println("ONNX Runtime " + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion());
 
         EmbeddingModel lc = em.langchain4j();
@@ -95,9 +93,34 @@ public final class Int8GapProbe {
                 }
             }
         }
+        int maxLc = 0;
+        int overLimit = 0;
+        int qDiffer = 0;
+        String instruction = Presets.byId(model).queryPrefix();
+        try (TextTokenizer tok = TextTokenizer.fromClasspath(em.tokenizerResource, em.maxTokens);
+             TextTokenizer untruncated = TextTokenizer.fromClasspath(em.tokenizerResource, 100_000)) {
+            for (String p : passages) {
+                maxLc = Math.max(maxLc, lcTok.tokenize(p).size());
+                overLimit += untruncated.encode(p).tokenCount() > em.maxTokens ? 1 : 0;
+            }
+            for (String q : ds.queries().values()) {
+                @SuppressWarnings("unchecked")
+                List<List<String>> parts = (List<List<String>>) partition.invoke(null, lcTok.tokenize(instruction + q), 510);
+                long[] lcIds = lcTok.encode((String) toText.invoke(bi, parts.get(0)), true, false).getIds();
+                qDiffer += parts.size() == 1 && Arrays.equals(lcIds, tok.encode(instruction + q).ids()) ? 0 : 1;
+            }
+        }
+        System.out.printf(Locale.ROOT, "passages over %d tokens (untruncated count): %d; longest token list langchain4j's "
+                + "tokenizer returns: %d; queries (with the instruction) whose ids differ: %d of %d%n", em.maxTokens,
+                overLimit, maxLc, qDiffer, ds.queries().size());
         System.out.println("groups: " + counts + "; parts where langchain4j's toText fell back to joining the word "
                 + "pieces without spaces: " + fallbackParts);
 
+        if (args[3].equals("-")) {
+            return;
+        }
+        List<float[]> ours = EmbeddingCache.read(Path.of(args[2]), n, 384).orElseThrow();
+        List<float[]> lcv = EmbeddingCache.read(Path.of(args[3]), n, 384).orElseThrow();
         Map<String, List<Double>> cos = new HashMap<>();
         for (int i = 0; i < n; i++) {
             cos.computeIfAbsent(group[i], k -> new ArrayList<>()).add(EncoderCrossCheckTest.cosine(ours.get(i), lcv.get(i)));
