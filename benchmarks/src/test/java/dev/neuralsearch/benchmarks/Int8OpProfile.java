@@ -105,10 +105,69 @@ public final class Int8OpProfile {
             byOp.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue())).forEach(en ->
                     System.out.printf(Locale.ROOT, "  %-28s %8.3f s %5.1f %%  (%d calls)%n", en.getKey(),
                             en.getValue() / 1e6, 100.0 * en.getValue() / total, runsSeen.get(en.getKey())));
+            double c8 = oneThreadCeiling(env, true);
+            double c32 = oneThreadCeiling(env, false);
             double weightOps = 2.0 * m.matmulParameters() * texts.totalTokens;
+            long int8Us = 0;
+            for (String op : List.of("DynamicQuantizeMatMul", "MatIntegerToFloat", "MatMulIntegerToFloat",
+                    "DynamicQuantizeLinear", "MatMulInteger")) {
+                int8Us += byOp.getOrDefault(op, 0L);
+            }
+            double wall1 = wall / 1e9;
+            double rest = wall1 * (1 - int8Us / (double) total);
+            System.out.printf(Locale.ROOT, "one-thread ceilings right after (same load): int8 MatMulInteger 4096x384x1536 "
+                    + "%.1f GOP/s, fp32 MatMul %.1f GFLOP/s; the model's int8 weight matmuls reach %.1f GOP/s (%.0f %% of "
+                    + "the int8 ceiling), %.0f %% of the time%n", c8 / 1e9, c32 / 1e9, weightOps / (wall1 * int8Us / total) / 1e9,
+                    100 * weightOps / (wall1 * int8Us / total) / c8, 100.0 * int8Us / total);
+            System.out.printf(Locale.ROOT, "whole model: %.1f %% of the one-thread int8 ceiling; if its int8 matmuls ran "
+                    + "at that ceiling and everything else took the time it took: %.1f %%%n",
+                    100 * texts.totalFlops / wall1 / c8, 100 * texts.totalFlops / (rest + weightOps / c8) / c8);
             double attnOps = texts.totalFlops - weightOps;
             System.out.printf(Locale.ROOT, "useful ops: weight matmuls %.3g, attention matmuls %.3g; whole model %.1f "
                     + "useful GOP/s on one thread%n", weightOps, attnOps, texts.totalFlops / (wall / 1e9) / 1e9);
+        }
+    }
+
+    /** One intra-op thread, MatMulInteger (u8 x s8) or MatMul at 4096x384x1536, about 3 s: OP/s. */
+    private static double oneThreadCeiling(OrtEnvironment env, boolean int8) throws Exception {
+        int m = 4096;
+        int k = 384;
+        int n = 1536;
+        java.util.Random random = new java.util.Random(42);
+        byte[] model;
+        OnnxTensor a;
+        if (int8) {
+            byte[] b = new byte[k * n];
+            random.nextBytes(b);
+            model = dev.neuralsearch.bench.OnnxGraphs.matMulInteger(m, k, n, b);
+            byte[] ab = new byte[m * k];
+            random.nextBytes(ab);
+            a = OnnxTensor.createTensor(env, java.nio.ByteBuffer.allocateDirect(m * k).put(ab).flip(), new long[] {m, k},
+                    ai.onnxruntime.OnnxJavaType.UINT8);
+        } else {
+            float[] b = new float[k * n];
+            for (int i = 0; i < b.length; i++) {
+                b[i] = (float) random.nextGaussian();
+            }
+            model = dev.neuralsearch.bench.OnnxGraphs.matMulFloat(m, k, n, b);
+            float[] af = new float[m * k];
+            for (int i = 0; i < af.length; i++) {
+                af[i] = (float) random.nextGaussian();
+            }
+            a = OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(af), new long[] {m, k});
+        }
+        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+            so.setIntraOpNumThreads(1);
+            try (OrtSession s = env.createSession(model, so); a) {
+                s.run(Map.of("A", a)).close();
+                long t0 = System.nanoTime();
+                long runs = 0;
+                while (System.nanoTime() - t0 < 3_000_000_000L) {
+                    s.run(Map.of("A", a)).close();
+                    runs++;
+                }
+                return runs * 2.0 * m * k * n / ((System.nanoTime() - t0) / 1e9);
+            }
         }
     }
 
