@@ -40,6 +40,9 @@ class Langchain4jParityTest {
         List<String> queries = new ArrayList<>(ds.queries().values()).subList(0, 3);
         // all-MiniLM-L6-v2-q's packaged tokenizer.json truncates at 128; the preset's default is 256
         var spec = Presets.byId(id.toLowerCase(Locale.ROOT)).withMaxTokens(m.maxTokens);
+        // the library's set-up decides where ONNX Runtime's native files are unpacked, for the peer too (as in
+        // EncodeBenchmark): ONNX Runtime loads once per JVM
+        dev.neuralsearch.onnx.OnnxEnvironment.get();
         EmbeddingModel peer = m.langchain4j();
         try (BiEncoder ours = BiEncoder.load(spec)) {
             for (String q : queries) {
