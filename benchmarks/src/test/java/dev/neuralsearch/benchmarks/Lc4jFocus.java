@@ -25,9 +25,10 @@ import java.util.Random;
  *   <li>cosine between langchain4j's in-process model and the library's cached corpus vectors on a random
  *       sample of passages of at most 512 tokens (where both see exactly the same tokens), and on queries
  *       (instruction included; only when the library loads, i.e. {@code full});</li>
- *   <li>with {@code full}: langchain4j re-encodes only the passages over 512 tokens (it splits them into parts of
- *       at most 510 word pieces and averages the parts, where the library truncates); those vectors replace the
- *       library's and the exact-search metrics are computed with and without the query instruction.</li>
+ *   <li>with {@code full}: langchain4j re-encodes only the passages over 512 tokens (its split-and-average code
+ *       for more than 510 word pieces never runs, as its tokenizer truncates at 512: see {@link Int8GapProbe});
+ *       those vectors replace the library's and the exact-search metrics are computed with and without the
+ *       query instruction.</li>
  * </ol>
  * The ONNX Runtime version in use is printed, so the tool also tells whether another runtime version changes
  * the int8 vectors. Args: beirDir model libraryCacheFile sampleSize full|probe.
@@ -96,7 +97,7 @@ public final class Lc4jFocus {
                 lcos[j] = EncoderCrossCheckTest.cosine(lcLong.get(j), ours.get(longOnes.get(j)));
                 mixed.put(passages.get(longOnes.get(j)), lcLong.get(j));
             }
-            System.out.println("cosine(langchain4j split-and-average, library truncated) on the long passages: "
+            System.out.println("cosine(langchain4j, library) on the long passages: "
                     + Lc4jStudy.stats(lcos));
             try (BiEncoder plain = BiEncoder.load(Presets.byId(model).withoutQueryPrefix())) {
                 for (BiEncoder q : List.of(lib, plain)) {

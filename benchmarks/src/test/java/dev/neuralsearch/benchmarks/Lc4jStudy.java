@@ -24,13 +24,13 @@ import java.util.Map;
 /**
  * Investigation tool: an independent computation of a model's SciFact vectors with langchain4j's in-process
  * embedding model (its own tokenizer wrapper, its own ONNX session with default options, and its own handling
- * of long texts: it does not truncate at 512 tokens but splits the word pieces into parts of at most 510,
- * encodes each and averages them weighted by length). Prints
+ * of long texts: code that splits more than 510 word pieces into parts and averages them, which never runs in
+ * langchain4j-embeddings 1.20.0-beta30 because its DJL tokenizer already truncates at 512). Prints
  * <ol>
  *   <li>the exact-search metrics of the langchain4j vectors (with and without the model's query instruction),</li>
  *   <li>the cosine between langchain4j's and the library's vectors, per passage length band,</li>
  *   <li>the metrics of the library's vectors with only the over-long passages replaced by langchain4j's
- *       split-and-average vectors (queries from the library), which isolates the long-text handling.</li>
+ *       vectors (queries from the library), which isolates the long-text handling.</li>
  * </ol>
  * Args: beirDir model (bge-small-en-v1.5[-q] | all-MiniLM-L6-v2[-q]) libraryCacheFile|- cacheDir.
  * The library's vectors are read from the cache file that {@code nsearch eval --model <model>} wrote; "-" skips
@@ -83,7 +83,7 @@ public final class Lc4jStudy {
                 tokens[i] = tok.encode(passages.get(i)).tokenCount();
             }
         }
-        int limit = 512; // [CLS] + 510 word pieces + [SEP]: langchain4j splits beyond, the library truncates
+        int limit = 512; // [CLS] + 510 word pieces + [SEP]: both sides truncate beyond (langchain4j through DJL's default)
         List<Integer> longer = new ArrayList<>();
         double[] shortCos = new double[passages.size()];
         double[] longCos = new double[passages.size()];
@@ -121,7 +121,7 @@ public final class Lc4jStudy {
             EvalReport r3 = BeirEvaluator.evaluate(ds, swapped, null, null,
                     BeirEvaluator.Options.defaults("swap-" + em.id), BeirEvaluator.Listener.SILENT);
             System.out.println("library vectors, the " + longer.size() + " passages over " + limit
-                    + " tokens replaced by langchain4j's split-and-average vectors (library queries):");
+                    + " tokens replaced by langchain4j's vectors (library queries):");
             System.out.print(r3.table());
         }
     }
