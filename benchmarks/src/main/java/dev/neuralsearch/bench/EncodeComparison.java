@@ -1,24 +1,16 @@
 package dev.neuralsearch.bench;
 
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.langchain4j.data.segment.TextSegment;
 import dev.langchain4j.model.embedding.EmbeddingModel;
 import dev.neuralsearch.core.TextEncoder;
 import dev.neuralsearch.onnx.OnnxEnvironment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Random;
 
 /**
  * Encoding throughput, ours against langchain4j, <b>interleaved in one run</b>: for a machine whose load changes
@@ -49,10 +41,10 @@ public final class EncodeComparison {
         OrtEnvironment env = OnnxEnvironment.get();
         System.out.printf(Locale.ROOT, "# ONNX Runtime %s, %d cores, JDK %s, load average at start: %s%n",
                 env.getVersion(), Runtime.getRuntime().availableProcessors(), Runtime.version(), load());
-        List<Ceiling> ceilings = new ArrayList<>();
+        List<MatMulCeiling> ceilings = new ArrayList<>();
         for (int[] s : SHAPES) {
-            ceilings.add(new Ceiling(env, "int8", s));
-            ceilings.add(new Ceiling(env, "fp32", s));
+            ceilings.add(new MatMulCeiling(env, "int8", s[0], s[1], s[2], 0));
+            ceilings.add(new MatMulCeiling(env, "fp32", s[0], s[1], s[2], 0));
         }
         for (String id : models) {
             EncoderModel m = EncoderModel.of(id);
@@ -77,7 +69,7 @@ public final class EncodeComparison {
                     }
                     double best = 0;
                     StringBuilder cs = new StringBuilder();
-                    for (Ceiling c : ceilings) {
+                    for (MatMulCeiling c : ceilings) {
                         double g = c.measure(1.5);
                         cs.append(String.format(Locale.ROOT, " %s %s %.0f", c.type, c.shape, g / 1e9));
                         if (c.type.equals(int8 ? "int8" : "fp32")) {
@@ -109,7 +101,7 @@ public final class EncodeComparison {
                         median(oursRate) / texts.size() * texts.totalFlops / 1e9);
             }
         }
-        for (Ceiling c : ceilings) {
+        for (MatMulCeiling c : ceilings) {
             c.close();
         }
         System.out.println("# load average at end: " + load());
@@ -144,72 +136,6 @@ public final class EncodeComparison {
             return Files.readString(Path.of("/proc/loadavg")).trim();
         } catch (Exception e) {
             return "?";
-        }
-    }
-
-    /** One MatMul (fp32) or MatMulInteger (uint8 x int8) with constant weights, default session options. */
-    private static final class Ceiling implements AutoCloseable {
-        final String type;
-        final String shape;
-        final long ops;
-        final OrtSession session;
-        final OnnxTensor a;
-
-        Ceiling(OrtEnvironment env, String type, int[] s) throws OrtException {
-            int m = s[0];
-            int k = s[1];
-            int n = s[2];
-            this.type = type;
-            this.shape = m + "x" + k + "x" + n;
-            this.ops = 2L * m * k * n;
-            Random random = new Random(42);
-            byte[] model;
-            if (type.equals("int8")) {
-                byte[] b = new byte[k * n];
-                random.nextBytes(b);
-                model = OnnxGraphs.matMulInteger(m, k, n, b);
-                byte[] ab = new byte[m * k];
-                random.nextBytes(ab);
-                a = OnnxTensor.createTensor(env, ByteBuffer.allocateDirect(m * k).put(ab).flip(), new long[] {m, k},
-                        OnnxJavaType.UINT8);
-            } else {
-                float[] b = new float[k * n];
-                for (int i = 0; i < b.length; i++) {
-                    b[i] = (float) random.nextGaussian();
-                }
-                model = OnnxGraphs.matMulFloat(m, k, n, b);
-                ByteBuffer buf = ByteBuffer.allocateDirect(m * k * 4).order(ByteOrder.nativeOrder());
-                for (int i = 0; i < m * k; i++) {
-                    buf.putFloat((float) random.nextGaussian());
-                }
-                a = OnnxTensor.createTensor(env, buf.flip().asFloatBuffer(), new long[] {m, k});
-            }
-            session = env.createSession(model, new OrtSession.SessionOptions());
-        }
-
-        /** Runs for about {@code seconds} after one warm-up run; returns (FL)OP/s. */
-        double measure(double seconds) throws OrtException {
-            run();
-            long t0 = System.nanoTime();
-            long runs = 0;
-            long end = t0 + (long) (seconds * 1e9);
-            while (System.nanoTime() < end) {
-                run();
-                runs++;
-            }
-            return runs * (double) ops / ((System.nanoTime() - t0) / 1e9);
-        }
-
-        private void run() throws OrtException {
-            try (OrtSession.Result r = session.run(Map.of("A", a))) {
-                r.get(0);
-            }
-        }
-
-        @Override
-        public void close() throws OrtException {
-            a.close();
-            session.close();
         }
     }
 }

@@ -1,14 +1,7 @@
 package dev.neuralsearch.bench;
 
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.neuralsearch.onnx.OnnxEnvironment;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -52,52 +45,19 @@ public class MatMulBenchmark {
     @Param({"fp32", "int8"})
     public String type;
 
-    private OrtEnvironment env;
-    private OrtSession session;
-    private OnnxTensor a;
-    private long flopPerRun;
+    private MatMulCeiling ceiling;
 
     @Setup(Level.Trial)
     public void setUp() throws OrtException {
         String[] p = shape.split("x");
-        int m = Integer.parseInt(p[0]);
-        int k = Integer.parseInt(p[1]);
-        int n = Integer.parseInt(p[2]);
-        flopPerRun = 2L * m * k * n;
-        Random random = new Random(42);
-        env = OnnxEnvironment.get(); // the library's set-up: shared native dir, telemetry off
-        byte[] model;
-        if (type.equals("fp32")) {
-            float[] b = new float[k * n];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (float) random.nextGaussian();
-            }
-            model = OnnxGraphs.matMulFloat(m, k, n, b);
-            ByteBuffer buf = ByteBuffer.allocateDirect(m * k * 4).order(ByteOrder.nativeOrder());
-            for (int i = 0; i < m * k; i++) {
-                buf.putFloat((float) random.nextGaussian());
-            }
-            buf.flip();
-            a = OnnxTensor.createTensor(env, buf.asFloatBuffer(), new long[] {m, k});
-        } else if (type.equals("int8")) {
-            byte[] b = new byte[k * n];
-            random.nextBytes(b);
-            model = OnnxGraphs.matMulInteger(m, k, n, b);
-            ByteBuffer buf = ByteBuffer.allocateDirect(m * k);
-            byte[] ab = new byte[m * k];
-            random.nextBytes(ab);
-            buf.put(ab).flip();
-            a = OnnxTensor.createTensor(env, buf, new long[] {m, k}, ai.onnxruntime.OnnxJavaType.UINT8);
-        } else {
-            throw new IllegalArgumentException("type is fp32 or int8, was " + type);
-        }
-        session = env.createSession(model, new OrtSession.SessionOptions());
+        // the library's set-up (shared native dir, telemetry off), ONNX Runtime's default threads
+        ceiling = new MatMulCeiling(OnnxEnvironment.get(), type, Integer.parseInt(p[0]), Integer.parseInt(p[1]),
+                Integer.parseInt(p[2]), 0);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
-        a.close();
-        session.close();
+        ceiling.close();
     }
 
     @State(Scope.Thread)
@@ -108,9 +68,7 @@ public class MatMulBenchmark {
 
     @Benchmark
     public long matmul(Work work) throws OrtException {
-        try (OrtSession.Result r = session.run(Map.of("A", a))) {
-            work.flop += flopPerRun;
-            return r.size();
-        }
+        work.flop += ceiling.ops;
+        return ceiling.run();
     }
 }

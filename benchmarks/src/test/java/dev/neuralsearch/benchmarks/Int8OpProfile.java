@@ -130,44 +130,9 @@ public final class Int8OpProfile {
 
     /** One intra-op thread, MatMulInteger (u8 x s8) or MatMul at 4096x384x1536, about 3 s: OP/s. */
     private static double oneThreadCeiling(OrtEnvironment env, boolean int8) throws Exception {
-        int m = 4096;
-        int k = 384;
-        int n = 1536;
-        java.util.Random random = new java.util.Random(42);
-        byte[] model;
-        OnnxTensor a;
-        if (int8) {
-            byte[] b = new byte[k * n];
-            random.nextBytes(b);
-            model = dev.neuralsearch.bench.OnnxGraphs.matMulInteger(m, k, n, b);
-            byte[] ab = new byte[m * k];
-            random.nextBytes(ab);
-            a = OnnxTensor.createTensor(env, java.nio.ByteBuffer.allocateDirect(m * k).put(ab).flip(), new long[] {m, k},
-                    ai.onnxruntime.OnnxJavaType.UINT8);
-        } else {
-            float[] b = new float[k * n];
-            for (int i = 0; i < b.length; i++) {
-                b[i] = (float) random.nextGaussian();
-            }
-            model = dev.neuralsearch.bench.OnnxGraphs.matMulFloat(m, k, n, b);
-            float[] af = new float[m * k];
-            for (int i = 0; i < af.length; i++) {
-                af[i] = (float) random.nextGaussian();
-            }
-            a = OnnxTensor.createTensor(env, java.nio.FloatBuffer.wrap(af), new long[] {m, k});
-        }
-        try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
-            so.setIntraOpNumThreads(1);
-            try (OrtSession s = env.createSession(model, so); a) {
-                s.run(Map.of("A", a)).close();
-                long t0 = System.nanoTime();
-                long runs = 0;
-                while (System.nanoTime() - t0 < 3_000_000_000L) {
-                    s.run(Map.of("A", a)).close();
-                    runs++;
-                }
-                return runs * 2.0 * m * k * n / ((System.nanoTime() - t0) / 1e9);
-            }
+        try (dev.neuralsearch.bench.MatMulCeiling c =
+                new dev.neuralsearch.bench.MatMulCeiling(env, int8 ? "int8" : "fp32", 4096, 384, 1536, 1)) {
+            return c.measure(3.0);
         }
     }
 
