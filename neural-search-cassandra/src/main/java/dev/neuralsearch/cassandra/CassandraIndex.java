@@ -23,7 +23,6 @@ import dev.neuralsearch.core.VectorIndex;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -127,19 +126,10 @@ public final class CassandraIndex implements VectorIndex {
     @Override
     public void add(List<Document> documents, List<float[]> vectors) {
         checkOpen();
-        if (documents.size() != vectors.size()) {
-            throw new IllegalArgumentException(documents.size() + " documents but " + vectors.size() + " vectors");
-        }
-        Set<String> seen = new HashSet<>();
+        Document.checkBatch(documents, vectors);
         List<BoundStatement> writes = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
             Document d = documents.get(i);
-            if (d == null) {
-                throw new IllegalArgumentException("document " + i + " is null");
-            }
-            if (!seen.add(d.id())) {
-                throw new IllegalArgumentException("duplicate id '" + d.id() + "' in one add call");
-            }
             List<Object> values = new ArrayList<>();
             values.add(d.id());
             values.add(d.text());

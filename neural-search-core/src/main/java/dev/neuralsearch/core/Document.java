@@ -2,6 +2,8 @@ package dev.neuralsearch.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -30,6 +32,30 @@ public record Document(String id, String text, Map<String, Object> metadata) {
 
     public static Document of(String id, String text, Map<String, ?> metadata) {
         return new Document(id, text, metadata == null ? Map.of() : Map.copyOf(metadata));
+    }
+
+    /**
+     * The checks every {@link VectorIndex#add} makes before it changes anything: both lists present and of one size,
+     * no null document, no id twice in the call (the position of each id is in the message).
+     */
+    public static void checkBatch(List<Document> documents, List<?> vectors) {
+        Objects.requireNonNull(documents, "documents");
+        Objects.requireNonNull(vectors, "vectors");
+        if (documents.size() != vectors.size()) {
+            throw new IllegalArgumentException(documents.size() + " documents but " + vectors.size() + " vectors");
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < documents.size(); i++) {
+            Document d = documents.get(i);
+            if (d == null) {
+                throw new IllegalArgumentException("document at position " + i + " is null");
+            }
+            Integer prev = seen.put(d.id(), i);
+            if (prev != null) {
+                throw new IllegalArgumentException("duplicate id '" + d.id() + "' in one add() call (positions "
+                        + prev + " and " + i + ")");
+            }
+        }
     }
 
     /** Checks an id the way every index does; throws {@link IllegalArgumentException} naming the problem. */

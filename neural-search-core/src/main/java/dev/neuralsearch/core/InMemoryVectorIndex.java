@@ -3,7 +3,6 @@ package dev.neuralsearch.core;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,25 +69,11 @@ public final class InMemoryVectorIndex implements VectorIndex {
 
     @Override
     public void add(List<Document> documents, List<float[]> vectors) {
-        Objects.requireNonNull(documents, "documents");
-        Objects.requireNonNull(vectors, "vectors");
-        if (documents.size() != vectors.size()) {
-            throw new IllegalArgumentException(documents.size() + " documents but " + vectors.size() + " vectors");
-        }
         // everything is checked and copied before the first change, so a bad batch changes nothing
-        Map<String, Integer> seen = new HashMap<>();
+        Document.checkBatch(documents, vectors);
         List<Entry> checked = new ArrayList<>(documents.size());
         for (int i = 0; i < documents.size(); i++) {
             Document d = documents.get(i);
-            if (d == null) {
-                throw new IllegalArgumentException("document at position " + i + " is null");
-            }
-            Document.validateId(d.id());
-            Integer prev = seen.put(d.id(), i);
-            if (prev != null) {
-                throw new IllegalArgumentException("duplicate id '" + d.id() + "' in one add() call (positions "
-                        + prev + " and " + i + ")");
-            }
             float[] v = checkVector(vectors.get(i), "vector of document '" + d.id() + "'").clone();
             checked.add(new Entry(d, v, LexicalScorer.terms(d.text())));
         }

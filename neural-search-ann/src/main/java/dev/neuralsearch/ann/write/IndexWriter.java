@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,24 +108,10 @@ public final class IndexWriter {
 
     /** Checks the arguments of an add (no nulls, one vector per document, no id twice) and converts the vectors. */
     public static List<VectorFloat<?>> checkAdd(IndexSchema schema, List<Document> documents, List<float[]> vectors) {
-        Objects.requireNonNull(documents, "documents");
-        Objects.requireNonNull(vectors, "vectors");
-        if (documents.size() != vectors.size()) {
-            throw new IllegalArgumentException(documents.size() + " documents but " + vectors.size() + " vectors");
-        }
-        Map<String, Integer> seen = new HashMap<>();
+        Document.checkBatch(documents, vectors);
         List<VectorFloat<?>> converted = new ArrayList<>(vectors.size());
         for (int i = 0; i < documents.size(); i++) {
             Document d = documents.get(i);
-            if (d == null) {
-                throw new IllegalArgumentException("document at position " + i + " is null");
-            }
-            Document.validateId(d.id());
-            Integer prev = seen.put(d.id(), i);
-            if (prev != null) {
-                throw new IllegalArgumentException("duplicate id '" + d.id() + "' in one add() call (positions "
-                        + prev + " and " + i + ")");
-            }
             converted.add(SnapshotSearcher.checkVector(schema, vectors.get(i), "vector of document '" + d.id() + "'"));
         }
         return converted;
