@@ -116,6 +116,10 @@ public final class MultiRouteSearch implements AutoCloseable {
         return first;
     }
 
+    public int delete(String... ids) {
+        return delete(List.of(ids));
+    }
+
     /** Commits every route, in route order. */
     public void commit() {
         for (NeuralSearch e : dense.values()) {
