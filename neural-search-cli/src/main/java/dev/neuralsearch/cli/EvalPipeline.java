@@ -215,12 +215,18 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
 
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
-    /** Expands {@code ${VAR}} and {@code ${VAR:-default}} from the environment; an unset VAR without default is refused. */
-    static String expand(String s) {
+    /**
+     * Expands {@code ${VAR}} and {@code ${VAR:-default}} from the environment (or, when the environment has no such
+     * variable, a JVM system property of that name, which tests can set); an unset VAR without default is refused.
+     */
+    public static String expand(String s) {
         Matcher m = VAR.matcher(s);
         StringBuilder sb = new StringBuilder();
         while (m.find()) {
             String v = System.getenv(m.group(1));
+            if (v == null || v.isEmpty()) {
+                v = System.getProperty(m.group(1));
+            }
             if (v == null || v.isEmpty()) {
                 if (m.group(2) == null) {
                     throw new IllegalArgumentException("pipeline: environment variable " + m.group(1)

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Reproduces the best SciFact pipeline of issue 22 from scratch (benchmarks/pipelines/scifact-best.yaml):
+#   1. fine-tunes bge-small-en-v1.5 (without its query instruction) on SciFact qrels/train.tsv with
+#      `nsearch train bi-encoder` (the trainer refuses test and dev queries), unless the model is already there;
+#   2. runs `nsearch eval --pipeline` on the test split: route rows, bm25, and the fused row named "pipeline",
+#      with the fusion weights fitted on the train queries;
+#   3. prints the JSON report.
+# Environment (all optional):
+#   SCIFACT        the BEIR folder                    (default: ../shared/data/scifact)
+#   NSEARCH_MODELS where trained models are written   (default: target/models)
+#   CACHE_DIR      corpus embedding cache             (default: target/eval-cache)
+#   OUT            the JSON report                    (default: target/pipelines/scifact-best.json)
+#   RETRAIN=1      train again even if the model exists
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$ROOT"
+SCIFACT="${SCIFACT:-../shared/data/scifact}"
+export NSEARCH_MODELS="${NSEARCH_MODELS:-target/models}"
+CACHE_DIR="${CACHE_DIR:-target/eval-cache}"
+OUT="${OUT:-target/pipelines/scifact-best.json}"
+MODEL="$NSEARCH_MODELS/bge-small-en-v1.5-noinstr-scifact"
+
+if [ ! -d "$SCIFACT/qrels" ]; then
+  echo "SciFact not found at $SCIFACT (set SCIFACT=<BEIR folder>)" >&2
+  exit 1
+fi
+if [ "${RETRAIN:-0}" = 1 ] && [ -d "$MODEL" ]; then
+  rm -rf "$MODEL"
+fi
+if [ ! -f "$MODEL/model.onnx" ]; then
+  echo "== training $MODEL on $SCIFACT qrels/train.tsv (2 epochs, lr 5e-5, batch 16, 256 tokens)" >&2
+  mkdir -p "$NSEARCH_MODELS"
+  rm -rf "$MODEL" "$MODEL.ckpt"
+  ./nsearch train bi-encoder --model bge-small-en-v1.5-noinstr --beir "$SCIFACT" --split train \
+    --epochs 2 --batch 16 --lr 5e-5 --max-length 256 --seed 42 --output "$MODEL" \
+    --checkpoint-dir "$MODEL.ckpt" --checkpoint-every 20 --quiet >&2
+  rm -rf "$MODEL.ckpt"
+else
+  echo "== $MODEL exists (RETRAIN=1 trains it again)" >&2
+fi
+
+echo "== evaluating the pipeline on $SCIFACT test" >&2
+mkdir -p "$(dirname "$OUT")"
+./nsearch eval --beir "$SCIFACT" --split test --pipeline benchmarks/pipelines/scifact-best.yaml \
+  --cache-dir "$CACHE_DIR" --json "$OUT" --quiet >&2
+cat "$OUT"
