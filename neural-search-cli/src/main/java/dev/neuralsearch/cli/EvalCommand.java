@@ -113,8 +113,9 @@ public final class EvalCommand implements Callable<Integer> {
                     + " scores), rrf or rrf:<k>, or default (" + "the library's Fusion.DEFAULT) (default: ${DEFAULT-VALUE})")
     String fusion;
 
-    @Option(names = "--weights", paramLabel = "<dense,lexical>",
-            description = "Route weights of the fused row (default: those of the fusion kind; Fusion.DEFAULT's for default)")
+    @Option(names = "--weights", paramLabel = "<w,...>",
+            description = "Route weights of the fused row: dense,lexical; with several models one per model in order,"
+                    + " then BM25 (default: those of the fusion kind; Fusion.DEFAULT's for default, all 1 for several)")
     String weights;
 
     @Option(names = "--fusion-depth", defaultValue = "100", paramLabel = "<n>",
@@ -123,7 +124,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--fit-fusion",
             description = "Grid-search the dense/lexical weight of each fusion kind on this split's queries and print"
-                    + " the curves (use --split train: weights fitted on test queries overstate test quality)")
+                    + " the curves (use --split train: weights fitted on test queries overstate test quality). With"
+                    + " several models: fit the route weights on the train split and use them for the fused row")
     boolean fitFusion;
 
     @Spec
