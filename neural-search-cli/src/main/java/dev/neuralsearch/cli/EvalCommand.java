@@ -110,7 +110,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--fusion", defaultValue = "default", paramLabel = "<kind>",
             description = "Fusion of the ann+bm25 fused row: minmax, zscore (convex combination of normalized"
-                    + " scores), rrf or rrf:<k>, or default (" + "the library's Fusion.DEFAULT) (default: ${DEFAULT-VALUE})")
+                    + " scores), rrf or rrf:<k>, or default (" + "the library's Fusion.DEFAULT); with several models and"
+                    + " --fit-fusion also auto (the family fitted on train too) (default: ${DEFAULT-VALUE})")
     String fusion;
 
     @Option(names = "--weights", paramLabel = "<w,...>",

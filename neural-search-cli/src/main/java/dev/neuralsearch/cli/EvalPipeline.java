@@ -41,14 +41,15 @@ import java.util.regex.Pattern;
  *     name: bge                        # row and route name (default: the model's folder or preset name)
  *   - model: e5-small-v2
  * bm25: {analyzer: auto, k1: 1.2, b: 0.75}   # the lexical route; "bm25: {enabled: false}" turns it off
- * fusion: {kind: zscore, fit: train}   # kind: default, zscore, minmax, rrf, rrf:k; weights: [..] or fit: train
+ * fusion: {kind: zscore, fit: train}   # kind: default, zscore, minmax, rrf, rrf:k, auto; weights: [..] or fit: train
  * depth: 100                           # hits per route that are fused
  * rerank: {model: path/to/cross-encoder, depth: 100}   # optional
  * </pre>
  *
  * Weights are one per route in route order, then BM25. {@code fit: train} fits them on the dataset's train split
- * ({@link dev.neuralsearch.eval.FusionFit#fitWeights}); the evaluated split is never used for fitting unless it is
- * train itself.
+ * ({@link dev.neuralsearch.eval.FusionFit#fitWeights}); {@code kind: auto} (with {@code fit: train}) fits each
+ * family (convex z-score, convex min-max, RRF k 60) and keeps the best on train. The evaluated split is never used
+ * for fitting unless it is train itself.
  */
 @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false)
 public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, FusionEntry fusion, Integer depth,
@@ -123,6 +124,10 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
             }
             f.withWeights(fusion.weights().stream().mapToDouble(Double::doubleValue).toArray());
         }
+        if (fitFamily() && (fusion.fit() == null || fusion.weights() != null)) {
+            throw new IllegalArgumentException("pipeline: fusion kind 'auto' chooses the family by a fit: give"
+                    + " 'fit: train' and no weights");
+        }
         if (fusion != null && fusion.fit() != null && !fusion.fit().equals("train")) {
             throw new IllegalArgumentException("pipeline: fusion 'fit' must be 'train' (weights are fitted on the"
                     + " train split only), was '" + fusion.fit() + "'");
@@ -146,6 +151,11 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
     /** Hits per route that are fused. */
     public int routeDepth() {
         return depth == null ? 100 : depth;
+    }
+
+    /** Whether the fusion family is fitted too ({@code kind: auto}). */
+    boolean fitFamily() {
+        return fusion != null && fusion.kind() != null && fusion.kind().equalsIgnoreCase("auto");
     }
 
     /** The fitting split, or null. */
@@ -173,7 +183,8 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
      */
     Fusion fusionFamily() {
         String kind = fusion == null || fusion.kind() == null ? "default" : fusion.kind();
-        Fusion f = kind.equalsIgnoreCase("default") ? Fusion.convex(Fusion.Normalization.Z_SCORE)
+        Fusion f = kind.equalsIgnoreCase("default") || kind.equalsIgnoreCase("auto")
+                ? Fusion.convex(Fusion.Normalization.Z_SCORE)
                 : EvalCommand.parseFusion(kind, null);
         if (fusion != null && fusion.weights() != null) {
             f = f.withWeights(fusion.weights().stream().mapToDouble(Double::doubleValue).toArray());
@@ -278,7 +289,7 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
             Path parent = home;
             JVectorIndexOptions indexOptions = JVectorIndexOptions.DEFAULT.withLexical(lex);
             MultiRouteEvaluator.Options opts = new MultiRouteEvaluator.Options(fusionFamily(), fitOn, routeDepth(),
-                    fusedName, lexical(), reranker, rerankDepth, cacheDir);
+                    fusedName, lexical(), reranker, rerankDepth, cacheDir, fitFamily());
             EvalReport report = MultiRouteEvaluator.evaluate(ds, specs,
                     route -> EvalModels.annFactory(parent.resolve(route)).options(indexOptions), opts, listener);
             Map<String, Object> settings = new java.util.LinkedHashMap<>(report.settings());

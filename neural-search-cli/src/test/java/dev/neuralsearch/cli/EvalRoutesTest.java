@@ -163,10 +163,19 @@ class EvalRoutesTest {
         assertThat(ndcg(rows.get("pipeline"))).isEqualTo(ndcg(rows.get("bm25")));
 
         Path json = tmp.resolve("fit.json");
-        Files.writeString(json, "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"fusion\": {\"fit\": \"train\"}}");
+        Files.writeString(json, "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}],"
+                + " \"fusion\": {\"kind\": \"auto\", \"fit\": \"train\"}}");
         Map<String, JsonNode> fitted = run("--pipeline", json.toString());
         assertThat(fitted.keySet()).containsSequence("all-minilm-l6-v2-q", "bm25", "pipeline");
-        assertThat(fitted.get("_report").get("settings").get("fusionFit").get("split").asText()).isEqualTo("train");
+        JsonNode fit = fitted.get("_report").get("settings").get("fusionFit");
+        assertThat(fit.get("split").asText()).isEqualTo("train");
+        // kind auto: every family fitted on train, the best kept
+        double best = 0;
+        for (JsonNode v : fit.get("families")) {
+            best = Math.max(best, v.asDouble());
+        }
+        assertThat(fit.get("families")).hasSize(3);
+        assertThat(fit.get("ndcg@10").asDouble()).isEqualTo(best);
     }
 
     @Test
@@ -176,6 +185,7 @@ class EvalRoutesTest {
                 "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"fusion\": {\"weights\": [1]}}", "1 weights for 2 routes",
                 "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"fusion\": {\"fit\": \"test\"}}", "'fit' must be 'train'",
                 "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"colour\": 1}", "colour",
+                "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"fusion\": {\"kind\": \"auto\"}}", "'auto' chooses the family by a fit",
                 "{\"routes\": [{\"model\": \"${NSEARCH_TEST_UNSET_MODEL}\"}]}", "NSEARCH_TEST_UNSET_MODEL is not set");
         int i = 0;
         for (Map.Entry<String, String> e : bad.entrySet()) {

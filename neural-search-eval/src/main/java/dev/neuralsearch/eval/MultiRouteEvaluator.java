@@ -63,11 +63,17 @@ public final class MultiRouteEvaluator {
      * @param lexical     whether the BM25 route runs
      * @param reranker    reorders the top {@code rerankDepth} fused hits, or null
      * @param cacheDir    the embedding cache, or null
+     * @param fitFamily   with {@code fitOn}: fit every family of {@link FusionFit#FAMILIES} (convex min-max,
+     *                    convex z-score, RRF k 60) and keep the one with the best fitted nDCG@10 on {@code fitOn}
+     *                    ({@code fusion}'s family is then ignored)
      */
     public record Options(Fusion fusion, BeirDataset fitOn, int depth, String fusedName, boolean lexical,
-                          Reranker reranker, int rerankDepth, java.nio.file.Path cacheDir) {
+                          Reranker reranker, int rerankDepth, java.nio.file.Path cacheDir, boolean fitFamily) {
         public Options {
             Objects.requireNonNull(fusion, "fusion");
+            if (fitFamily && fitOn == null) {
+                throw new IllegalArgumentException("fitting the fusion family needs a split to fit on");
+            }
             Objects.requireNonNull(fusedName, "fusedName");
             if (depth < 100) {
                 throw new IllegalArgumentException("route depth must be >= 100 (Recall@100), was " + depth);
@@ -148,10 +154,22 @@ public final class MultiRouteEvaluator {
             if (opts.fitOn() != null) {
                 BeirDataset fit = opts.fitOn();
                 Runs fr = runQueries(search, fit, fusion, opts.depth(), "fit queries (" + fit.split() + ")", ls);
-                FusionFit.Fitted f = FusionFit.fitWeights(fusion, fr.routeLists, Hit::id, Hit::recallScore,
-                        fr.judged);
+                List<Fusion> families = opts.fitFamily() ? List.copyOf(FusionFit.FAMILIES.values()) : List.of(fusion);
+                FusionFit.Fitted f = null;
+                Map<String, Object> perFamily = new LinkedHashMap<>();
+                for (Fusion family : families) {
+                    FusionFit.Fitted one = FusionFit.fitWeights(family, fr.routeLists, Hit::id, Hit::recallScore,
+                            fr.judged);
+                    perFamily.put(one.fusion().toString(), one.ndcg10());
+                    if (f == null || one.ndcg10() > f.ndcg10() + 1e-12) {
+                        f = one;
+                    }
+                }
                 fusion = f.fusion();
                 Map<String, Object> fs = new LinkedHashMap<>();
+                if (families.size() > 1) {
+                    fs.put("families", perFamily);
+                }
                 fs.put("split", fit.split());
                 fs.put("queries", fit.queries().size());
                 fs.put("inSample", fit.split().equals(ds.split()));
