@@ -13,7 +13,7 @@
 #   CACHE_DIR      corpus embedding cache             (default: target/eval-cache)
 #   OUT            the JSON report                    (default: target/pipelines/scifact-best.json)
 #   PIPELINE       the pipeline file                  (default: benchmarks/pipelines/scifact-best.yaml)
-#   RETRAIN=1      train again even if the model exists
+#   RETRAIN=1      train again even if the model exists (else an interrupted training resumes from its checkpoint)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$ROOT"
@@ -33,10 +33,17 @@ if ! grep -v '^[[:space:]]*#' "$PIPELINE" | grep -q 'bge-small-en-v1.5-noinstr-s
 elif [ "${RETRAIN:-0}" = 1 ] || [ ! -f "$MODEL/model.onnx" ]; then
   echo "== training $MODEL on $SCIFACT qrels/train.tsv (2 epochs, lr 5e-5, batch 16, 256 tokens)" >&2
   mkdir -p "$NSEARCH_MODELS"
-  rm -rf "$MODEL" "$MODEL.ckpt"
+  RESUME=()
+  if [ "${RETRAIN:-0}" != 1 ] && [ -d "$MODEL.ckpt" ] && [ -n "$(ls -A "$MODEL.ckpt")" ]; then
+    echo "== resuming from the checkpoint in $MODEL.ckpt (an interrupted run)" >&2
+    RESUME=(--resume)
+  else
+    rm -rf "$MODEL.ckpt"
+  fi
+  rm -rf "$MODEL"
   ./nsearch train bi-encoder --model bge-small-en-v1.5-noinstr --beir "$SCIFACT" --split train \
     --epochs 2 --batch 16 --lr 5e-5 --max-length 256 --seed 42 --output "$MODEL" \
-    --checkpoint-dir "$MODEL.ckpt" --checkpoint-every 20 --quiet >&2
+    --checkpoint-dir "$MODEL.ckpt" --checkpoint-every 20 --quiet ${RESUME[@]+"${RESUME[@]}"} >&2
   rm -rf "$MODEL.ckpt"
 else
   echo "== $MODEL exists (RETRAIN=1 trains it again)" >&2
