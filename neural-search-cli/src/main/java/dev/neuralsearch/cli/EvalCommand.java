@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -48,8 +49,17 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--split", defaultValue = "test", description = "qrels split (default: ${DEFAULT-VALUE})")
     String split;
 
-    @Option(names = "--model", required = true, paramLabel = "<preset|dir>",
-            description = "Encoder preset (e.g. bge-small-en-v1.5, all-minilm-l6-v2-q) or a model folder")
+    @Option(names = "--model", split = ",", paramLabel = "<preset|dir>",
+            description = "Encoder preset (e.g. bge-small-en-v1.5, all-minilm-l6-v2-q) or a model folder. Several"
+                    + " (--model a --model b, or --model a,b): one dense route each plus BM25, fused; rows per route,"
+                    + " bm25 and fused")
+    List<String> models;
+
+    @Option(names = "--pipeline", paramLabel = "<file>",
+            description = "A pipeline file (JSON, or YAML for .yaml/.yml): routes, bm25, fusion (weights or fit: train),"
+                    + " rerank; see docs/eval.md. Its fused row is named 'pipeline'")
+    Path pipeline;
+
     String model;
 
     @Option(names = "--no-instruction",
@@ -100,11 +110,13 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--fusion", defaultValue = "default", paramLabel = "<kind>",
             description = "Fusion of the ann+bm25 fused row: minmax, zscore (convex combination of normalized"
-                    + " scores), rrf or rrf:<k>, or default (" + "the library's Fusion.DEFAULT) (default: ${DEFAULT-VALUE})")
+                    + " scores), rrf or rrf:<k>, or default (" + "the library's Fusion.DEFAULT); with several models and"
+                    + " --fit-fusion also auto (the family fitted on train too) (default: ${DEFAULT-VALUE})")
     String fusion;
 
-    @Option(names = "--weights", paramLabel = "<dense,lexical>",
-            description = "Route weights of the fused row (default: those of the fusion kind; Fusion.DEFAULT's for default)")
+    @Option(names = "--weights", paramLabel = "<w,...>",
+            description = "Route weights of the fused row: dense,lexical; with several models one per model in order,"
+                    + " then BM25 (default: those of the fusion kind; Fusion.DEFAULT's for default, all 1 for several)")
     String weights;
 
     @Option(names = "--fusion-depth", defaultValue = "100", paramLabel = "<n>",
@@ -113,7 +125,8 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--fit-fusion",
             description = "Grid-search the dense/lexical weight of each fusion kind on this split's queries and print"
-                    + " the curves (use --split train: weights fitted on test queries overstate test quality)")
+                    + " the curves (use --split train: weights fitted on test queries overstate test quality). With"
+                    + " several models: fit the route weights on the train split and use them for the fused row")
     boolean fitFusion;
 
     @Spec
@@ -122,6 +135,13 @@ public final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (pipeline != null || (models != null && models.size() > 1)) {
+            return callRoutes(out);
+        }
+        if (models == null || models.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "give --model (or --pipeline)");
+        }
+        model = models.get(0);
         if (reranker != null && noAnn) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--reranker needs the ANN row; drop --no-ann");
         }
@@ -178,6 +198,79 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Several routes ({@code --model a --model b}) or a pipeline file: {@link EvalPipeline}. */
+    private Integer callRoutes(PrintWriter out) {
+        CommandLine cl = spec.commandLine();
+        if (pipeline != null && models != null && !models.isEmpty()) {
+            throw new CommandLine.ParameterException(cl, "--pipeline names its models; drop --model");
+        }
+        if (noAnn) {
+            throw new CommandLine.ParameterException(cl, "several routes are searched with their indexes; drop --no-ann");
+        }
+        EvalPipeline p;
+        String fusedName;
+        BeirDataset ds;
+        try {
+            ds = BeirDataset.load(beir, split);
+            if (pipeline != null) {
+                p = EvalPipeline.read(pipeline);
+                fusedName = "pipeline";
+            } else {
+                p = fromFlags().check();
+                fusedName = "fused";
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        out.printf(Locale.ROOT, "routes: %s%s; fusion: %s%s over the top %d of each route%n",
+                p.routes().stream().map(EvalPipeline::routeName).toList(), p.lexical() ? " + bm25" : "",
+                p.fusionFamily(), p.fitSplit() == null ? "" : ", weights fitted on " + p.fitSplit(), p.routeDepth());
+        out.flush();
+        EvalReport report = p.run(ds, beir, noCache ? null : cacheDir, fusedName,
+                new EvalProgressBars(System.err, quiet));
+        print(out, report);
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, EvalReport.Encoding> enc = (java.util.Map<String, EvalReport.Encoding>)
+                report.settings().get("encodings");
+        if (enc != null) {
+            enc.forEach((route, e) -> out.printf(Locale.ROOT, "  %s: %s%n", route, e.cached()
+                    ? "corpus read from cache " + e.cacheFile()
+                    : String.format(Locale.ROOT, "corpus encoded in %.1f s (%.1f docs/s)", e.seconds(),
+                    e.docsPerSecond())));
+        }
+        out.printf(Locale.ROOT, "fusion: %s%n", report.settings().get("fusion"));
+        if (json != null) {
+            report.writeJson(json);
+            out.println("JSON written to " + json);
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** The pipeline {@code --model a --model b} and the flags describe. */
+    private EvalPipeline fromFlags() {
+        List<EvalPipeline.RouteEntry> routes = new java.util.ArrayList<>();
+        for (String m : models) {
+            routes.add(new EvalPipeline.RouteEntry(m, !noInstruction, null, maxLength));
+        }
+        String[] kb = bm25.split(",");
+        if (kb.length != 2) {
+            throw new IllegalArgumentException("--bm25 wants k1,b, e.g. 0.9,0.4");
+        }
+        EvalPipeline.Bm25 lex = new EvalPipeline.Bm25(true, analyzer, Double.parseDouble(kb[0].trim()),
+                Double.parseDouble(kb[1].trim()));
+        List<Double> w = null;
+        if (weights != null) {
+            w = new java.util.ArrayList<>();
+            for (String x : weights.split(",")) {
+                w.add(Double.parseDouble(x.trim()));
+            }
+        }
+        EvalPipeline.FusionEntry f = new EvalPipeline.FusionEntry(fusion, w, fitFusion ? "train" : null);
+        return new EvalPipeline(null, routes, lex, f, fusionDepth,
+                reranker == null ? null : new EvalPipeline.RerankEntry(reranker.toString(), rerank));
     }
 
     /**
@@ -286,7 +379,7 @@ public final class EvalCommand implements Callable<Integer> {
         return e.tokensPerSecond() == null ? "" : String.format(Locale.ROOT, ", %.0f tokens/s", e.tokensPerSecond());
     }
 
-    private static void deleteTree(Path dir) {
+    static void deleteTree(Path dir) {
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(Comparator.reverseOrder()).forEach(p -> {
                 try {

@@ -11,7 +11,8 @@ import java.util.Map;
  * @param rerankScore score from the reranker, or {@code null} when the hit was not reranked
  * @param rerankRank 1-based rank after reranking, or {@code null} when not reranked
  * @param routeRanks the 1-based rank of this hit in each recall route that found it, keyed by route name
- *                   ({@code "dense"}, {@code "lexical"}); a route that did not find it has no entry
+ *                   ({@code "dense"}, {@code "lexical"}; a {@link MultiRouteSearch}'s route names); a route that did not
+ *                   find it has no entry
  */
 public record Hit(String id, String text, Map<String, Object> metadata,
                   float recallScore, int recallRank, Float rerankScore, Integer rerankRank,
@@ -40,5 +41,10 @@ public record Hit(String id, String text, Map<String, Object> metadata,
     /** The 1-based rank of this hit in {@code route}, or 0 when that route did not find it. */
     public int rank(Route route) {
         return routeRanks.getOrDefault(route.key(), 0);
+    }
+
+    /** The 1-based rank of this hit in the route named {@code route} (e.g. a {@link MultiRouteSearch} route), or 0. */
+    public int rank(String route) {
+        return routeRanks.getOrDefault(route, 0);
     }
 }

@@ -185,7 +185,7 @@ public final class RankFusion {
     }
 
     /** Scores of one route, normalized; a list of one score (or all equal) normalizes to 1s (min-max) or 0s. */
-    static double[] normalize(double[] s, Fusion.Normalization normalization) {
+    public static double[] normalize(double[] s, Fusion.Normalization normalization) {
         double[] out = new double[s.length];
         if (s.length == 0) {
             return out;

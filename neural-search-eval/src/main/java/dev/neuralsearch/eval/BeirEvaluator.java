@@ -362,10 +362,10 @@ public final class BeirEvaluator {
                 corpus.encoding, List.copyOf(pipelines), overlap, settings, environment());
     }
 
-    private record Encoded(List<float[]> vectors, EvalReport.Encoding encoding) {
+    record Encoded(List<float[]> vectors, EvalReport.Encoding encoding) {
     }
 
-    private static Encoded encodeCorpus(BeirDataset ds, TextEncoder encoder, List<String> ids, List<String> passages,
+    static Encoded encodeCorpus(BeirDataset ds, TextEncoder encoder, List<String> ids, List<String> passages,
                                         Options opts, Listener ls) {
         Path cacheFile = null;
         Path sidecar = null;
@@ -451,7 +451,7 @@ public final class BeirEvaluator {
         }
     }
 
-    private static EvalReport.Pipeline pipeline(String name, BeirDataset ds, List<String> qids,
+    static EvalReport.Pipeline pipeline(String name, BeirDataset ds, List<String> qids,
                                                 List<List<String>> rankings, double[] encodeMs, double[] searchMs) {
         Map<String, Double> metrics = new LinkedHashMap<>();
         for (String m : METRICS) {

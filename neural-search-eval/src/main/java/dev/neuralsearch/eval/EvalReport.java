@@ -22,7 +22,8 @@ import java.util.Map;
  * @param modelId     {@code TextEncoder.modelId()}
  * @param dimension   vector dimension
  * @param encoding    corpus encoding figures
- * @param pipelines   one entry per pipeline: exact, ann, ann+rerank
+ * @param pipelines   one entry per pipeline: exact, ann, ann+rerank, ...; for a multi-route run one per route, bm25
+ *                    and the fused row
  * @param annOverlapAt10 mean over queries of |ANN top 10 ∩ exact top 10| / 10 (null without ANN)
  * @param settings    recall depth, rerank depth and the like
  * @param environment JDK, processors, OS
@@ -102,13 +103,18 @@ public record EvalReport(String dataset, String split, int documents, int querie
     public String table() {
         StringBuilder sb = new StringBuilder();
         List<String> cols = pipelines.isEmpty() ? List.of() : List.copyOf(pipelines.get(0).metrics().keySet());
-        sb.append(String.format(Locale.ROOT, "%-11s", "pipeline"));
+        int width = 11; // the widest row name sets the first column (route rows are named after their model)
+        for (Pipeline p : pipelines) {
+            width = Math.max(width, p.name().length());
+        }
+        String nameColumn = "%-" + width + "s";
+        sb.append(String.format(Locale.ROOT, nameColumn, "pipeline"));
         for (String c : cols) {
             sb.append(String.format(Locale.ROOT, " %9s", c));
         }
         sb.append(String.format(Locale.ROOT, " %9s %9s%n", "p50 ms", "p99 ms"));
         for (Pipeline p : pipelines) {
-            sb.append(String.format(Locale.ROOT, "%-11s", p.name()));
+            sb.append(String.format(Locale.ROOT, nameColumn, p.name()));
             for (String c : cols) {
                 Double v = p.metrics().get(c);
                 sb.append(v == null ? String.format(Locale.ROOT, " %9s", "-")

@@ -1,0 +1,320 @@
+package dev.neuralsearch.cli;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.neuralsearch.ann.JVectorIndexOptions;
+import dev.neuralsearch.ann.LexicalAnalyzer;
+import dev.neuralsearch.ann.LexicalOptions;
+import dev.neuralsearch.core.Fusion;
+import dev.neuralsearch.core.Reranker;
+import dev.neuralsearch.core.TextEncoder;
+import dev.neuralsearch.encoder.BiEncoder;
+import dev.neuralsearch.encoder.ModelSpec;
+import dev.neuralsearch.eval.BeirDataset;
+import dev.neuralsearch.eval.BeirEvaluator;
+import dev.neuralsearch.eval.CorpusLanguage;
+import dev.neuralsearch.eval.EvalReport;
+import dev.neuralsearch.eval.MultiRouteEvaluator;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A retrieval pipeline as {@code nsearch eval --pipeline FILE} reads it (JSON, or YAML for {@code .yaml}/{@code .yml};
+ * parsed by Jackson, unknown fields refused), and as {@code nsearch eval --model a --model b} builds it from flags:
+ *
+ * <pre>
+ * name: scifact-best
+ * routes:                              # dense routes, fused in this order
+ *   - model: bge-small-en-v1.5         # preset id or model folder; ${VAR} and ${VAR:-default} are expanded
+ *     instruction: false               # the model's query instruction/prefix (default true)
+ *     name: bge                        # row and route name (default: the model's folder or preset name)
+ *   - model: e5-small-v2
+ * bm25: {analyzer: auto, k1: 1.2, b: 0.75}   # the lexical route; "bm25: {enabled: false}" turns it off
+ * fusion: {kind: zscore, fit: train}   # kind: default, zscore, minmax, rrf, rrf:k, auto; weights: [..] or fit: train
+ * depth: 100                           # hits per route that are fused
+ * rerank: {model: path/to/cross-encoder, depth: 100}   # optional
+ * </pre>
+ *
+ * Weights are one per route in route order, then BM25. {@code fit: train} fits them on the dataset's train split
+ * ({@link dev.neuralsearch.eval.FusionFit#fitWeights}); {@code kind: auto} (with {@code fit: train}) fits each
+ * family (convex z-score, convex min-max, RRF k 60) and keeps the best on train. The evaluated split is never used
+ * for fitting unless it is train itself.
+ */
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = false)
+public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, FusionEntry fusion, Integer depth,
+                           RerankEntry rerank) {
+
+    /** A dense route. */
+    public record RouteEntry(String model, Boolean instruction, String name, Integer maxLength) {
+        boolean useInstruction() {
+            return instruction == null || instruction;
+        }
+    }
+
+    /** The lexical route; null fields take the defaults (analyzer auto, k1 1.2, b 0.75). */
+    public record Bm25(Boolean enabled, String analyzer, Double k1, Double b) {
+    }
+
+    /** The fusion: a kind and either weights or {@code fit: train}. */
+    public record FusionEntry(String kind, List<Double> weights, String fit) {
+    }
+
+    /** The optional rerank stage: a cross-encoder folder and the fused hits it reorders. */
+    public record RerankEntry(String model, Integer depth) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Reads and checks a pipeline file. */
+    public static EvalPipeline read(Path file) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        ObjectMapper m = n.endsWith(".yaml") || n.endsWith(".yml") ? YAML : JSON;
+        try {
+            EvalPipeline p = m.readValue(file.toFile(), EvalPipeline.class);
+            if (p == null) {
+                throw new IllegalArgumentException(file + ": empty pipeline file");
+            }
+            p.check();
+            return p;
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /** Refuses what cannot run, with the field named. */
+    public EvalPipeline check() {
+        if (routes == null || routes.isEmpty()) {
+            throw new IllegalArgumentException("pipeline: 'routes' needs at least one dense route");
+        }
+        Set<String> names = new HashSet<>();
+        for (RouteEntry r : routes) {
+            if (r == null || r.model() == null || r.model().isBlank()) {
+                throw new IllegalArgumentException("pipeline: every route needs a 'model'");
+            }
+            if (!names.add(routeName(r))) {
+                throw new IllegalArgumentException("pipeline: two routes are named '" + routeName(r)
+                        + "'; give them distinct 'name's");
+            }
+        }
+        if (depth != null && depth < 100) {
+            throw new IllegalArgumentException("pipeline: 'depth' must be >= 100, was " + depth);
+        }
+        Fusion f = fusionFamily();
+        if (fusion != null && fusion.weights() != null) {
+            if (fusion.fit() != null) {
+                throw new IllegalArgumentException("pipeline: fusion has both 'weights' and 'fit'; give one");
+            }
+            if (fusion.weights().size() != routeCount()) {
+                throw new IllegalArgumentException("pipeline: fusion has " + fusion.weights().size() + " weights for "
+                        + routeCount() + " routes (dense routes in order, then bm25)");
+            }
+            f.withWeights(fusion.weights().stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        if (fitFamily() && (fusion.fit() == null || fusion.weights() != null)) {
+            throw new IllegalArgumentException("pipeline: fusion kind 'auto' chooses the family by a fit: give"
+                    + " 'fit: train' and no weights");
+        }
+        if (fusion != null && fusion.fit() != null && !fusion.fit().equals("train")) {
+            throw new IllegalArgumentException("pipeline: fusion 'fit' must be 'train' (weights are fitted on the"
+                    + " train split only), was '" + fusion.fit() + "'");
+        }
+        if (rerank != null && (rerank.model() == null || (rerank.depth() != null && rerank.depth() < 1))) {
+            throw new IllegalArgumentException("pipeline: 'rerank' needs a 'model' and a 'depth' >= 1");
+        }
+        lexicalOptions(null);
+        return this;
+    }
+
+    /** Whether the BM25 route runs (default yes). */
+    public boolean lexical() {
+        return bm25 == null || bm25.enabled() == null || bm25.enabled();
+    }
+
+    int routeCount() {
+        return routes.size() + (lexical() ? 1 : 0);
+    }
+
+    /** Hits per route that are fused. */
+    public int routeDepth() {
+        return depth == null ? 100 : depth;
+    }
+
+    /** Whether the fusion family is fitted too ({@code kind: auto}). */
+    boolean fitFamily() {
+        return fusion != null && fusion.kind() != null && fusion.kind().equalsIgnoreCase("auto");
+    }
+
+    /** The fitting split, or null. */
+    public String fitSplit() {
+        return fusion == null ? null : fusion.fit();
+    }
+
+    /** The row and route name of a route: its {@code name}, else the model's folder or preset name. */
+    static String routeName(RouteEntry r) {
+        if (r.name() != null) {
+            return r.name();
+        }
+        String m = expand(r.model()).replace('\\', '/');
+        while (m.endsWith("/")) {
+            m = m.substring(0, m.length() - 1);
+        }
+        String base = m.substring(m.lastIndexOf('/') + 1).replaceAll("[^A-Za-z0-9._-]+", "_");
+        return r.useInstruction() ? base : base + (base.endsWith("-noinstr") ? "" : "-noinstr");
+    }
+
+    /**
+     * The fusion without weights fitted: the kind (default: z-score convex) with the given weights, or all 1.
+     * {@code default} is the family of {@link Fusion#DEFAULT} with equal weights (for one dense route plus BM25 that
+     * is {@link Fusion#DEFAULT} itself).
+     */
+    Fusion fusionFamily() {
+        String kind = fusion == null || fusion.kind() == null ? "default" : fusion.kind();
+        Fusion f = kind.equalsIgnoreCase("default") || kind.equalsIgnoreCase("auto")
+                ? Fusion.convex(Fusion.Normalization.Z_SCORE)
+                : EvalCommand.parseFusion(kind, null);
+        if (fusion != null && fusion.weights() != null) {
+            f = f.withWeights(fusion.weights().stream().mapToDouble(Double::doubleValue).toArray());
+        }
+        return f;
+    }
+
+    /** The lexical route's settings; {@code corpus} decides "auto" when the first model has no language. */
+    LexicalOptions lexicalOptions(BeirDataset corpus) {
+        String a = bm25 == null || bm25.analyzer() == null ? "auto" : bm25.analyzer();
+        LexicalAnalyzer analyzer;
+        if (a.equalsIgnoreCase("auto")) {
+            if (corpus == null) {
+                analyzer = LexicalAnalyzer.STANDARD; // checked later, when the models are known
+            } else {
+                RouteEntry first = routes.get(0);
+                String lang = EvalModels.spec(expand(first.model()), false, first.maxLength()).language();
+                if (lang == null) {
+                    lang = CorpusLanguage.detect(corpus.corpus().values().stream()
+                            .map(BeirDataset.CorpusDoc::passage).toList());
+                }
+                analyzer = LexicalAnalyzer.forLanguage(lang);
+            }
+        } else {
+            try {
+                analyzer = LexicalAnalyzer.valueOf(a.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("pipeline: bm25 analyzer '" + a
+                        + "' is unknown; use auto, standard, english, chinese or cjk");
+            }
+        }
+        LexicalOptions o = LexicalOptions.DEFAULT.withAnalyzer(analyzer);
+        if (bm25 != null && (bm25.k1() != null || bm25.b() != null)) {
+            o = o.withBm25(bm25.k1() == null ? o.k1() : bm25.k1().floatValue(),
+                    bm25.b() == null ? o.b() : bm25.b().floatValue());
+        }
+        return o;
+    }
+
+    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+
+    /**
+     * Expands {@code ${VAR}} and {@code ${VAR:-default}} from the environment (or, when the environment has no such
+     * variable, a JVM system property of that name, which tests can set); an unset VAR without default is refused.
+     */
+    public static String expand(String s) {
+        Matcher m = VAR.matcher(s);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) {
+            String v = System.getenv(m.group(1));
+            if (v == null || v.isEmpty()) {
+                v = System.getProperty(m.group(1));
+            }
+            if (v == null || v.isEmpty()) {
+                if (m.group(2) == null) {
+                    throw new IllegalArgumentException("pipeline: environment variable " + m.group(1)
+                            + " is not set (in '" + s + "'); set it or write ${" + m.group(1) + ":-default}");
+                }
+                v = m.group(3);
+            }
+            m.appendReplacement(sb, Matcher.quoteReplacement(v));
+        }
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /**
+     * Runs the pipeline on {@code ds}: the routes' indexes in sibling folders of one temporary folder (deleted
+     * afterwards), the fused row named {@code fusedName}.
+     */
+    public EvalReport run(BeirDataset ds, Path beirDir, Path cacheDir, String fusedName,
+                          BeirEvaluator.Listener listener) {
+        LexicalOptions lex = lexicalOptions(ds);
+        List<TextEncoder> encoders = new ArrayList<>();
+        Path home = null;
+        Reranker reranker = null;
+        try {
+            List<MultiRouteEvaluator.RouteSpec> specs = new ArrayList<>();
+            for (RouteEntry r : routes) {
+                String model = expand(r.model());
+                TextEncoder enc = EvalModels.openEncoder(model, !r.useInstruction(), r.maxLength());
+                encoders.add(enc);
+                ModelSpec passageSpec = EvalModels.spec(model, false, r.maxLength());
+                java.util.function.ToIntFunction<String> counter = null;
+                if (enc instanceof BiEncoder bi) {
+                    String prefix = bi.spec().passagePrefix();
+                    counter = text -> bi.tokenizer().encode(prefix + text).tokenCount();
+                }
+                specs.add(new MultiRouteEvaluator.RouteSpec(routeName(r), enc,
+                        EvalModels.cacheName(model, r.maxLength()), passageSpec.id(), counter));
+            }
+            BeirDataset fitOn = null;
+            if (fitSplit() != null) {
+                fitOn = fitSplit().equals(ds.split()) ? ds : BeirDataset.load(beirDir, fitSplit());
+            }
+            int rerankDepth = 0;
+            if (rerank != null) {
+                reranker = EvalModels.openReranker(Path.of(expand(rerank.model())));
+                rerankDepth = rerank.depth() == null ? 100 : rerank.depth();
+            }
+            home = Files.createTempDirectory("nsearch-eval-routes");
+            Path parent = home;
+            JVectorIndexOptions indexOptions = JVectorIndexOptions.DEFAULT.withLexical(lex);
+            MultiRouteEvaluator.Options opts = new MultiRouteEvaluator.Options(fusionFamily(), fitOn, routeDepth(),
+                    fusedName, lexical(), reranker, rerankDepth, cacheDir, fitFamily());
+            EvalReport report = MultiRouteEvaluator.evaluate(ds, specs,
+                    route -> EvalModels.annFactory(parent.resolve(route)).options(indexOptions), opts, listener);
+            Map<String, Object> settings = new java.util.LinkedHashMap<>(report.settings());
+            if (lexical()) {
+                settings.put("bm25", Map.of("analyzer", lex.analyzer().name().toLowerCase(Locale.ROOT),
+                        "k1", lex.k1(), "b", lex.b()));
+            }
+            if (name != null) {
+                settings.put("pipeline", name);
+            }
+            return new EvalReport(report.dataset(), report.split(), report.documents(), report.queries(),
+                    report.model(), report.modelId(), report.dimension(), report.encoding(), report.pipelines(),
+                    report.annOverlapAt10(), settings, report.environment());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (TextEncoder e : encoders) {
+                e.close();
+            }
+            if (reranker != null) {
+                reranker.close();
+            }
+            if (home != null) {
+                EvalCommand.deleteTree(home);
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.neuralsearch.core;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The answer of a {@link MultiRouteSearch} query.
+ *
+ * @param query  the query text
+ * @param routes each route's own hits, best first, up to the route depth, in route order (dense routes as added,
+ *               then {@value MultiRouteSearch#LEXICAL}); a dense hit's {@link Hit#recallScore()} is its vector
+ *               similarity, a lexical one's its BM25 score
+ * @param fused  the fused list, best first, up to the query's limit; {@link Hit#recallScore()} is the fused score,
+ *               {@link Hit#routeRanks()} the hit's 1-based rank in each route that returned it, keyed by route name
+ * @param fusion the fusion that made {@code fused}
+ * @param routeNanos wall time of each route (query encoding included for a dense route), in route order
+ */
+public record MultiRouteResult(String query, Map<String, List<Hit>> routes, List<Hit> fused, Fusion fusion,
+                               Map<String, Long> routeNanos) {
+    public MultiRouteResult {
+        routes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(routes));
+        routeNanos = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(routeNanos));
+        fused = List.copyOf(fused);
+    }
+
+    /** One route's hits. */
+    public List<Hit> route(String name) {
+        List<Hit> hits = routes.get(name);
+        if (hits == null) {
+            throw new IllegalArgumentException("no route '" + name + "'; routes are " + routes.keySet());
+        }
+        return hits;
+    }
+}

@@ -1,0 +1,281 @@
+package dev.neuralsearch.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Several dense routes (one encoder each) plus an optional lexical (BM25) route, fused into one ranked list.
+ *
+ * <p>Design: one {@link NeuralSearch} per dense route, each with its own encoder and its own index, normally in
+ * sibling homes under one parent ({@code parent/bge}, {@code parent/e5}, ...). An index holds the vectors of one
+ * model (its schema names the model), so a route per engine keeps every existing index, cache and check as it
+ * is; this class only fans writes and queries out and fuses the answers with a {@link Fusion}. The lexical route
+ * is the BM25 route of one of the engines' indexes (by default the first whose index has one).
+ *
+ * <pre>{@code
+ * try (MultiRouteSearch search = MultiRouteSearch.builder()
+ *         .route("bge", NeuralSearch.builder().encoder(bge).index(JVectorIndex.at(home.resolve("bge"))).build())
+ *         .route("e5", NeuralSearch.builder().encoder(e5).index(JVectorIndex.at(home.resolve("e5"))).build())
+ *         .lexical(true)
+ *         .fusion(Fusion.convex(Fusion.Normalization.Z_SCORE, 0.4, 0.3, 0.3)) // bge, e5, lexical
+ *         .build()) {
+ *     search.add(documents);
+ *     search.commit();
+ *     MultiRouteResult r = search.query("text").limit(10).execute();
+ *     r.route("bge");   // the bge route's own hits
+ *     r.fused();        // the fused list
+ * }
+ * }</pre>
+ *
+ * <h2>Fusion and weights</h2>
+ * Route order is the order of {@link Builder#route} calls, then the lexical route ({@value #LEXICAL}) last; the
+ * fusion's weights, when given, are one per route in that order. Without weights every route weighs 1; the
+ * default fusion is {@link Fusion#DEFAULT}'s family (z-score convex combination).
+ *
+ * <h2>Writes</h2>
+ * {@link #add} and {@link #delete} go to every engine in route order, {@link #commit} commits each. They are not
+ * atomic across routes: if one engine fails, the routes before it have the change (uncommitted) and the caller
+ * should retry the same call (an add replaces documents with the same id, so a retry is safe).
+ *
+ * <p>Threads: as {@link NeuralSearch}; the engines do their own locking. Closing closes every engine.
+ */
+public final class MultiRouteSearch implements AutoCloseable {
+
+    /** The name of the lexical route in results and {@link Hit#routeRanks()}. */
+    public static final String LEXICAL = "lexical";
+
+    /** Per-route recall depth when none is given (as a hybrid query of {@link NeuralSearch}). */
+    public static final int DEFAULT_DEPTH = AbstractQuery.DEFAULT_FUSION_DEPTH;
+
+    private final Map<String, NeuralSearch> dense;
+    private final NeuralSearch lexical;
+    private final Fusion fusion;
+
+    private MultiRouteSearch(Map<String, NeuralSearch> dense, NeuralSearch lexical, Fusion fusion) {
+        this.dense = dense;
+        this.lexical = lexical;
+        this.fusion = fusion;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The route names in fusion-weight order: the dense routes as added, then {@value #LEXICAL} if on. */
+    public List<String> routeNames() {
+        List<String> names = new ArrayList<>(dense.keySet());
+        if (lexical != null) {
+            names.add(LEXICAL);
+        }
+        return List.copyOf(names);
+    }
+
+    /** The engine of a dense route. */
+    public NeuralSearch route(String name) {
+        NeuralSearch e = dense.get(name);
+        if (e == null) {
+            throw new IllegalArgumentException("no dense route '" + name + "'; routes are " + dense.keySet());
+        }
+        return e;
+    }
+
+    /** The default fusion of this search's queries. */
+    public Fusion fusion() {
+        return fusion;
+    }
+
+    /** Starts a query; set its knobs, then {@link MultiRouteQuery#execute()}. */
+    public MultiRouteQuery query(String text) {
+        return new MultiRouteQuery(this, NeuralSearch.checkQueryText(text, -1));
+    }
+
+    /** Encodes and adds documents on every route (each route encodes with its own model). */
+    public int add(List<Document> documents) {
+        Objects.requireNonNull(documents, "documents");
+        for (NeuralSearch e : dense.values()) {
+            e.add(documents);
+        }
+        return documents.size();
+    }
+
+    public int add(Document... documents) {
+        return add(List.of(documents));
+    }
+
+    /** Deletes documents by id on every route; returns how many the first route had. */
+    public int delete(Collection<String> ids) {
+        int first = -1;
+        for (NeuralSearch e : dense.values()) {
+            int n = e.delete(ids);
+            first = first < 0 ? n : first;
+        }
+        return first;
+    }
+
+    public int delete(String... ids) {
+        return delete(List.of(ids));
+    }
+
+    /** Commits every route, in route order. */
+    public void commit() {
+        for (NeuralSearch e : dense.values()) {
+            e.commit();
+        }
+    }
+
+    MultiRouteResult run(MultiRouteQuery q) {
+        Fusion f = q.fusion() != null ? q.fusion() : fusion;
+        List<String> names = routeNames();
+        if (f.weights() != null && f.weights().size() != names.size()) {
+            throw new IllegalArgumentException("the fusion has " + f.weights().size() + " weights for "
+                    + names.size() + " routes " + names + "; give one weight per route, in that order");
+        }
+        Map<String, List<Hit>> perRoute = new LinkedHashMap<>();
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        for (Map.Entry<String, NeuralSearch> e : dense.entrySet()) {
+            long t0 = System.nanoTime();
+            perRoute.put(e.getKey(), e.getValue().query(q.text()).filter(q.filter()).limit(q.depth())
+                    .recall(q.depth()).rerank(0).execute());
+            nanos.put(e.getKey(), System.nanoTime() - t0);
+        }
+        if (lexical != null) {
+            long t0 = System.nanoTime();
+            perRoute.put(LEXICAL, lexical.query(q.text()).filter(q.filter()).routes(Route.LEXICAL)
+                    .lexical(q.depth()).limit(q.depth()).rerank(0).execute());
+            nanos.put(LEXICAL, System.nanoTime() - t0);
+        }
+        List<List<Hit>> lists = new ArrayList<>(perRoute.values());
+        List<RankFusion.Fused<Hit>> fused = f.fuse(lists, Hit::id, Hit::recallScore);
+        List<Hit> hits = new ArrayList<>(Math.min(q.limit(), fused.size()));
+        for (int i = 0; i < fused.size() && hits.size() < q.limit(); i++) {
+            RankFusion.Fused<Hit> x = fused.get(i);
+            Map<String, Integer> ranks = new LinkedHashMap<>();
+            for (int r = 0; r < names.size(); r++) {
+                if (x.ranks()[r] > 0) {
+                    ranks.put(names.get(r), x.ranks()[r]);
+                }
+            }
+            Hit h = x.item();
+            hits.add(new Hit(h.id(), h.text(), h.metadata(), (float) x.score(), i + 1, null, null, ranks));
+        }
+        Map<String, List<Hit>> routes = new LinkedHashMap<>();
+        for (Map.Entry<String, List<Hit>> e : perRoute.entrySet()) {
+            routes.put(e.getKey(), List.copyOf(e.getValue()));
+        }
+        return new MultiRouteResult(q.text(), routes, hits, f, nanos);
+    }
+
+    /** Closes every engine; the first failure is thrown after all were tried. */
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        for (NeuralSearch e : dense.values()) {
+            try {
+                e.close();
+            } catch (RuntimeException x) {
+                if (failure == null) {
+                    failure = x;
+                } else {
+                    failure.addSuppressed(x);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Configures a {@link MultiRouteSearch}: at least one dense route. */
+    public static final class Builder {
+        private final Map<String, NeuralSearch> dense = new LinkedHashMap<>();
+        private Boolean lexical;
+        private String lexicalRoute;
+        private Fusion fusion;
+
+        private Builder() {
+        }
+
+        /**
+         * A dense route named {@code name} (letters, digits, '.', '_', '-'; not {@value #LEXICAL}) served by its own
+         * engine; the search owns the engine from {@link #build()} on.
+         */
+        public Builder route(String name, NeuralSearch engine) {
+            Objects.requireNonNull(engine, "engine");
+            if (name == null || !name.matches("[A-Za-z0-9._-]+") || name.equals(LEXICAL)) {
+                throw new IllegalArgumentException("route name must be letters, digits, '.', '_' or '-' and not '"
+                        + LEXICAL + "', was '" + name + "'");
+            }
+            if (dense.containsKey(name)) {
+                throw new IllegalArgumentException("route '" + name + "' given twice");
+            }
+            if (dense.containsValue(engine)) {
+                throw new IllegalArgumentException("route '" + name + "': that engine is already a route");
+            }
+            dense.put(name, engine);
+            return this;
+        }
+
+        /**
+         * Whether the lexical route runs (default: when an engine's index has one): its BM25 ranking comes from
+         * the first route whose index keeps a lexical route.
+         */
+        public Builder lexical(boolean on) {
+            this.lexical = on;
+            this.lexicalRoute = null;
+            return this;
+        }
+
+        /** The lexical route, answered by the index of dense route {@code route}. */
+        public Builder lexicalFrom(String route) {
+            this.lexical = true;
+            this.lexicalRoute = Objects.requireNonNull(route, "route");
+            return this;
+        }
+
+        /** The queries' default fusion; weights, if any, one per route (dense routes in order, then lexical). */
+        public Builder fusion(Fusion fusion) {
+            this.fusion = Objects.requireNonNull(fusion, "fusion");
+            return this;
+        }
+
+        public MultiRouteSearch build() {
+            if (dense.isEmpty()) {
+                throw new IllegalStateException("MultiRouteSearch.builder(): add at least one route(...)");
+            }
+            NeuralSearch lex = null;
+            if (lexicalRoute != null) {
+                lex = dense.get(lexicalRoute);
+                if (lex == null) {
+                    throw new IllegalArgumentException("lexicalFrom('" + lexicalRoute + "'): no such route; routes are "
+                            + dense.keySet());
+                }
+                if (!lex.supportsLexical()) {
+                    throw new IllegalArgumentException("lexicalFrom('" + lexicalRoute + "'): its index has no lexical"
+                            + " route");
+                }
+            } else if (lexical == null || lexical) {
+                lex = dense.values().stream().filter(NeuralSearch::supportsLexical).findFirst().orElse(null);
+                if (lex == null && Boolean.TRUE.equals(lexical)) {
+                    throw new IllegalArgumentException("lexical(true): no route's index has a lexical route");
+                }
+            }
+            int routes = dense.size() + (lex == null ? 0 : 1);
+            Fusion f = fusion != null ? fusion : Fusion.DEFAULT.withWeights(ones(routes));
+            if (f.weights() != null && f.weights().size() != routes) {
+                throw new IllegalArgumentException("the fusion has " + f.weights().size() + " weights for " + routes
+                        + " routes; give one weight per route (dense routes in order, then lexical)");
+            }
+            return new MultiRouteSearch(new LinkedHashMap<>(dense), lex, f);
+        }
+
+        private static double[] ones(int n) {
+            double[] w = new double[n];
+            java.util.Arrays.fill(w, 1.0);
+            return w;
+        }
+    }
+}
