@@ -189,8 +189,14 @@ class PqLayoutTest {
                 List<ScoredDocument> hits = index.search(queries.get(i), 10, Filter.ALL);
                 assertThat(hits).extracting(h -> h.document().id())
                         .containsExactlyElementsOf(before.get(i).stream().map(h -> h.document().id()).toList());
-                assertThat(hits).extracting(ScoredDocument::score)
-                        .containsExactlyElementsOf(before.get(i).stream().map(ScoredDocument::score).toList());
+                // Same vectors, same scores up to the last bits: the Vector API sums a register's lanes
+                // (reduceLanes(ADD)) in an order that may differ between interpreted and compiled code, so a score
+                // computed before and after the JIT can differ in its last bit (seen once in CI: 0.47538853 vs
+                // 0.4753884).
+                List<ScoredDocument> was = before.get(i);
+                for (int j = 0; j < hits.size(); j++) {
+                    assertThat(hits.get(j).score()).isCloseTo(was.get(j).score(), within(1e-6f));
+                }
             }
         }
         // exact traversal over the separated vectors (pqSearch=false) needs no rebuild
