@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pinned figure of {@code benchmarks/pipelines/scifact-best.yaml}: its fused row, named {@code pipeline}, on
- * SciFact test. Needs the shared data and the fine-tuned model that {@code benchmarks/pipelines/scifact-best.sh}
- * trains (under {@code $NSEARCH_MODELS}, default {@code <project>/target/models}); skips with a message when either
+ * The pinned figures of {@code benchmarks/pipelines/scifact-best.yaml} (a fine-tuned route) and {@code
+ * scifact-stock.yaml} (stock encoders): their fused rows, named {@code pipeline}, on SciFact test. Needs the shared
+ * data and, for the first, the fine-tuned model that {@code benchmarks/pipelines/scifact-best.sh} trains (under {@code $NSEARCH_MODELS}, default {@code <project>/target/models}); skips with a message when either
  * is absent. Run with {@code ./mvnw -Pregression -pl benchmarks -am verify -Dtest=PipelineRegressionTest}.
  */
 @Tag("regression")
@@ -34,8 +34,17 @@ class PipelineRegressionTest {
 
     @Test
     void scifactBest() throws Exception {
+        check("scifact-best");
+    }
+
+    @Test
+    void scifactStock() throws Exception {
+        check("scifact-stock");
+    }
+
+    private static void check(String name) throws Exception {
         Expected e = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).readValue(
-                Path.of("src/test/resources/pipeline-regression/scifact-best.json").toFile(), Expected.class);
+                Path.of("src/test/resources/pipeline-regression", name + ".json").toFile(), Expected.class);
         Path data = SharedData.require("data/" + e.dataset());
         if (System.getenv("NSEARCH_MODELS") == null) {
             System.setProperty("NSEARCH_MODELS", Path.of("..", "target", "models").toString());
@@ -56,7 +65,7 @@ class PipelineRegressionTest {
                     }
                 });
         System.out.println(report.table());
-        report.writeJson(Path.of("target", "regression", "scifact-best.json"));
+        report.writeJson(Path.of("target", "regression", name + ".json"));
         for (Expected.Check c : e.checks()) {
             double actual = report.pipeline(c.row()).metric(c.metric());
             assertThat(actual).as("%s %s (expected %.4f ± %.4f; source: %s)", c.row(), c.metric(), c.expected(),
