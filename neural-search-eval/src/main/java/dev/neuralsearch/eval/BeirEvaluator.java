@@ -622,8 +622,8 @@ public final class BeirEvaluator {
         return out;
     }
 
-    private static List<String> rerank(Reranker reranker, String query, List<String> candidates, BeirDataset ds,
-                                       int depth) {
+    /** The first {@code depth} candidates in the reranker's order (ties keep their order), then the rest as they were. */
+    static List<String> rerank(Reranker reranker, String query, List<String> candidates, BeirDataset ds, int depth) {
         int n = Math.min(depth, candidates.size());
         List<String> head = candidates.subList(0, n);
         List<String> texts = new ArrayList<>(n);
@@ -638,7 +638,7 @@ public final class BeirEvaluator {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        // Stable: equal rerank scores keep their ANN order.
+        // Stable: equal rerank scores keep the order they came in.
         Arrays.sort(order, (a, b) -> Float.compare(s[b], s[a]));
         List<String> out = new ArrayList<>(candidates.size());
         for (int i : order) {

@@ -13,7 +13,6 @@ import dev.neuralsearch.core.Reranker;
 import dev.neuralsearch.core.TextEncoder;
 import dev.neuralsearch.core.VectorIndex;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,7 +204,7 @@ public final class MultiRouteEvaluator {
                 ProgressListener rp = ls.beginStep("rerank", nq);
                 for (int q = 0; q < nq; q++) {
                     long t0 = System.nanoTime();
-                    rr.add(rerank(opts.reranker(), ds.queries().get(qids.get(q)), runs.fused.get(q), ds,
+                    rr.add(BeirEvaluator.rerank(opts.reranker(), ds.queries().get(qids.get(q)), runs.fused.get(q), ds,
                             opts.rerankDepth()));
                     ms[q] = runs.totalMs[q] + (System.nanoTime() - t0) / 1e6;
                     rp.onProgress(q + 1, nq);
@@ -287,30 +286,6 @@ public final class MultiRouteEvaluator {
             ids.add(h.id());
         }
         return ids;
-    }
-
-    private static List<String> rerank(Reranker reranker, String query, List<String> candidates, BeirDataset ds,
-                                       int depth) {
-        int n = Math.min(depth, candidates.size());
-        List<String> texts = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            texts.add(ds.corpus().get(candidates.get(i)).passage());
-        }
-        float[] s = n == 0 ? new float[0] : reranker.score(query, texts);
-        if (s.length != n) {
-            throw new IllegalStateException("reranker returned " + s.length + " scores for " + n + " passages");
-        }
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (a, b) -> Float.compare(s[b], s[a])); // stable: ties keep the fused order
-        List<String> out = new ArrayList<>(candidates.size());
-        for (int i : order) {
-            out.add(candidates.get(i));
-        }
-        out.addAll(candidates.subList(n, candidates.size()));
-        return out;
     }
 
     /** Notes of a route's corpus step carry the route name. */
