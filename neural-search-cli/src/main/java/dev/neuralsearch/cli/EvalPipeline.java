@@ -79,11 +79,21 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** A pipeline file is a few hundred bytes; anything near this is not one. */
+    static final long MAX_FILE_BYTES = 1 << 20;
+    /** More dense routes than this is a mistake (each one encodes the whole corpus); the weight fit caps its grid. */
+    static final int MAX_ROUTES = 16;
+
     /** Reads and checks a pipeline file. */
     public static EvalPipeline read(Path file) {
         String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
         ObjectMapper m = n.endsWith(".yaml") || n.endsWith(".yml") ? YAML : JSON;
         try {
+            long bytes = Files.size(file);
+            if (bytes > MAX_FILE_BYTES) {
+                throw new IllegalArgumentException(file + ": the pipeline file is " + bytes + " bytes; the limit is "
+                        + MAX_FILE_BYTES);
+            }
             EvalPipeline p = m.readValue(file.toFile(), EvalPipeline.class);
             if (p == null) {
                 throw new IllegalArgumentException(file + ": empty pipeline file");
@@ -99,6 +109,10 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
     public EvalPipeline check() {
         if (routes == null || routes.isEmpty()) {
             throw new IllegalArgumentException("pipeline: 'routes' needs at least one dense route");
+        }
+        if (routes.size() > MAX_ROUTES) {
+            throw new IllegalArgumentException("pipeline: " + routes.size() + " routes; at most " + MAX_ROUTES
+                    + " dense routes");
         }
         Set<String> names = new HashSet<>();
         for (RouteEntry r : routes) {

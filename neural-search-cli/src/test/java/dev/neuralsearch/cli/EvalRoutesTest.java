@@ -186,7 +186,10 @@ class EvalRoutesTest {
                 "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"fusion\": {\"fit\": \"test\"}}", "'fit' must be 'train'",
                 "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"colour\": 1}", "colour",
                 "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"fusion\": {\"kind\": \"auto\"}}", "'auto' chooses the family by a fit",
-                "{\"routes\": [{\"model\": \"${NSEARCH_TEST_UNSET_MODEL}\"}]}", "NSEARCH_TEST_UNSET_MODEL is not set");
+                "{\"routes\": [{\"model\": \"${NSEARCH_TEST_UNSET_MODEL}\"}]}", "NSEARCH_TEST_UNSET_MODEL is not set",
+                "{\"routes\": [" + "{\"model\": \"all-minilm-l6-v2-q\"},".repeat(16)
+                        + "{\"model\": \"all-minilm-l6-v2-q\"}]}", "at most 16 dense routes",
+                "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}]}" + " ".repeat(1 << 20), "the limit is");
         int i = 0;
         for (Map.Entry<String, String> e : bad.entrySet()) {
             Path f = tmp.resolve("bad" + i++ + ".json");
