@@ -104,7 +104,7 @@ public record ModelSpec(String id, ModelSource model, ModelSource tokenizer, Poo
      * {@code modules.json} (a {@code Pooling} module's folder, e.g. {@code 1_Pooling/config.json}, gives the
      * pooling mode; a {@code Normalize} module turns normalization on), {@code sentence_bert_config.json}
      * ({@code max_seq_length}), {@code config_sentence_transformers.json} ({@code prompts} "query" and
-     * "passage"/"document"). Defaults otherwise: mean pooling, normalized, max length from
+     * "passage"/"document", and our own key {@code language}, e.g. {@code "en"}, which the trainer writes). Defaults otherwise: mean pooling, normalized, max length from
      * {@code tokenizer_config.json} {@code model_max_length} or {@code config.json}
      * {@code max_position_embeddings}, else {@value #DEFAULT_MAX_TOKENS}; no prefixes. The id is the
      * directory name.
@@ -144,14 +144,17 @@ public record ModelSpec(String id, ModelSource model, ModelSource tokenizer, Poo
         int maxTokens = maxTokens(d);
         String query = "";
         String passage = "";
+        String language = null;
         JsonNode st = readJson(d.resolve("config_sentence_transformers.json"));
         if (st != null) {
             JsonNode prompts = st.path("prompts");
             query = prompts.path("query").asText("");
             passage = prompts.has("passage") ? prompts.path("passage").asText("") : prompts.path("document").asText("");
+            String lang = st.path("language").asText("").strip();
+            language = lang.isEmpty() ? null : lang;
         }
         return new ModelSpec(d.getFileName().toString(), ModelSource.file(model), ModelSource.file(tokenizer), pooling,
-                normalize, maxTokens, query, passage, dimension);
+                normalize, maxTokens, query, passage, dimension, language);
     }
 
     private static Path findModel(Path d) {

@@ -106,7 +106,12 @@ class EncoderLoadingTest {
         Files.writeString(dir.resolve("1_Pooling/config.json"), "{\"word_embedding_dimension\": 384, \"pooling_mode_cls_token\": true}");
         Files.writeString(dir.resolve("config_sentence_transformers.json"),
                 "{\"prompts\": {\"query\": \"Represent this sentence for searching relevant passages: \", \"document\": \"\"}}");
+        assertThat(ModelSpec.fromDirectory(dir).language()).isNull();
+        Files.writeString(dir.resolve("config_sentence_transformers.json"),
+                "{\"prompts\": {\"query\": \"Represent this sentence for searching relevant passages: \", \"document\": \"\"},"
+                        + " \"language\": \"en\"}");
         ModelSpec spec = ModelSpec.fromDirectory(dir);
+        assertThat(spec.language()).isEqualTo("en");
         assertThat(spec.pooling()).isEqualTo(Pooling.CLS);
         assertThat(spec.maxTokens()).isEqualTo(ModelSpec.DEFAULT_MAX_TOKENS);
         assertThat(spec.queryPrefix()).isEqualTo("Represent this sentence for searching relevant passages: ");

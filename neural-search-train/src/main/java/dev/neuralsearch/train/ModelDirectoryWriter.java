@@ -28,7 +28,8 @@ import java.util.Objects;
  *   <li>{@code modules.json}: Transformer, Pooling ({@code 1_Pooling}) and, when the spec normalizes, Normalize;</li>
  *   <li>{@code 1_Pooling/config.json}: the pooling mode and the dimension;</li>
  *   <li>{@code sentence_bert_config.json}: {@code max_seq_length} = the spec's max tokens;</li>
- *   <li>{@code config_sentence_transformers.json}: {@code prompts} "query" and "passage" = the spec's prefixes;</li>
+ *   <li>{@code config_sentence_transformers.json}: {@code prompts} "query" and "passage" = the spec's prefixes,
+ *       and {@code language} = the spec's language when known (our key; sentence-transformers ignores it);</li>
  *   <li>{@code config.json}: the BERT configuration (heads, sizes, LayerNorm epsilon), so the directory can be
  *       trained again.</li>
  * </ul>
@@ -121,6 +122,11 @@ public final class ModelDirectoryWriter {
         prompts.put("passage", spec.passagePrefix());
         st.putNull("default_prompt_name");
         st.put("similarity_fn_name", "cosine");
+        if (spec.language() != null) {
+            // not a sentence-transformers key (it ignores it): ModelSpec.fromDirectory reads it back, so a model
+            // fine-tuned from an English preset keeps the English BM25 analyzer that "auto" picks for the preset
+            st.put("language", spec.language());
+        }
         writeJson(d.resolve("config_sentence_transformers.json"), st);
 
         writeJson(d.resolve("config.json"), bertConfigJson(config, "BertModel"));

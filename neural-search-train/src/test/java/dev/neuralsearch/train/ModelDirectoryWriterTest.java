@@ -95,6 +95,7 @@ class ModelDirectoryWriterTest {
             assertThat(back.queryPrefix()).isEqualTo(spec.queryPrefix());
             assertThat(back.passagePrefix()).isEqualTo(spec.passagePrefix());
             assertThat(back.dimension()).isEqualTo(384);
+            assertThat(back.language()).isEqualTo("en").isEqualTo(spec.language());
             assertThat(back.tokenizer().readAllBytes()).isEqualTo(spec.tokenizer().readAllBytes());
             assertThat(((ModelSource.File) back.model()).path()).isEqualTo(dir.resolve("model.onnx").toAbsolutePath());
             // config.json lets the directory be trained again with the same shape
