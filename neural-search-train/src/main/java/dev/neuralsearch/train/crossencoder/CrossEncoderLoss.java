@@ -119,7 +119,7 @@ public final class CrossEncoderLoss {
 
     private NDArray listwise(NDArray student, NDArray teacher) {
         NDArray logQ = student.logSoftmax(1);
-        NDArray logP = teacher.div(temperature).logSoftmax(1);
+        NDArray logP = teacher.div(Torch.scalar(teacher, temperature)).logSoftmax(1);
         // KL(p || q) = sum p (log p - log q), summed over a group, averaged over groups
         return logP.exp().mul(logP.sub(logQ)).sum(new int[] {1}).mean();
     }
