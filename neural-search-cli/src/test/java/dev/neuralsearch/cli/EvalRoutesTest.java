@@ -189,7 +189,11 @@ class EvalRoutesTest {
                 "{\"routes\": [{\"model\": \"${NSEARCH_TEST_UNSET_MODEL}\"}]}", "NSEARCH_TEST_UNSET_MODEL is not set",
                 "{\"routes\": [" + "{\"model\": \"all-minilm-l6-v2-q\"},".repeat(16)
                         + "{\"model\": \"all-minilm-l6-v2-q\"}]}", "at most 16 dense routes",
-                "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}]}" + " ".repeat(1 << 20), "the limit is");
+                "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}]}" + " ".repeat(1 << 20), "the limit is",
+                "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"rerank\": {\"model\": \"x\", \"mix\": 2}}",
+                "'mix' must be in [0, 1]",
+                "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"rerank\": {\"model\": \"x\", \"depth\": \"deep\"}}",
+                "must be a number or auto");
         int i = 0;
         for (Map.Entry<String, String> e : bad.entrySet()) {
             Path f = tmp.resolve("bad" + i++ + ".json");

@@ -26,7 +26,7 @@ public final class RerankMix {
     /** Weight grid step. */
     public static final double STEP = 0.05;
     /** Queries whose rerank is timed at each depth. */
-    public static final int LATENCY_QUERIES = 50;
+    public static final int LATENCY_QUERIES = 20;
 
     /**
      * What the fit chose and saw.

@@ -106,7 +106,7 @@ class RerankMixTest {
         assertThat(c.grid().get(10).get(0.0)).isEqualTo(c.candidatesNdcg10());
         assertThat(c.msPerQuery()).containsOnlyKeys(10, 20, 30, 50);
         // scored once at the deepest depth per query, then once per depth on the timed queries
-        assertThat(rr.calls).isEqualTo(40 * 50 + 40 * (10 + 20 + 30 + 50));
+        assertThat(rr.calls).isEqualTo(40 * 50 + RerankMix.LATENCY_QUERIES * (10 + 20 + 30 + 50));
     }
 
     @SuppressWarnings("unchecked")
