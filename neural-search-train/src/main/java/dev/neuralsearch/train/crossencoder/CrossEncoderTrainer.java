@@ -122,7 +122,8 @@ public final class CrossEncoderTrainer {
 
         public Options withEpochs(int e) {
             return new Options(e, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery, teacherTemperature);
+                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withBatch(int queries, int negatives) {
@@ -137,37 +138,44 @@ public final class CrossEncoderTrainer {
 
         public Options withWeightDecay(float wd) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, wd,
-                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery, teacherTemperature);
+                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withMaxLength(int tokens) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    tokens, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery, teacherTemperature);
+                    tokens, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withSeed(long s) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, s, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery, teacherTemperature);
+                    maxLength, s, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withValidation(double fraction) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, seed, fraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery, teacherTemperature);
+                    maxLength, seed, fraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withLoss(CrossEncoderLoss.Kind kind, float m) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, seed, validationFraction, kind, m, maxSteps, saveEverySteps, checkpointEvery, teacherTemperature);
+                    maxLength, seed, validationFraction, kind, m, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withSteps(int max, int saveEvery) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, seed, validationFraction, loss, margin, max, saveEvery, checkpointEvery, teacherTemperature);
+                    maxLength, seed, validationFraction, loss, margin, max, saveEvery, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withCheckpointEvery(int steps) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, steps, teacherTemperature);
+                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, steps,
+                    teacherTemperature);
         }
 
         public Options withTeacherTemperature(float t) {
