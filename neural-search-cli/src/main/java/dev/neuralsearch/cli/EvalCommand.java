@@ -13,6 +13,9 @@ import dev.neuralsearch.eval.BeirDataset;
 import dev.neuralsearch.eval.BeirEvaluator;
 import dev.neuralsearch.eval.CorpusLanguage;
 import dev.neuralsearch.eval.EvalReport;
+import dev.neuralsearch.eval.MultiRouteEvaluator;
+import dev.neuralsearch.eval.PseudoQueries;
+import dev.neuralsearch.eval.TeacherFile;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -129,12 +132,34 @@ public final class EvalCommand implements Callable<Integer> {
                     + " several models: fit the route weights on the train split and use them for the fused row")
     boolean fitFusion;
 
+    @Option(names = "--teacher-out", paramLabel = "<jsonl>",
+            description = "With --pipeline on the train split: write the fused top --teacher-depth hits (with fused"
+                    + " scores) of the split's queries and --pseudo-queries corpus pseudo-queries, for"
+                    + " `nsearch train cross-encoder --distill` (docs/train.md)")
+    Path teacherOut;
+
+    @Option(names = "--teacher-depth", defaultValue = "30", paramLabel = "<n>",
+            description = "Hits per query in --teacher-out (default: ${DEFAULT-VALUE})")
+    int teacherDepth;
+
+    @Option(names = "--pseudo-queries", defaultValue = "0", paramLabel = "<n>",
+            description = "With --teacher-out: also this many pseudo-queries from the corpus (titles and first"
+                    + " sentences; test query texts excluded) (default: ${DEFAULT-VALUE})")
+    int pseudoQueries;
+
+    @Option(names = "--pseudo-seed", defaultValue = "42", paramLabel = "<n>",
+            description = "Seed of the pseudo-query sample (default: ${DEFAULT-VALUE})")
+    long pseudoSeed;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        if (teacherOut != null && pipeline == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--teacher-out needs --pipeline");
+        }
         if (pipeline != null || (models != null && models.size() > 1)) {
             return callRoutes(out);
         }
@@ -228,8 +253,14 @@ public final class EvalCommand implements Callable<Integer> {
                 p.routes().stream().map(EvalPipeline::routeName).toList(), p.lexical() ? " + bm25" : "",
                 p.fusionFamily(), p.fitSplit() == null ? "" : ", weights fitted on " + p.fitSplit(), p.routeDepth());
         out.flush();
+        MultiRouteEvaluator.Teacher teacher = null;
+        if (teacherOut != null) {
+            teacher = teacher(ds, cl);
+            out.printf(Locale.ROOT, "teacher: %d queries (%s split + pseudo-queries), top %d each, to %s%n",
+                    teacher.queries().size(), split, teacherDepth, teacherOut);
+        }
         EvalReport report = p.run(ds, beir, noCache ? null : cacheDir, fusedName,
-                new EvalProgressBars(System.err, quiet));
+                new EvalProgressBars(System.err, quiet), teacher);
         print(out, report);
         @SuppressWarnings("unchecked")
         java.util.Map<String, EvalReport.Encoding> enc = (java.util.Map<String, EvalReport.Encoding>)
@@ -247,6 +278,40 @@ public final class EvalCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The teacher queries: the split's (never a test split's) and the pseudo-queries, test texts excluded. */
+    private MultiRouteEvaluator.Teacher teacher(BeirDataset ds, CommandLine cl) {
+        if (!split.equals("train")) {
+            throw new CommandLine.ParameterException(cl, "--teacher-out writes training data: use --split train");
+        }
+        if (teacherDepth < 2 || pseudoQueries < 0) {
+            throw new CommandLine.ParameterException(cl, "--teacher-depth must be >= 2 and --pseudo-queries >= 0");
+        }
+        java.util.Set<String> testTexts = new java.util.HashSet<>();
+        java.util.Set<String> testIds = new java.util.HashSet<>();
+        if (Files.isRegularFile(beir.resolve("qrels").resolve("test.tsv"))) {
+            BeirDataset test = BeirDataset.load(beir, "test");
+            testTexts.addAll(test.queries().values());
+            testIds.addAll(test.queries().keySet());
+        }
+        List<TeacherFile.Entry> queries = new java.util.ArrayList<>();
+        java.util.Set<String> testKeys = new java.util.HashSet<>();
+        testTexts.forEach(t -> testKeys.add(t.strip().toLowerCase(Locale.ROOT)));
+        ds.queries().forEach((id, text) -> {
+            if (testIds.contains(id)) {
+                throw new CommandLine.ParameterException(cl, "train query " + id + " is also a test query");
+            }
+            // SciFact's train queries 871 and 1291 have the text of test queries under other ids: left out
+            if (!testKeys.contains(text.strip().toLowerCase(Locale.ROOT))) {
+                queries.add(new TeacherFile.Entry(id, text, "train", null, null, List.of()));
+            }
+        });
+        for (PseudoQueries.Query q : PseudoQueries.generate(ds, pseudoQueries, pseudoSeed, testTexts)) {
+            queries.add(new TeacherFile.Entry(q.id(), q.text(), q.kind().name().toLowerCase(Locale.ROOT), q.source(),
+                    q.sourcePassage(), List.of()));
+        }
+        return new MultiRouteEvaluator.Teacher(queries, teacherDepth, teacherOut);
     }
 
     /** The pipeline {@code --model a --model b} and the flags describe. */
@@ -270,7 +335,7 @@ public final class EvalCommand implements Callable<Integer> {
         }
         EvalPipeline.FusionEntry f = new EvalPipeline.FusionEntry(fusion, w, fitFusion ? "train" : null);
         return new EvalPipeline(null, routes, lex, f, fusionDepth,
-                reranker == null ? null : new EvalPipeline.RerankEntry(reranker.toString(), rerank));
+                reranker == null ? null : new EvalPipeline.RerankEntry(reranker.toString(), Integer.toString(rerank), null));
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.neuralsearch.eval.BeirEvaluator;
 import dev.neuralsearch.eval.CorpusLanguage;
 import dev.neuralsearch.eval.EvalReport;
 import dev.neuralsearch.eval.MultiRouteEvaluator;
+import dev.neuralsearch.eval.RerankMix;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,7 +44,8 @@ import java.util.regex.Pattern;
  * bm25: {analyzer: auto, k1: 1.2, b: 0.75}   # the lexical route; "bm25: {enabled: false}" turns it off
  * fusion: {kind: zscore, fit: train}   # kind: default, zscore, minmax, rrf, rrf:k, auto; weights: [..] or fit: train
  * depth: 100                           # hits per route that are fused
- * rerank: {model: path/to/cross-encoder, depth: 100}   # optional
+ * rerank: {model: path/to/cross-encoder, depth: 100}   # optional; depth: auto and mix: fit|w (0..1) mix the
+ *                                      # z-scored fused and reranker scores, chosen on held-out train queries
  * </pre>
  *
  * Weights are one per route in route order, then BM25. {@code fit: train} fits them on the dataset's train split
@@ -70,8 +72,57 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
     public record FusionEntry(String kind, List<Double> weights, String fit) {
     }
 
-    /** The optional rerank stage: a cross-encoder folder and the fused hits it reorders. */
-    public record RerankEntry(String model, Integer depth) {
+    /**
+     * The optional rerank stage: a cross-encoder folder and the fused hits it reorders. {@code depth} is a number
+     * (default 100) or {@code auto} (chosen among {@link RerankMix#DEPTHS}); {@code mix} is absent (the reranker's
+     * order alone), a weight in [0, 1], or {@code fit}. {@code auto} and {@code fit} are chosen by nDCG@10 on the
+     * train queries the cross-encoder held out ({@code validationQueries} of its {@code training.json}), never on
+     * the evaluated split.
+     */
+    public record RerankEntry(String model, String depth, String mix) {
+        boolean autoDepth() {
+            return depth != null && depth.strip().equalsIgnoreCase("auto");
+        }
+
+        boolean fitMix() {
+            return mix != null && mix.strip().equalsIgnoreCase("fit");
+        }
+
+        /** The fixed depth (100 when absent); not for {@code auto}. */
+        int fixedDepth() {
+            if (depth == null) {
+                return 100;
+            }
+            try {
+                return Integer.parseInt(depth.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("pipeline: rerank 'depth' must be a number or auto, was '" + depth
+                        + "'");
+            }
+        }
+
+        /** The fixed mix weight, or null for {@code fit} or no mix. */
+        Double fixedMix() {
+            if (mix == null || fitMix()) {
+                return null;
+            }
+            double w;
+            try {
+                w = Double.parseDouble(mix.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("pipeline: rerank 'mix' must be a weight in [0, 1] or fit, was '"
+                        + mix + "'");
+            }
+            if (!(w >= 0 && w <= 1)) {
+                throw new IllegalArgumentException("pipeline: rerank 'mix' must be in [0, 1], was " + w);
+            }
+            return w;
+        }
+
+        /** Whether the row is a {@link RerankMix} (a mix or an auto depth) rather than the reranker's order alone. */
+        boolean mixed() {
+            return mix != null || autoDepth();
+        }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper()
@@ -146,8 +197,11 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
             throw new IllegalArgumentException("pipeline: fusion 'fit' must be 'train' (weights are fitted on the"
                     + " train split only), was '" + fusion.fit() + "'");
         }
-        if (rerank != null && (rerank.model() == null || (rerank.depth() != null && rerank.depth() < 1))) {
-            throw new IllegalArgumentException("pipeline: 'rerank' needs a 'model' and a 'depth' >= 1");
+        if (rerank != null && (rerank.model() == null || (!rerank.autoDepth() && rerank.fixedDepth() < 1))) {
+            throw new IllegalArgumentException("pipeline: 'rerank' needs a 'model' and a 'depth' >= 1 or auto");
+        }
+        if (rerank != null) {
+            rerank.fixedMix(); // refuses a bad weight now
         }
         lexicalOptions(null);
         return this;
@@ -266,11 +320,66 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
     }
 
     /**
+     * The rerank mix: the depths ({@code auto}: those of {@link RerankMix#DEPTHS} within the route depth) and the
+     * weight; when either is chosen, the held-out queries are the train queries named in the reranker's
+     * {@code training.json} ({@code validationQueries}), which the trainer kept out of training.
+     */
+    MultiRouteEvaluator.MixPlan mixPlan(Path rerankDir, Path beirDir, BeirDataset ds) {
+        List<Integer> depths = rerank.autoDepth()
+                ? RerankMix.DEPTHS.stream().filter(d -> d <= routeDepth()).toList()
+                : List.of(rerank.fixedDepth());
+        Double w = rerank.mix() == null ? Double.valueOf(1) : rerank.fixedMix();
+        BeirDataset heldOut = null;
+        if (depths.size() > 1 || w == null) {
+            heldOut = heldOutQueries(rerankDir, beirDir, ds);
+        }
+        return new MultiRouteEvaluator.MixPlan(depths, w, heldOut);
+    }
+
+    /** The train queries the cross-encoder in {@code rerankDir} held out, as a dataset of the train split. */
+    static BeirDataset heldOutQueries(Path rerankDir, Path beirDir, BeirDataset ds) {
+        Path info = rerankDir.resolve("training.json");
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        try {
+            if (Files.isRegularFile(info)) {
+                new ObjectMapper().readTree(info.toFile()).path("validationQueries").forEach(n -> ids.add(n.asText()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (ids.isEmpty()) {
+            throw new IllegalArgumentException("pipeline: rerank depth auto / mix fit choose on the train queries the"
+                    + " cross-encoder held out, but " + info + " names none (validationQueries); give a fixed depth"
+                    + " and mix");
+        }
+        BeirDataset train = "train".equals(ds.split()) ? ds : BeirDataset.load(beirDir, "train");
+        Map<String, String> q = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, Integer>> qrels = new java.util.LinkedHashMap<>();
+        train.queries().forEach((id, text) -> {
+            if (ids.contains(id)) {
+                q.put(id, text);
+                qrels.put(id, train.qrels().getOrDefault(id, Map.of()));
+            }
+        });
+        if (q.isEmpty()) {
+            throw new IllegalArgumentException("pipeline: none of the " + ids.size() + " held-out queries of " + info
+                    + " is a train query of " + beirDir);
+        }
+        return new BeirDataset(train.name(), "train", train.corpus(), q, qrels);
+    }
+
+    /**
      * Runs the pipeline on {@code ds}: the routes' indexes in sibling folders of one temporary folder (deleted
      * afterwards), the fused row named {@code fusedName}.
      */
     public EvalReport run(BeirDataset ds, Path beirDir, Path cacheDir, String fusedName,
                           BeirEvaluator.Listener listener) {
+        return run(ds, beirDir, cacheDir, fusedName, listener, null);
+    }
+
+    /** As above; {@code teacher} (or null) writes the fused top hits of its queries ({@code --teacher-out}). */
+    public EvalReport run(BeirDataset ds, Path beirDir, Path cacheDir, String fusedName,
+                          BeirEvaluator.Listener listener, MultiRouteEvaluator.Teacher teacher) {
         LexicalOptions lex = lexicalOptions(ds);
         List<TextEncoder> encoders = new ArrayList<>();
         Path home = null;
@@ -295,15 +404,21 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
                 fitOn = fitSplit().equals(ds.split()) ? ds : BeirDataset.load(beirDir, fitSplit());
             }
             int rerankDepth = 0;
+            MultiRouteEvaluator.MixPlan mix = null;
             if (rerank != null) {
-                reranker = EvalModels.openReranker(Path.of(expand(rerank.model())));
-                rerankDepth = rerank.depth() == null ? 100 : rerank.depth();
+                Path rerankDir = Path.of(expand(rerank.model()));
+                reranker = EvalModels.openReranker(rerankDir);
+                if (rerank.mixed()) {
+                    mix = mixPlan(rerankDir, beirDir, ds);
+                } else {
+                    rerankDepth = rerank.fixedDepth();
+                }
             }
             home = Files.createTempDirectory("nsearch-eval-routes");
             Path parent = home;
             JVectorIndexOptions indexOptions = JVectorIndexOptions.DEFAULT.withLexical(lex);
             MultiRouteEvaluator.Options opts = new MultiRouteEvaluator.Options(fusionFamily(), fitOn, routeDepth(),
-                    fusedName, lexical(), reranker, rerankDepth, cacheDir, fitFamily());
+                    fusedName, lexical(), reranker, rerankDepth, cacheDir, fitFamily(), mix, teacher);
             EvalReport report = MultiRouteEvaluator.evaluate(ds, specs,
                     route -> EvalModels.annFactory(parent.resolve(route)).options(indexOptions), opts, listener);
             Map<String, Object> settings = new java.util.LinkedHashMap<>(report.settings());

@@ -189,7 +189,11 @@ class EvalRoutesTest {
                 "{\"routes\": [{\"model\": \"${NSEARCH_TEST_UNSET_MODEL}\"}]}", "NSEARCH_TEST_UNSET_MODEL is not set",
                 "{\"routes\": [" + "{\"model\": \"all-minilm-l6-v2-q\"},".repeat(16)
                         + "{\"model\": \"all-minilm-l6-v2-q\"}]}", "at most 16 dense routes",
-                "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}]}" + " ".repeat(1 << 20), "the limit is");
+                "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}]}" + " ".repeat(1 << 20), "the limit is",
+                "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"rerank\": {\"model\": \"x\", \"mix\": 2}}",
+                "'mix' must be in [0, 1]",
+                "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}], \"rerank\": {\"model\": \"x\", \"depth\": \"deep\"}}",
+                "must be a number or auto");
         int i = 0;
         for (Map.Entry<String, String> e : bad.entrySet()) {
             Path f = tmp.resolve("bad" + i++ + ".json");
@@ -200,5 +204,122 @@ class EvalRoutesTest {
             assertThat(cmd.execute("--beir", dir.toString(), "--pipeline", f.toString())).as(e.getKey()).isEqualTo(2);
             assertThat(err.toString()).as(e.getKey()).contains(e.getValue());
         }
+    }
+
+    @Test
+    void teacherOutWritesTheFusedTopOfTrainAndPseudoQueriesAndRefusesTest() throws IOException {
+        Path yaml = tmp.resolve("teacher.yaml");
+        Files.writeString(yaml, "routes:\n  - model: all-minilm-l6-v2-q\nfusion: {kind: zscore, weights: [0.5, 0.5]}\n");
+        Path file = tmp.resolve("teacher.jsonl");
+        Map<String, JsonNode> rows = run("--split", "train", "--pipeline", yaml.toString(), "--teacher-out",
+                file.toString(), "--teacher-depth", "5", "--pseudo-queries", "10");
+        assertThat(rows.get("_report").get("settings").get("teacher").get("queries").asInt()).isEqualTo(25);
+        List<dev.neuralsearch.eval.TeacherFile.Entry> es = dev.neuralsearch.eval.TeacherFile.read(file);
+        assertThat(es).hasSize(25);
+        assertThat(es.subList(0, 15)).allMatch(e -> e.kind().equals("train"));
+        assertThat(es.subList(15, 25)).allMatch(e -> e.id().startsWith("pq-") && e.source() != null);
+        Set<String> testTexts = new HashSet<>(BeirDataset.load(dir, "test").queries().values());
+        for (dev.neuralsearch.eval.TeacherFile.Entry e : es) {
+            assertThat(testTexts).doesNotContain(e.query());
+            assertThat(e.docs()).hasSize(5);
+            for (int i = 1; i < 5; i++) {
+                assertThat(e.docs().get(i).score()).isLessThanOrEqualTo(e.docs().get(i - 1).score());
+            }
+        }
+        // a title query finds its own document first (it is in the passage the routes indexed)
+        assertThat(es.subList(15, 25).stream().filter(e -> e.kind().equals("title"))
+                .filter(e -> e.docs().get(0).docId().equals(e.source())).count()).isPositive();
+
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new EvalCommand());
+        cmd.setErr(new PrintWriter(err));
+        assertThat(cmd.execute("--beir", dir.toString(), "--split", "test", "--pipeline", yaml.toString(),
+                "--teacher-out", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("--split train");
+    }
+
+    /** The tiny random-weight cross-encoder, cut at 60 tokens, with the held-out train queries a trainer names. */
+    private static Path tinyReranker(List<String> heldOut) throws IOException {
+        Path d = dev.neuralsearch.search.Fixtures.tinyXlmRoberta(tmp.resolve("tiny-ce-" + heldOut.size()));
+        Files.writeString(d.resolve("tokenizer_config.json"), "{\"model_max_length\": 60}");
+        Files.writeString(d.resolve("training.json"), new ObjectMapper().writeValueAsString(
+                Map.of("validationQueries", heldOut)));
+        return d;
+    }
+
+    /**
+     * The slice with each query cut to its first 20 characters: the tiny cross-encoder's tokenizer is nearly
+     * character-level and its pairs fit 60 tokens, the query whole. The queries still retrieve.
+     */
+    private static Path shortQueries() throws IOException {
+        Path d = tmp.resolve("scifact-short");
+        Files.createDirectories(d.resolve("qrels"));
+        Files.copy(dir.resolve("corpus.jsonl"), d.resolve("corpus.jsonl"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = new ArrayList<>();
+        for (String split : List.of("train", "test")) {
+            BeirDataset ds = BeirDataset.load(dir, split);
+            List<String> qrels = new ArrayList<>(List.of("query-id\tcorpus-id\tscore"));
+            for (Map.Entry<String, String> q : ds.queries().entrySet()) {
+                String text = q.getValue();
+                lines.add(json.writeValueAsString(Map.of("_id", q.getKey(), "text",
+                        text.substring(0, Math.min(20, text.length())))));
+                ds.qrels().get(q.getKey()).forEach((doc, g) -> qrels.add(q.getKey() + "\t" + doc + "\t" + g));
+            }
+            Files.write(d.resolve("qrels/" + split + ".tsv"), qrels);
+        }
+        Files.write(d.resolve("queries.jsonl"), lines);
+        return d;
+    }
+
+    @Test
+    void rerankDepthAndMixAreChosenOnHeldOutTrainQueriesAndWeightZeroIsTheCandidates() throws IOException {
+        Path saved = dir;
+        dir = shortQueries();
+        try {
+            mixOnHeldOut();
+        } finally {
+            dir = saved;
+        }
+    }
+
+    private void mixOnHeldOut() throws IOException {
+        List<String> trainIds = new ArrayList<>(BeirDataset.load(dir, "train").queries().keySet());
+        assertThat(trainIds.size()).isGreaterThanOrEqualTo(5);
+        assertThat(BeirDataset.load(dir, "test").queries()).isNotEmpty();
+        Path ce = tinyReranker(trainIds.subList(0, 5));
+        Path fixed = tmp.resolve("mix0.yaml");
+        Files.writeString(fixed, "routes:\n  - model: all-minilm-l6-v2-q\nfusion: {kind: zscore, weights: [0.5, 0.5]}\n"
+                + "rerank: {model: " + ce + ", depth: 20, mix: 0}\n");
+        Map<String, JsonNode> zero = run("--pipeline", fixed.toString());
+        // weight 0: the fused order back, whatever the reranker says
+        assertThat(ndcg(zero.get("pipeline+rerank"))).isEqualTo(ndcg(zero.get("pipeline")));
+        assertThat(zero.get("_report").get("settings").get("rerankMix").has("grid")).isFalse();
+
+        Path auto = tmp.resolve("auto.yaml");
+        Files.writeString(auto, "routes:\n  - model: all-minilm-l6-v2-q\nfusion: {kind: zscore, weights: [0.5, 0.5]}\n"
+                + "rerank: {model: " + ce + ", depth: auto, mix: fit}\n");
+        Map<String, JsonNode> rows = run("--pipeline", auto.toString());
+        JsonNode mix = rows.get("_report").get("settings").get("rerankMix");
+        assertThat(mix.get("split").asText()).isEqualTo("train");
+        assertThat(mix.get("queries").asInt()).isEqualTo(5);
+        assertThat(mix.get("depth").asInt()).isIn(10, 20, 30, 50);
+        assertThat(mix.get("rerankMsPerQuery")).hasSize(4);
+        assertThat(mix.get("grid").get("30")).hasSize(21);
+        assertThat(mix.get("ndcg@10").asDouble()).isGreaterThanOrEqualTo(mix.get("candidatesNdcg@10").asDouble());
+        assertThat(rows).containsKey("pipeline+rerank");
+
+        // without the held-out queries there is nothing honest to fit on
+        Path none = tinyReranker(List.of());
+        Path bad = tmp.resolve("bad-mix.yaml");
+        Files.writeString(bad, "routes:\n  - model: all-minilm-l6-v2-q\nrerank: {model: " + none + ", mix: fit}\n");
+        StringWriter err = new StringWriter();
+        CommandLine cmd = new CommandLine(new EvalCommand());
+        cmd.setErr(new PrintWriter(err));
+        cmd.setOut(new PrintWriter(new StringWriter()));
+        assertThat(cmd.execute("--beir", dir.toString(), "--cache-dir", cache.toString(), "--quiet", "--pipeline",
+                bad.toString())).isNotZero();
+        assertThat(err.toString()).contains("validationQueries");
     }
 }

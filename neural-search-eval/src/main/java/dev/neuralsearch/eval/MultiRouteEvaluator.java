@@ -67,7 +67,14 @@ public final class MultiRouteEvaluator {
      *                    ({@code fusion}'s family is then ignored)
      */
     public record Options(Fusion fusion, BeirDataset fitOn, int depth, String fusedName, boolean lexical,
-                          Reranker reranker, int rerankDepth, java.nio.file.Path cacheDir, boolean fitFamily) {
+                          Reranker reranker, int rerankDepth, java.nio.file.Path cacheDir, boolean fitFamily,
+                          MixPlan mix, Teacher teacher) {
+        /** Without a rerank mix and without teacher output. */
+        public Options(Fusion fusion, BeirDataset fitOn, int depth, String fusedName, boolean lexical,
+                       Reranker reranker, int rerankDepth, java.nio.file.Path cacheDir, boolean fitFamily) {
+            this(fusion, fitOn, depth, fusedName, lexical, reranker, rerankDepth, cacheDir, fitFamily, null, null);
+        }
+
         public Options {
             Objects.requireNonNull(fusion, "fusion");
             if (fitFamily && fitOn == null) {
@@ -77,8 +84,51 @@ public final class MultiRouteEvaluator {
             if (depth < 100) {
                 throw new IllegalArgumentException("route depth must be >= 100 (Recall@100), was " + depth);
             }
-            if (reranker != null && (rerankDepth < 1 || rerankDepth > depth)) {
+            if (reranker != null && mix == null && (rerankDepth < 1 || rerankDepth > depth)) {
                 throw new IllegalArgumentException("rerank depth must be in [1, " + depth + "], was " + rerankDepth);
+            }
+            if (mix != null && reranker == null) {
+                throw new IllegalArgumentException("a rerank mix needs a reranker");
+            }
+            if (mix != null && mix.depths().stream().anyMatch(d -> d < 1 || d > depth)) {
+                throw new IllegalArgumentException("rerank depths must be in [1, " + depth + "], were " + mix.depths());
+            }
+        }
+    }
+
+    /**
+     * The rerank row as a {@link RerankMix}: one depth and a fixed weight, or the depth among {@code depths} and/or
+     * the weight (null) chosen on {@code heldOut} (train queries the reranker did not train on; never a test split).
+     */
+    public record MixPlan(List<Integer> depths, Double weight, BeirDataset heldOut) {
+        public MixPlan {
+            depths = List.copyOf(depths);
+            if (depths.isEmpty()) {
+                throw new IllegalArgumentException("no rerank depth");
+            }
+            if (weight != null && !(weight >= 0 && weight <= 1)) {
+                throw new IllegalArgumentException("rerank mix weight must be in [0, 1], was " + weight);
+            }
+            if ((depths.size() > 1 || weight == null) && heldOut == null) {
+                throw new IllegalArgumentException("choosing the rerank depth or mix needs held-out train queries");
+            }
+            if (heldOut != null && isTestSplit(heldOut.split())) {
+                throw new IllegalArgumentException("refusing to fit the rerank mix on the '" + heldOut.split()
+                        + "' split: fit on held-out train queries");
+            }
+        }
+    }
+
+    /**
+     * Teacher output: after the fusion is fitted, each of {@code queries} (their {@code docs} ignored) runs through
+     * the fused search and its top {@code depth} hits, with fused scores, are written to {@code out}.
+     */
+    public record Teacher(List<TeacherFile.Entry> queries, int depth, java.nio.file.Path out) {
+        public Teacher {
+            queries = List.copyOf(queries);
+            Objects.requireNonNull(out, "out");
+            if (depth < 1) {
+                throw new IllegalArgumentException("teacher depth must be >= 1, was " + depth);
             }
         }
     }
@@ -181,6 +231,9 @@ public final class MultiRouteEvaluator {
                         "fusion fitted on %s (%d queries, %d weight vectors, step %.2f): %s, nDCG@10 %.4f there",
                         fit.split(), fit.queries().size(), f.points(), f.step(), fusion, f.ndcg10()));
             }
+            if (opts.teacher() != null) {
+                settings.put("teacher", writeTeacher(search, fusion, opts, ls));
+            }
             Runs runs = runQueries(search, ds, fusion, opts.depth(), "queries", ls);
             List<String> qids = runs.qids;
             int nq = qids.size();
@@ -198,7 +251,9 @@ public final class MultiRouteEvaluator {
                 rows.add(BeirEvaluator.pipeline(row, ds, qids, ranking, zero, ms));
             }
             rows.add(BeirEvaluator.pipeline(opts.fusedName(), ds, qids, runs.fused, zero, runs.totalMs));
-            if (opts.reranker() != null) {
+            if (opts.mix() != null) {
+                rows.add(mixRow(search, fusion, ds, runs, opts, settings, ls));
+            } else if (opts.reranker() != null) {
                 List<List<String>> rr = new ArrayList<>(nq);
                 double[] ms = new double[nq];
                 ProgressListener rp = ls.beginStep("rerank", nq);
@@ -242,9 +297,99 @@ public final class MultiRouteEvaluator {
         return split.equals("test") || split.equals("dev");
     }
 
-    /** Per query: each route's hits, the fused ids, the timings. */
+    /** Per query: each route's hits, the fused ids and scores, the timings. */
     private record Runs(List<String> qids, List<List<List<Hit>>> routeLists, List<List<String>> fused,
-                        List<double[]> routeMs, double[] totalMs, List<Map<String, Integer>> judged) {
+                        List<float[]> fusedScores, List<double[]> routeMs, double[] totalMs,
+                        List<Map<String, Integer>> judged) {
+    }
+
+    /** The {@code <fused>+rerank} row of a {@link MixPlan}: depth and weight fitted on held-out queries or given. */
+    private static EvalReport.Pipeline mixRow(MultiRouteSearch search, Fusion fusion, BeirDataset ds, Runs runs,
+                                              Options opts, Map<String, Object> settings, BeirEvaluator.Listener ls) {
+        MixPlan plan = opts.mix();
+        int depth = plan.depths().get(0);
+        double weight = plan.weight() == null ? 1 : plan.weight();
+        Map<String, Object> fs = new LinkedHashMap<>();
+        if (plan.heldOut() != null) {
+            Runs held = runQueries(search, plan.heldOut(), fusion, opts.depth(), "held-out queries ("
+                    + plan.heldOut().split() + ")", ls);
+            ProgressListener fp = ls.beginStep("rerank fit", held.qids().size());
+            RerankMix.Choice c = RerankMix.fit(plan.heldOut(), held.fused(), held.fusedScores(), opts.reranker(),
+                    plan.depths(), plan.weight(), fp);
+            ls.endStep("rerank fit");
+            depth = c.depth();
+            weight = c.weight();
+            fs.put("split", plan.heldOut().split());
+            fs.put("queries", c.queries());
+            fs.put("candidatesNdcg@10", c.candidatesNdcg10());
+            fs.put("ndcg@10", c.ndcg10());
+            Map<String, Object> grid = new LinkedHashMap<>();
+            c.grid().forEach((d, row) -> grid.put(Integer.toString(d), row.entrySet().stream().collect(
+                    java.util.stream.Collectors.toMap(e -> String.format(java.util.Locale.ROOT, "%.2f", e.getKey()),
+                            Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new))));
+            fs.put("grid", grid);
+            Map<String, Object> lat = new LinkedHashMap<>();
+            c.msPerQuery().forEach((d, ms) -> lat.put(Integer.toString(d), ms));
+            fs.put("rerankMsPerQuery", lat);
+            fs.put("latencyQueries", Math.min(RerankMix.LATENCY_QUERIES, c.queries()));
+            ls.info(String.format(java.util.Locale.ROOT, "rerank mix fitted on %d held-out %s queries: depth %d,"
+                    + " weight %.2f, nDCG@10 %.4f (candidates %.4f); rerank ms/query by depth %s", c.queries(),
+                    plan.heldOut().split(), depth, weight, c.ndcg10(), c.candidatesNdcg10(), c.msPerQuery()));
+        }
+        int nq = runs.qids().size();
+        List<List<String>> rr = new ArrayList<>(nq);
+        double[] ms = new double[nq];
+        double rerankMs = 0;
+        ProgressListener rp = ls.beginStep("rerank", nq);
+        for (int q = 0; q < nq; q++) {
+            long t0 = System.nanoTime();
+            List<String> cands = runs.fused().get(q);
+            float[] s = RerankMix.score(opts.reranker(), ds.queries().get(runs.qids().get(q)), cands, ds, depth);
+            rr.add(RerankMix.mix(cands, runs.fusedScores().get(q), s, depth, weight));
+            double took = (System.nanoTime() - t0) / 1e6;
+            rerankMs += took;
+            ms[q] = runs.totalMs()[q] + took;
+            rp.onProgress(q + 1, nq);
+        }
+        ls.endStep("rerank");
+        fs.put("depth", depth);
+        fs.put("weight", weight);
+        fs.put("evaluatedRerankMsPerQuery", rerankMs / Math.max(1, nq));
+        settings.put("reranker", opts.reranker().id());
+        settings.put("rerankDepth", depth);
+        settings.put("rerankMix", fs);
+        return BeirEvaluator.pipeline(opts.fusedName() + "+rerank", ds, runs.qids(), rr, new double[nq], ms);
+    }
+
+    /** Runs the teacher queries through the fused search and writes their top hits; returns what to report. */
+    private static Map<String, Object> writeTeacher(MultiRouteSearch search, Fusion fusion, Options opts,
+                                                    BeirEvaluator.Listener ls) {
+        Teacher t = opts.teacher();
+        List<TeacherFile.Entry> out = new ArrayList<>(t.queries().size());
+        ProgressListener p = ls.beginStep("teacher queries", t.queries().size());
+        long t0 = System.nanoTime();
+        for (TeacherFile.Entry e : t.queries()) {
+            MultiRouteResult r = search.query(e.query()).depth(opts.depth()).limit(t.depth()).fusion(fusion).execute();
+            List<TeacherFile.Candidate> docs = new ArrayList<>(t.depth());
+            for (Hit h : r.fused()) {
+                if (docs.size() == t.depth()) {
+                    break;
+                }
+                docs.add(new TeacherFile.Candidate(h.id(), h.recallScore()));
+            }
+            out.add(new TeacherFile.Entry(e.id(), e.query(), e.kind(), e.source(), e.sourcePassage(), docs));
+            p.onProgress(out.size(), t.queries().size());
+        }
+        ls.endStep("teacher queries");
+        TeacherFile.write(t.out(), out);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("file", t.out().toString());
+        m.put("queries", out.size());
+        m.put("depth", t.depth());
+        m.put("fusion", fusion.toString());
+        m.put("seconds", (System.nanoTime() - t0) / 1e9);
+        ls.info("teacher candidates of " + out.size() + " queries written to " + t.out());
+        return m;
     }
 
     private static Runs runQueries(MultiRouteSearch search, BeirDataset ds, Fusion fusion, int depth, String step,
@@ -256,6 +401,7 @@ public final class MultiRouteEvaluator {
         List<double[]> routeMs = new ArrayList<>(nq);
         double[] total = new double[nq];
         List<Map<String, Integer>> judged = new ArrayList<>(nq);
+        List<float[]> fusedScores = new ArrayList<>(nq);
         for (int i = 0; i < Math.min(10, nq); i++) { // warm-up, as BeirEvaluator
             search.query(ds.queries().get(qids.get(i))).depth(depth).limit(100).fusion(fusion).execute();
         }
@@ -267,6 +413,11 @@ public final class MultiRouteEvaluator {
             total[q] = (System.nanoTime() - t0) / 1e6;
             lists.add(new ArrayList<>(r.routes().values()));
             fused.add(hitIds(r.fused()));
+            float[] fs = new float[r.fused().size()];
+            for (int i = 0; i < fs.length; i++) {
+                fs[i] = r.fused().get(i).recallScore();
+            }
+            fusedScores.add(fs);
             double[] ms = new double[r.routeNanos().size()];
             int i = 0;
             for (long n : r.routeNanos().values()) {
@@ -277,7 +428,7 @@ public final class MultiRouteEvaluator {
             p.onProgress(q + 1, nq);
         }
         ls.endStep(step);
-        return new Runs(qids, lists, fused, routeMs, total, judged);
+        return new Runs(qids, lists, fused, fusedScores, routeMs, total, judged);
     }
 
     private static List<String> hitIds(List<Hit> hits) {

@@ -8,6 +8,9 @@ import dev.neuralsearch.train.crossencoder.CrossEncoderData;
 import dev.neuralsearch.train.crossencoder.CrossEncoderExample;
 import dev.neuralsearch.train.crossencoder.CrossEncoderLoss;
 import dev.neuralsearch.train.crossencoder.CrossEncoderTrainer;
+import dev.neuralsearch.train.crossencoder.DistillData;
+import dev.neuralsearch.eval.PseudoQueries;
+import dev.neuralsearch.eval.TeacherFile;
 import dev.neuralsearch.train.crossencoder.NegativeMiner;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +85,17 @@ public final class CrossEncoderTrainCommand implements Callable<Integer> {
     @Option(names = "--max-length", defaultValue = "256", description = "pair length in tokens (default: ${DEFAULT-VALUE})") int maxLength;
     @Option(names = "--seed", defaultValue = "42") long seed;
     @Option(names = "--validation", defaultValue = "0.1", description = "share of queries held out (default: ${DEFAULT-VALUE})") double validation;
-    @Option(names = "--loss", defaultValue = "pairwise", description = "pairwise (margin ranking on sigmoid scores), bce, or both (default: ${DEFAULT-VALUE})") String loss;
+    @Option(names = "--loss", description = "pairwise (margin ranking on sigmoid scores), bce, both; with --distill"
+            + " listwise (KL of the teacher's and the student's softmax over a group) or margin-mse (default: pairwise,"
+            + " listwise with --distill)") String loss;
+    @Option(names = "--distill", paramLabel = "<jsonl>",
+            description = "distil a teacher: the file `nsearch eval --pipeline F --split train --teacher-out` writes"
+                    + " (each query's fused top candidates with scores; pseudo-queries included); needs --beir for the"
+                    + " corpus. Groups of 1 + --negatives candidates are sampled from each query's list")
+    Path distill;
+    @Option(names = "--teacher-temperature", defaultValue = "1", paramLabel = "<T>",
+            description = "listwise: the teacher's z-scored scores are divided by T before the softmax (default: ${DEFAULT-VALUE})")
+    float teacherTemperature;
     @Option(names = "--margin", defaultValue = "0.1") float margin;
     @Option(names = "--max-steps", defaultValue = "0", description = "stop after this many steps (0: all epochs)") int maxSteps;
     @Option(names = "--save-every", defaultValue = "0", description = "also export every N steps (0: after each epoch)") int saveEvery;
@@ -108,18 +121,29 @@ public final class CrossEncoderTrainCommand implements Callable<Integer> {
         if (resume && checkpointDir == null) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--resume needs --checkpoint-dir");
         }
+        if (distill != null && (beir == null || pairs != null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--distill needs --beir (the corpus) and no --pairs");
+        }
+        String lossName = loss != null ? loss : distill != null ? "listwise" : "pairwise";
         ModelSpec backboneSpec = spec(backbone);
         CrossEncoderTrainer.Options o;
         try {
             o = CrossEncoderTrainer.Options.defaults().withEpochs(epochs).withBatch(batch, negatives)
                     .withLearningRate(lr, warmup).withWeightDecay(weightDecay).withMaxLength(maxLength).withSeed(seed).withValidation(validation)
-                    .withLoss(CrossEncoderLoss.Kind.parse(loss), margin).withSteps(maxSteps, saveEvery)
-                    .withCheckpointEvery(checkpointEvery);
+                    .withLoss(CrossEncoderLoss.Kind.parse(lossName), margin).withSteps(maxSteps, saveEvery)
+                    .withCheckpointEvery(checkpointEvery).withTeacherTemperature(teacherTemperature);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         List<CrossEncoderExample> examples;
-        if (pairs != null) {
+        if (distill != null) {
+            BeirDataset train = BeirDataset.load(beir, split);
+            examples = DistillData.fromTeacher(TeacherFile.read(distill), train, CrossEncoderData.testQueryIds(beir),
+                    CrossEncoderData.testQueryTexts(beir));
+            long pseudo = examples.stream().filter(e -> PseudoQueries.isPseudo(e.queryId())).count();
+            LOG.info("distilling {}: {} queries ({} judged, {} pseudo-queries)", distill, examples.size(),
+                    examples.size() - pseudo, pseudo);
+        } else if (pairs != null) {
             Set<String> testTexts = beir != null ? CrossEncoderData.testQueryTexts(beir) : Set.of();
             examples = CrossEncoderData.fromTsv(pairs, testTexts);
         } else {

@@ -18,6 +18,13 @@ import java.util.Locale;
  *       averaged over all scores (computed stably as {@code softplus(s) - y s}).</li>
  *   <li>{@link Kind#BOTH}: the sum of the two.</li>
  * </ul>
+ * Distillation losses, with teacher scores of the same shape (each group ordered by the teacher, best first):
+ * <ul>
+ *   <li>{@link Kind#LISTWISE}: {@code KL(softmax(t / T) || softmax(s))} per group, averaged over groups (the
+ *       listwise distillation of RankGPT/RankT5-style students; T the teacher temperature).</li>
+ *   <li>{@link Kind#MARGIN_MSE}: Hofstaetter et al. 2020: {@code ((s_0 - s_k) - (t_0 - t_k))^2} for the group's first
+ *       passage against each other one, averaged over all such pairs.</li>
+ * </ul>
  */
 public final class CrossEncoderLoss {
     /** The seed's margin (PaddleNLP PairwiseMatching default). */
@@ -25,26 +32,41 @@ public final class CrossEncoderLoss {
 
     /** Which loss. */
     public enum Kind {
-        PAIRWISE, BCE, BOTH;
+        PAIRWISE, BCE, BOTH, LISTWISE, MARGIN_MSE;
 
-        /** Parses {@code pairwise}, {@code bce} or {@code both} (any case). */
+        /** Parses {@code pairwise}, {@code bce}, {@code both}, {@code listwise} or {@code margin-mse} (any case). */
         public static Kind parse(String s) {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT));
+            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+        }
+
+        /** Whether the loss needs teacher scores. */
+        public boolean distills() {
+            return this == LISTWISE || this == MARGIN_MSE;
         }
     }
 
     private final Kind kind;
     private final float margin;
+    private final float temperature;
 
     public CrossEncoderLoss(Kind kind, float margin) {
+        this(kind, margin, 1f);
+    }
+
+    /** With the teacher temperature of {@link Kind#LISTWISE}. */
+    public CrossEncoderLoss(Kind kind, float margin, float temperature) {
         if (kind == null) {
             throw new IllegalArgumentException("loss kind is null");
         }
         if (!(margin >= 0f)) {
             throw new IllegalArgumentException("margin must be >= 0, got " + margin);
         }
+        if (!(temperature > 0f)) {
+            throw new IllegalArgumentException("temperature must be > 0, got " + temperature);
+        }
         this.kind = kind;
         this.margin = margin;
+        this.temperature = temperature;
     }
 
     public Kind kind() {
@@ -55,12 +77,24 @@ public final class CrossEncoderLoss {
         return margin;
     }
 
+    public float temperature() {
+        return temperature;
+    }
+
     /**
      * The loss (a scalar) of flattened logits {@code [groups * groupSize]}, each group the positive first.
      *
      * @param groupSize 1 + negatives per positive (at least 2)
      */
     public NDArray compute(NDArray logits, int groupSize) {
+        return compute(logits, groupSize, null);
+    }
+
+    /**
+     * As above; {@code teacher} (same shape as {@code logits}) holds the teacher's scores, needed by
+     * {@link Kind#LISTWISE} and {@link Kind#MARGIN_MSE} and ignored by the others.
+     */
+    public NDArray compute(NDArray logits, int groupSize, NDArray teacher) {
         if (groupSize < 2) {
             throw new IllegalArgumentException("a group needs a positive and at least one negative, size " + groupSize);
         }
@@ -70,11 +104,31 @@ public final class CrossEncoderLoss {
                     + groupSize);
         }
         NDArray grouped = logits.reshape(n / groupSize, groupSize);
+        if (kind.distills() && (teacher == null || teacher.size() != n)) {
+            throw new IllegalArgumentException(kind + " needs " + n + " teacher scores, got "
+                    + (teacher == null ? "none" : teacher.size()));
+        }
         return switch (kind) {
             case PAIRWISE -> pairwise(grouped);
             case BCE -> bce(grouped);
             case BOTH -> pairwise(grouped).add(bce(grouped));
+            case LISTWISE -> listwise(grouped, teacher.reshape(n / groupSize, groupSize));
+            case MARGIN_MSE -> marginMse(grouped, teacher.reshape(n / groupSize, groupSize));
         };
+    }
+
+    private NDArray listwise(NDArray student, NDArray teacher) {
+        NDArray logQ = student.logSoftmax(1);
+        NDArray logP = teacher.div(Torch.scalar(teacher, temperature)).logSoftmax(1);
+        // KL(p || q) = sum p (log p - log q), summed over a group, averaged over groups
+        return logP.exp().mul(logP.sub(logQ)).sum(new int[] {1}).mean();
+    }
+
+    private static NDArray marginMse(NDArray student, NDArray teacher) {
+        NDArray s = student.get(new NDIndex(":, 0:1")).sub(student.get(new NDIndex(":, 1:")));
+        NDArray t = teacher.get(new NDIndex(":, 0:1")).sub(teacher.get(new NDIndex(":, 1:")));
+        NDArray d = s.sub(t);
+        return d.mul(d).mean();
     }
 
     private NDArray pairwise(NDArray grouped) {

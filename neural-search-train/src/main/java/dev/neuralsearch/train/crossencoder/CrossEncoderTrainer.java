@@ -79,11 +79,13 @@ public final class CrossEncoderTrainer {
      * @param saveEverySteps      also export every this many steps (0: only after each epoch)
      * @param checkpointEvery     with a checkpoint directory: also write a checkpoint every this many steps (0: after
      *                            each epoch and when stopping early)
+     * @param teacherTemperature  distillation: the teacher's scores (z-scored per query) are divided by this before
+     *                            the softmax of the listwise loss (1)
      */
     public record Options(int epochs, int queriesPerBatch, int negativesPerPositive, float learningRate,
                           float warmupFraction, float weightDecay, int maxLength, long seed, double validationFraction,
                           CrossEncoderLoss.Kind loss, float margin, int maxSteps, int saveEverySteps,
-                          int checkpointEvery) {
+                          int checkpointEvery, float teacherTemperature) {
         public Options {
             if (epochs < 1 || queriesPerBatch < 1 || negativesPerPositive < 1) {
                 throw new IllegalArgumentException("epochs, queries per batch and negatives must be >= 1");
@@ -101,6 +103,9 @@ public final class CrossEncoderTrainer {
                 throw new IllegalArgumentException("validation fraction must be in [0, 1), was " + validationFraction);
             }
             Objects.requireNonNull(loss, "loss");
+            if (!(teacherTemperature > 0)) {
+                throw new IllegalArgumentException("teacher temperature must be > 0, was " + teacherTemperature);
+            }
             if (maxSteps < 0 || saveEverySteps < 0 || checkpointEvery < 0) {
                 throw new IllegalArgumentException("max steps, save interval and checkpoint interval must be >= 0");
             }
@@ -108,61 +113,74 @@ public final class CrossEncoderTrainer {
 
         /**
          * 1 epoch, 4 queries x (1 + 3 negatives), lr 2e-5, 10% warm-up, weight decay 0.01, 256 tokens, seed 42,
-         * 10% validation, pairwise.
+         * 10% validation, pairwise, teacher temperature 1.
          */
         public static Options defaults() {
             return new Options(1, 4, 3, 2e-5f, 0.1f, 0.01f, 256, 42, 0.1, CrossEncoderLoss.Kind.PAIRWISE,
-                    CrossEncoderLoss.DEFAULT_MARGIN, 0, 0, 0);
+                    CrossEncoderLoss.DEFAULT_MARGIN, 0, 0, 0, 1f);
         }
 
         public Options withEpochs(int e) {
             return new Options(e, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
+                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withBatch(int queries, int negatives) {
             return new Options(epochs, queries, negatives, learningRate, warmupFraction, weightDecay, maxLength, seed,
-                    validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
+                    validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery, teacherTemperature);
         }
 
         public Options withLearningRate(float lr, float warmup) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, lr, warmup, weightDecay, maxLength, seed,
-                    validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
+                    validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery, teacherTemperature);
         }
 
         public Options withWeightDecay(float wd) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, wd,
-                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
+                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withMaxLength(int tokens) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    tokens, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
+                    tokens, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withSeed(long s) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, s, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
+                    maxLength, s, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withValidation(double fraction) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, seed, fraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery);
+                    maxLength, seed, fraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withLoss(CrossEncoderLoss.Kind kind, float m) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, seed, validationFraction, kind, m, maxSteps, saveEverySteps, checkpointEvery);
+                    maxLength, seed, validationFraction, kind, m, maxSteps, saveEverySteps, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withSteps(int max, int saveEvery) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, seed, validationFraction, loss, margin, max, saveEvery, checkpointEvery);
+                    maxLength, seed, validationFraction, loss, margin, max, saveEvery, checkpointEvery,
+                    teacherTemperature);
         }
 
         public Options withCheckpointEvery(int steps) {
             return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
-                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, steps);
+                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, steps,
+                    teacherTemperature);
+        }
+
+        public Options withTeacherTemperature(float t) {
+            return new Options(epochs, queriesPerBatch, negativesPerPositive, learningRate, warmupFraction, weightDecay,
+                    maxLength, seed, validationFraction, loss, margin, maxSteps, saveEverySteps, checkpointEvery, t);
         }
 
         /** Whether a checkpoint written under {@code other} can be continued with these options (all that shapes the steps equal). */
@@ -254,12 +272,19 @@ public final class CrossEncoderTrainer {
         }
         byte[] tokenizerJson = backbone.tokenizer().readAllBytes();
 
-        // Validation split by query id, seeded.
+        CrossEncoderLoss.Kind kind = o.loss();
+        if (kind.distills() && examples.stream().anyMatch(e -> e.teacher() == null)) {
+            throw new IllegalArgumentException(kind + " distils teacher scores: train on --distill data");
+        }
+        // Validation split by query id, seeded. Pseudo-queries are never held out: the held-out queries are judged
+        // ones, on which the rerank depth and mix can be chosen afterwards (they are written to training.json).
         List<String> queryIds = new ArrayList<>(new LinkedHashSet<>(examples.stream().map(CrossEncoderExample::queryId)
-                .toList()));
+                .filter(id -> !dev.neuralsearch.eval.PseudoQueries.isPseudo(id)).toList()));
         Collections.shuffle(queryIds, new Random(o.seed()));
         int nVal = (int) Math.floor(queryIds.size() * o.validationFraction());
         Set<String> valIds = Set.copyOf(queryIds.subList(0, nVal));
+        List<String> valOrder = List.copyOf(queryIds.subList(0, nVal));
+        queryIds = new ArrayList<>(new LinkedHashSet<>(examples.stream().map(CrossEncoderExample::queryId).toList()));
         List<CrossEncoderExample> train = new ArrayList<>();
         List<CrossEncoderExample> val = new ArrayList<>();
         for (CrossEncoderExample e : examples) {
@@ -277,7 +302,7 @@ public final class CrossEncoderTrainer {
                 queryIds.size() - nVal, val.size(), nVal, stopAt, o.queriesPerBatch(), o.negativesPerPositive(),
                 o.maxLength(), o.loss());
 
-        CrossEncoderLoss loss = new CrossEncoderLoss(o.loss(), o.margin());
+        CrossEncoderLoss loss = new CrossEncoderLoss(o.loss(), o.margin(), o.teacherTemperature());
         int group = 1 + o.negativesPerPositive();
         long t0 = System.nanoTime();
         List<Float> stepLosses = new ArrayList<>();
@@ -319,7 +344,8 @@ public final class CrossEncoderTrainer {
                         String.format("%.3f", initial.accuracy()));
             }
             ls.start(stopAt, train.size(), val.size());
-            Run run = new Run(backbone.id(), o, checkpointDir, earlierSeconds, t0, stepLosses, validations, initial);
+            Run run = new Run(backbone.id(), o, checkpointDir, earlierSeconds, t0, stepLosses, validations, initial,
+                    valOrder);
             int step = 0;
             int consecutiveSkips = 0;
             for (int epoch = 1; epoch <= o.epochs() && step < stopAt; epoch++) {
@@ -376,7 +402,8 @@ public final class CrossEncoderTrainer {
 
     /** The state of one run that exports and checkpoints need. */
     private record Run(String backbone, Options options, Path checkpointDir, double earlierSeconds, long t0,
-                       List<Float> stepLosses, List<Validation> validations, Validation initial) {
+                       List<Float> stepLosses, List<Validation> validations, Validation initial,
+                       List<String> validationQueries) {
         double seconds() {
             return earlierSeconds + (System.nanoTime() - t0) / 1e9;
         }
@@ -412,7 +439,9 @@ public final class CrossEncoderTrainer {
      */
     static float step(CrossEncoderModel model, TextTokenizer tokenizer, List<CrossEncoderExample> batch,
                       CrossEncoderLoss loss, int group, int stepSeed, AdamW optimizer) {
-        TokenBatch tokens = TokenBatch.of(pairs(tokenizer, batch, group, stepSeed < 0 ? null : new Random(stepSeed)));
+        List<TokenizedText> texts = new ArrayList<>();
+        float[] teacher = pairs(tokenizer, batch, group, stepSeed < 0 ? null : new Random(stepSeed), texts);
+        TokenBatch tokens = TokenBatch.of(texts);
         if (stepSeed >= 0) {
             Torch.seed(stepSeed);
         }
@@ -420,7 +449,7 @@ public final class CrossEncoderTrainer {
         NDManager root = model.weights().manager().getParentManager();
         try (NDManager bm = root.newSubManager(); GradientCollector gc = Torch.engine().newGradientCollector()) {
             NDArray logits = model.scores(bm, tokens, true);
-            NDArray l = loss.compute(logits, group);
+            NDArray l = loss.compute(logits, group, teacher == null ? null : bm.create(teacher));
             gc.backward(l);
             value = l.getFloat();
         }
@@ -453,9 +482,45 @@ public final class CrossEncoderTrainer {
 
     /** Tokenized groups: per example its positive, then negatives (sampled when {@code sampler} is set, else the first ones). */
     static List<TokenizedText> pairs(TextTokenizer tokenizer, List<CrossEncoderExample> batch, int group, Random sampler) {
+        List<TokenizedText> out = new ArrayList<>();
+        pairs(tokenizer, batch, group, sampler, out);
+        return out;
+    }
+
+    /**
+     * As above, into {@code out}; returns the teacher scores of the pairs (null when the examples have none). A
+     * distillation group is {@code group} of the example's candidates (positive and negatives alike) drawn without
+     * replacement when {@code sampler} is set, else the first {@code group}, in the teacher's order (best first).
+     */
+    static float[] pairs(TextTokenizer tokenizer, List<CrossEncoderExample> batch, int group, Random sampler,
+                         List<TokenizedText> out) {
         List<String> queries = new ArrayList<>();
         List<String> passages = new ArrayList<>();
+        boolean distill = batch.stream().allMatch(e -> e.teacher() != null);
+        float[] teacher = distill ? new float[batch.size() * group] : null;
+        int t = 0;
         for (CrossEncoderExample e : batch) {
+            if (distill) {
+                int n = 1 + e.negatives().size();
+                List<Integer> idx = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    idx.add(i);
+                }
+                if (sampler != null) {
+                    Collections.shuffle(idx, sampler);
+                }
+                List<Integer> take = new ArrayList<>();
+                for (int k = 0; k < group; k++) {
+                    take.add(idx.get(k % n)); // fewer candidates than the group repeats some
+                }
+                take.sort(null); // the teacher's order
+                for (int i : take) {
+                    queries.add(e.query());
+                    passages.add(i == 0 ? e.positive() : e.negatives().get(i - 1));
+                    teacher[t++] = e.teacher().get(i);
+                }
+                continue;
+            }
             queries.add(e.query());
             passages.add(e.positive());
             List<String> pool = e.negatives();
@@ -471,7 +536,8 @@ public final class CrossEncoderTrainer {
                 passages.add(pool.get(idx.get(k % idx.size()))); // a pool smaller than k repeats
             }
         }
-        return CrossEncoderModel.tokenizePairs(tokenizer, queries, passages);
+        out.addAll(CrossEncoderModel.tokenizePairs(tokenizer, queries, passages));
+        return teacher;
     }
 
     /** Loss and accuracy of held-out examples, no dropout, the first negatives of each pool. */
@@ -484,10 +550,12 @@ public final class CrossEncoderTrainer {
         int chunk = Math.max(1, o.queriesPerBatch());
         for (int from = 0; from < val.size(); from += chunk) {
             List<CrossEncoderExample> b = val.subList(from, Math.min(val.size(), from + chunk));
-            TokenBatch tokens = TokenBatch.of(pairs(tokenizer, b, group, null));
+            List<TokenizedText> texts = new ArrayList<>();
+            float[] teacher = pairs(tokenizer, b, group, null, texts);
+            TokenBatch tokens = TokenBatch.of(texts);
             try (NDManager bm = root.newSubManager()) {
                 NDArray logits = model.scores(bm, tokens, false);
-                sum += loss.compute(logits, group).getFloat() * b.size();
+                sum += loss.compute(logits, group, teacher == null ? null : bm.create(teacher)).getFloat() * b.size();
                 float[] s = logits.toFloatArray();
                 for (int g = 0; g < b.size(); g++) {
                     boolean best = true;
@@ -520,6 +588,12 @@ public final class CrossEncoderTrainer {
         info.put("maxLength", o.maxLength());
         info.put("seed", o.seed());
         info.put("validationFraction", o.validationFraction());
+        if (o.loss().distills()) {
+            info.put("teacherTemperature", o.teacherTemperature());
+        }
+        // The judged queries kept out of training: `nsearch eval` chooses the rerank depth and mix on them.
+        var vq = info.putArray("validationQueries");
+        run.validationQueries().forEach(vq::add);
         info.put("skippedSteps", run.stepLosses().stream().filter(x -> !Float.isFinite(x)).count());
         var l = info.putArray("stepLosses"); // a skipped step (non-finite loss or gradients) is written as "NaN"
         run.stepLosses().forEach(l::add);
