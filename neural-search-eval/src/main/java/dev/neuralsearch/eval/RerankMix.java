@@ -75,8 +75,11 @@ public final class RerankMix {
         return out;
     }
 
-    /** z-scores of the first {@code n} values; all 0 when they are all equal. */
-    static double[] zscores(float[] v, int n) {
+    /**
+     * z-scores of the first {@code n} values (population standard deviation); all 0 when they are all equal. Also
+     * the scale of the teacher scores a distilled cross-encoder trains on ({@code DistillData}).
+     */
+    public static double[] zscores(float[] v, int n) {
         double mean = 0;
         for (int i = 0; i < n; i++) {
             mean += v[i];

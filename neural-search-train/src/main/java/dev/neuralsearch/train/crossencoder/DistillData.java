@@ -2,6 +2,7 @@ package dev.neuralsearch.train.crossencoder;
 
 import dev.neuralsearch.eval.BeirDataset;
 import dev.neuralsearch.eval.PseudoQueries;
+import dev.neuralsearch.eval.RerankMix;
 import dev.neuralsearch.eval.TeacherFile;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -72,23 +73,14 @@ public final class DistillData {
         return out;
     }
 
-    /** z-scores; all 0 when the scores are equal. */
+    /** z-scores ({@link RerankMix#zscores}, the rerank mix's normalization), as the example's list. */
     static List<Float> zscores(float[] v) {
-        double mean = 0;
-        for (float x : v) {
-            mean += x;
+        double[] z = RerankMix.zscores(v, v.length);
+        List<Float> out = new ArrayList<>(z.length);
+        for (double x : z) {
+            out.add((float) x);
         }
-        mean /= v.length;
-        double var = 0;
-        for (float x : v) {
-            var += (x - mean) * (x - mean);
-        }
-        double sd = Math.sqrt(var / v.length);
-        List<Float> z = new ArrayList<>(v.length);
-        for (float x : v) {
-            z.add(sd > 1e-12 ? (float) ((x - mean) / sd) : 0f);
-        }
-        return z;
+        return out;
     }
 
     private static String key(String s) {
