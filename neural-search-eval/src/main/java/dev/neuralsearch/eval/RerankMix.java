@@ -1,6 +1,8 @@
 package dev.neuralsearch.eval;
 
+import dev.neuralsearch.core.Fusion;
 import dev.neuralsearch.core.ProgressListener;
+import dev.neuralsearch.core.RankFusion;
 import dev.neuralsearch.core.Reranker;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -75,26 +77,13 @@ public final class RerankMix {
         return out;
     }
 
-    /**
-     * z-scores of the first {@code n} values (population standard deviation); all 0 when they are all equal. Also
-     * the scale of the teacher scores a distilled cross-encoder trains on ({@code DistillData}).
-     */
-    public static double[] zscores(float[] v, int n) {
-        double mean = 0;
+    /** z-scores of the first {@code n} values, as the z-score fusion normalizes a route ({@link RankFusion#normalize}). */
+    static double[] zscores(float[] v, int n) {
+        double[] d = new double[n];
         for (int i = 0; i < n; i++) {
-            mean += v[i];
+            d[i] = v[i];
         }
-        mean /= Math.max(1, n);
-        double var = 0;
-        for (int i = 0; i < n; i++) {
-            var += (v[i] - mean) * (v[i] - mean);
-        }
-        double sd = Math.sqrt(var / Math.max(1, n));
-        double[] z = new double[n];
-        for (int i = 0; i < n; i++) {
-            z[i] = sd > 1e-12 ? (v[i] - mean) / sd : 0;
-        }
-        return z;
+        return RankFusion.normalize(d, Fusion.Normalization.Z_SCORE);
     }
 
     /** Reranker scores of the first {@code depth} candidates. */

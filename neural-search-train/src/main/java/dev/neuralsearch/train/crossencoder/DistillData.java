@@ -1,8 +1,9 @@
 package dev.neuralsearch.train.crossencoder;
 
+import dev.neuralsearch.core.Fusion;
+import dev.neuralsearch.core.RankFusion;
 import dev.neuralsearch.eval.BeirDataset;
 import dev.neuralsearch.eval.PseudoQueries;
-import dev.neuralsearch.eval.RerankMix;
 import dev.neuralsearch.eval.TeacherFile;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,7 +52,7 @@ public final class DistillData {
                 continue; // nothing to order
             }
             List<String> passages = new ArrayList<>(e.docs().size());
-            float[] raw = new float[e.docs().size()];
+            double[] raw = new double[e.docs().size()];
             for (int i = 0; i < raw.length; i++) {
                 TeacherFile.Candidate c = e.docs().get(i);
                 BeirDataset.CorpusDoc d = corpus.corpus().get(c.docId());
@@ -61,7 +62,7 @@ public final class DistillData {
                 }
                 passages.add(c.docId().equals(e.source()) && e.sourcePassage() != null ? e.sourcePassage()
                         : d.passage());
-                raw[i] = (float) c.score();
+                raw[i] = c.score();
             }
             List<Float> z = zscores(raw);
             out.add(new CrossEncoderExample(e.id(), e.query(), passages.get(0), passages.subList(1, passages.size()),
@@ -73,11 +74,10 @@ public final class DistillData {
         return out;
     }
 
-    /** z-scores ({@link RerankMix#zscores}, the rerank mix's normalization), as the example's list. */
-    static List<Float> zscores(float[] v) {
-        double[] z = RerankMix.zscores(v, v.length);
-        List<Float> out = new ArrayList<>(z.length);
-        for (double x : z) {
+    /** z-scores, as the z-score fusion normalizes a route ({@link RankFusion#normalize}), as the example's list. */
+    static List<Float> zscores(double[] v) {
+        List<Float> out = new ArrayList<>(v.length);
+        for (double x : RankFusion.normalize(v, Fusion.Normalization.Z_SCORE)) {
             out.add((float) x);
         }
         return out;
