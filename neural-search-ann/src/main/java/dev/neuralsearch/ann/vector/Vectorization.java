@@ -2,6 +2,7 @@ package dev.neuralsearch.ann.vector;
 
 import io.github.jbellis.jvector.graph.similarity.ScoreFunction;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -61,6 +62,15 @@ public abstract class Vectorization {
 
     /** Heap copies {@code vectors} (not copied again: the caller no longer changes them). */
     public abstract StoredVectors onHeap(float[][] vectors);
+
+    /**
+     * The heap array that JVector's {@code vector} wraps, whole (not copied), or null where it wraps something
+     * else. JVector 4.0.2's array vectors return theirs from {@code get()}; the Java 22+ implementation also sees
+     * through the heap {@code MemorySegment} of JVector's native provider.
+     */
+    public float[] heapArray(VectorFloat<?> vector) {
+        return vector.get() instanceof float[] a && a.length == vector.length() ? a : null;
+    }
 
     /** Full vectors by ordinal. Thread-safe. */
     public interface StoredVectors {

@@ -87,7 +87,7 @@ public final class SegmentWriter {
                                                     ForkJoinPool pool) throws IOException {
         int n = vectors.size();
         RandomAccessVectorValues ravv = new ListRandomAccessVectorValues(vectors, dim);
-        BuildScoreProvider bsp = BuildScoreProvider.randomAccessScoreProvider(ravv, vsf);
+        BuildScoreProvider bsp = BuildScores.of(vectors, ravv, vsf);
         Path graphPath = home.resolve(SegmentFiles.graphName(id));
         Path docsPath = home.resolve(SegmentFiles.docsName(id));
         Path pqPath = home.resolve(SegmentFiles.pqName(id));

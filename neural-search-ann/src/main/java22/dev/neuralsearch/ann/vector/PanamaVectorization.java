@@ -1,6 +1,7 @@
 package dev.neuralsearch.ann.vector;
 
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
+import io.github.jbellis.jvector.vector.types.VectorFloat;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -124,6 +125,15 @@ public final class PanamaVectorization extends Vectorization {
                 };
             }
         };
+    }
+
+    @Override
+    public float[] heapArray(VectorFloat<?> vector) {
+        if (vector.get() instanceof MemorySegment s && s.heapBase().orElse(null) instanceof float[] a
+                && s.address() == 0 && s.byteSize() == (long) a.length * Float.BYTES && a.length == vector.length()) {
+            return a;
+        }
+        return super.heapArray(vector);
     }
 
     /**
