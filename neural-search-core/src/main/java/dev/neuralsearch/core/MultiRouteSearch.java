@@ -81,24 +81,19 @@ public final class MultiRouteSearch implements AutoCloseable {
     private final Map<String, NeuralSearch> dense;
     private final NeuralSearch lexical;
     private final Fusion fusion;
-    private final Reranker reranker;
-    /** The default rerank depth, or null for {@code max(limit, DEFAULT_RERANK_DEPTH)}. */
-    private final Integer rerankDepth;
-    private final double rerankMix;
+    private final MultiRouteRerank rerank;
 
     /** Read side: every query. Write side: close, so that a query never reaches a closed reranker. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private volatile boolean closing;
     private boolean closed;
 
-    private MultiRouteSearch(Map<String, NeuralSearch> dense, NeuralSearch lexical, Fusion fusion, Reranker reranker,
-                             Integer rerankDepth, double rerankMix) {
+    private MultiRouteSearch(Map<String, NeuralSearch> dense, NeuralSearch lexical, Fusion fusion,
+                             MultiRouteRerank rerank) {
         this.dense = dense;
         this.lexical = lexical;
         this.fusion = fusion;
-        this.reranker = reranker;
-        this.rerankDepth = rerankDepth;
-        this.rerankMix = rerankMix;
+        this.rerank = rerank;
     }
 
     public static Builder builder() {
@@ -129,17 +124,17 @@ public final class MultiRouteSearch implements AutoCloseable {
     }
 
     public boolean hasReranker() {
-        return reranker != null;
+        return rerank.reranker() != null;
     }
 
     /** The reranker's id, if there is one. */
     public java.util.Optional<String> rerankerId() {
-        return java.util.Optional.ofNullable(reranker).map(Reranker::id);
+        return java.util.Optional.ofNullable(rerank.reranker()).map(Reranker::id);
     }
 
     /** The reranker's weight in the rerank mix of queries that set none. */
     public double rerankMix() {
-        return rerankMix;
+        return rerank.mix();
     }
 
     /** Starts a query; set its knobs, then {@link MultiRouteQuery#execute()}. */
@@ -200,9 +195,8 @@ public final class MultiRouteSearch implements AutoCloseable {
             throw new IllegalArgumentException("the fusion has " + f.weights().size() + " weights for "
                     + names.size() + " routes " + names + "; give one weight per route, in that order");
         }
-        int routeDepth = q.depth();
-        int rerankAsked = rerankDepth(q, routeDepth * names.size());
-        double mix = q.rerankMix() != null ? q.rerankMix() : rerankMix;
+        int rerankAsked = rerank.depth(q, q.depth(), names.size());
+        double mix = rerank.mix(q);
         Map<String, List<Hit>> perRoute = new LinkedHashMap<>();
         Map<String, Long> nanos = new LinkedHashMap<>();
         for (Map.Entry<String, NeuralSearch> e : dense.entrySet()) {
@@ -230,7 +224,7 @@ public final class MultiRouteSearch implements AutoCloseable {
         List<Hit> hits = new ArrayList<>(Math.min(q.limit(), n));
         if (d > 0) {
             long t0 = System.nanoTime();
-            hits.addAll(rerank(q.text(), candidates.subList(0, d), mix, q.limit()));
+            hits.addAll(rerank.rerank(q.text(), candidates.subList(0, d), mix, q.limit()));
             rerankNanos = System.nanoTime() - t0;
         }
         for (int i = d; i < n && hits.size() < q.limit(); i++) {
@@ -241,55 +235,6 @@ public final class MultiRouteSearch implements AutoCloseable {
             routes.put(e.getKey(), List.copyOf(e.getValue()));
         }
         return new MultiRouteResult(q.text(), routes, hits, f, nanos, d, rerankNanos);
-    }
-
-    /** The query's rerank depth before it is bounded by the fused hits; checks the rules before any work. */
-    private int rerankDepth(MultiRouteQuery q, int mostFused) {
-        Integer asked = q.rerank();
-        if (reranker == null) {
-            if (asked != null && asked > 0) {
-                throw new IllegalStateException("rerank(" + asked + ") asked, but this MultiRouteSearch has no"
-                        + " reranker; configure one with MultiRouteSearch.builder().reranker(...)");
-            }
-            if (q.rerankMix() != null) {
-                throw new IllegalStateException("rerankMix(" + q.rerankMix() + ") asked, but this MultiRouteSearch"
-                        + " has no reranker; configure one with MultiRouteSearch.builder().reranker(...)");
-            }
-            return 0;
-        }
-        if (asked != null && asked > mostFused) {
-            throw new IllegalArgumentException("rerank depth " + asked + " is above the " + mostFused
-                    + " candidates the routes can recall (route depth " + q.depth() + " × " + routeNames().size()
-                    + " routes): only fused candidates can be reranked");
-        }
-        if (asked != null) {
-            return asked;
-        }
-        return rerankDepth != null ? rerankDepth : Math.max(q.limit(), AbstractQuery.DEFAULT_RERANK_DEPTH);
-    }
-
-    /** The best {@code limit} of {@code top} (the top fused hits) in the order of the rerank mix. */
-    private List<Hit> rerank(String text, List<Hit> top, double mix, int limit) {
-        int d = top.size();
-        List<String> passages = new ArrayList<>(d);
-        float[] recall = new float[d];
-        for (int i = 0; i < d; i++) {
-            passages.add(top.get(i).text());
-            recall[i] = top.get(i).recallScore();
-        }
-        float[] scores = reranker.score(text, passages);
-        if (scores == null || scores.length != d) {
-            throw new IllegalStateException("reranker " + reranker.id() + " returned "
-                    + (scores == null ? "null" : scores.length + " scores") + " for " + d + " passages");
-        }
-        int[] order = ScoreMix.order(recall, scores, d, mix);
-        List<Hit> out = new ArrayList<>(Math.min(d, limit));
-        for (int r = 0; r < d && r < limit; r++) {
-            Hit h = top.get(order[r]);
-            out.add(new Hit(h.id(), h.text(), h.metadata(), h.recallScore(), h.recallRank(), scores[order[r]],
-                    r + 1, h.routeRanks()));
-        }
-        return out;
     }
 
     private static Hit fusedHit(RankFusion.Fused<Hit> x, int rank, List<String> names) {
@@ -324,8 +269,8 @@ public final class MultiRouteSearch implements AutoCloseable {
             closed = true;
             RuntimeException failure = null;
             List<AutoCloseable> owned = new ArrayList<>(dense.values());
-            if (reranker != null) {
-                owned.add(reranker);
+            if (rerank.reranker() != null) {
+                owned.add(rerank.reranker());
             }
             for (AutoCloseable c : owned) {
                 try {
@@ -465,8 +410,8 @@ public final class MultiRouteSearch implements AutoCloseable {
                 throw new IllegalArgumentException("the fusion has " + f.weights().size() + " weights for " + routes
                         + " routes; give one weight per route (dense routes in order, then lexical)");
             }
-            return new MultiRouteSearch(new LinkedHashMap<>(dense), lex, f, reranker, rerankDepth,
-                    rerankMix != null ? rerankMix : DEFAULT_RERANK_MIX);
+            return new MultiRouteSearch(new LinkedHashMap<>(dense), lex, f, new MultiRouteRerank(reranker,
+                    rerankDepth, rerankMix != null ? rerankMix : DEFAULT_RERANK_MIX));
         }
 
         private static double[] ones(int n) {
