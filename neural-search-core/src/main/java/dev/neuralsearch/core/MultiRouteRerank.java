@@ -33,7 +33,7 @@ record MultiRouteRerank(Reranker reranker, Integer defaultDepth, double mix) {
         int mostFused = routeDepth * routes;
         if (asked != null && asked > mostFused) {
             throw new IllegalArgumentException("rerank depth " + asked + " is above the " + mostFused
-                    + " candidates the routes can recall (route depth " + routeDepth + " × " + routes
+                    + " candidates the routes can recall (route depth " + routeDepth + " x " + routes
                     + " routes): only fused candidates can be reranked");
         }
         if (asked != null) {

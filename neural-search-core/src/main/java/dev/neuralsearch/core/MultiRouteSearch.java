@@ -214,7 +214,7 @@ public final class MultiRouteSearch implements AutoCloseable {
         List<List<Hit>> lists = new ArrayList<>(perRoute.values());
         List<RankFusion.Fused<Hit>> fused = f.fuse(lists, Hit::id, Hit::recallScore);
         int d = Math.min(rerankAsked, fused.size());
-        // the fused hits that can reach the answer: the reranked ones, then up to limit more in fused order
+        // the fused hits the answer can draw on: the d to rerank and, past them, fused ones up to the limit
         int n = Math.min(fused.size(), Math.max(d, q.limit()));
         List<Hit> candidates = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
