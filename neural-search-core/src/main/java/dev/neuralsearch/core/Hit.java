@@ -33,7 +33,10 @@ public record Hit(String id, String text, Map<String, Object> metadata,
         return rerankScore != null;
     }
 
-    /** The score that decided this hit's final position. */
+    /**
+     * The score that decided this hit's final position: the reranker's score when reranked, else the recall score.
+     * (A {@link MultiRouteSearch} rerank with a mix weight below 1 orders by the mix instead; see its class comment.)
+     */
     public float score() {
         return rerankScore != null ? rerankScore : recallScore;
     }

@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * One query of a {@link MultiRouteSearch} being set up:
- * {@code search.query("text").filter(...).limit(10).depth(100).execute()}. A one-thread builder.
+ * {@code search.query("text").filter(...).limit(10).depth(100).rerank(30).execute()}. A one-thread builder.
  */
 public final class MultiRouteQuery {
 
@@ -14,6 +14,8 @@ public final class MultiRouteQuery {
     private int limit = AbstractQuery.DEFAULT_LIMIT;
     private Integer depth;
     private Fusion fusion;
+    private Integer rerank;
+    private Double rerankMix;
 
     MultiRouteQuery(MultiRouteSearch search, String text) {
         this.search = search;
@@ -57,6 +59,37 @@ public final class MultiRouteQuery {
         return this;
     }
 
+    /**
+     * How many of the best fused hits the reranker reorders (default: the search's
+     * {@link MultiRouteSearch.Builder#rerankDepth}); 0 turns reranking off for this query. Needs a reranker when
+     * above 0; at most route depth × routes, and bounded by the hits the fusion returned. The fused hits past it
+     * keep their fused order below the reranked ones.
+     */
+    public MultiRouteQuery rerank(int depth) {
+        if (depth < 0) {
+            throw new IllegalArgumentException("rerank depth must be >= 0, was " + depth);
+        }
+        this.rerank = depth;
+        return this;
+    }
+
+    /**
+     * This query's rerank mix weight {@code w} in [0, 1] instead of the search's: the reranked hits are ordered by
+     * {@code (1 - w) · z(fused score) + w · z(reranker score)} ({@link ScoreMix}). Needs a reranker.
+     */
+    public MultiRouteQuery rerankMix(double weight) {
+        this.rerankMix = ScoreMix.checkWeight(weight);
+        return this;
+    }
+
+    Integer rerank() {
+        return rerank;
+    }
+
+    Double rerankMix() {
+        return rerankMix;
+    }
+
     Filter filter() {
         return filter;
     }
@@ -78,7 +111,7 @@ public final class MultiRouteQuery {
         return fusion;
     }
 
-    /** Runs every route, then fuses: each route's hits and the fused list. */
+    /** Runs every route, fuses, then reranks the top fused hits when a reranker is set: each route's hits and the result. */
     public MultiRouteResult execute() {
         return search.run(this);
     }

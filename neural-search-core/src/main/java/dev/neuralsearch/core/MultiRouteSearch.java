@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Several dense routes (one encoder each) plus an optional lexical (BM25) route, fused into one ranked list.
@@ -36,12 +37,35 @@ import java.util.Objects;
  * fusion's weights, when given, are one per route in that order. Without weights every route weighs 1; the
  * default fusion is {@link Fusion#DEFAULT}'s family (z-score convex combination).
  *
+ * <h2>Rerank stage</h2>
+ * With a {@link Builder#reranker reranker}, the top {@code d} fused hits are reordered by
+ * {@code (1 - w) · z(fused score) + w · z(reranker score)}, both scores z-normalized over those {@code d} hits
+ * ({@link ScoreMix}, the formula {@code nsearch eval --pipeline} uses for its rerank row); the fused hits past
+ * {@code d} keep their fused order below them. {@code w} is {@link Builder#rerankMix} (default
+ * {@value #DEFAULT_RERANK_MIX}: the reranker's order, as {@link NeuralSearch} reranks), {@code d} the query's
+ * {@link MultiRouteQuery#rerank(int)}, else {@link Builder#rerankDepth} (default {@code max(limit, }{@value
+ * AbstractQuery#DEFAULT_RERANK_DEPTH}{@code )}), at most the number of fused hits. {@code w = 0} keeps the fused
+ * order (the reranker still runs: use {@code rerank(0)} to skip it). Depth and mix fitted on train queries by
+ * {@code nsearch eval --pipeline} with {@code rerank: {depth: auto, mix: fit}} go into the builder:
+ *
+ * <pre>{@code
+ * MultiRouteSearch.builder().route(...).route(...)
+ *         .reranker(CrossEncoderReranker.builder(dir).build())
+ *         .rerankDepth(30).rerankMix(0.35)   // settings.rerankMix.depth / .weight of the eval's JSON
+ *         .build();
+ * }</pre>
+ *
+ * A reranked hit carries the reranker's own score as {@link Hit#rerankScore()} and its place after the mix as
+ * {@link Hit#rerankRank()} (so with {@code w < 1} the list is ordered by the mix, not by {@code rerankScore});
+ * {@link Hit#recallScore()} and {@link Hit#recallRank()} stay the fused ones. Without a reranker nothing changes.
+ *
  * <h2>Writes</h2>
  * {@link #add} and {@link #delete} go to every engine in route order, {@link #commit} commits each. They are not
  * atomic across routes: if one engine fails, the routes before it have the change (uncommitted) and the caller
  * should retry the same call (an add replaces documents with the same id, so a retry is safe).
  *
- * <p>Threads: as {@link NeuralSearch}; the engines do their own locking. Closing closes every engine.
+ * <p>Threads: as {@link NeuralSearch}; the engines do their own locking. Closing refuses new queries, waits for
+ * the running ones, then closes every engine and the reranker.
  */
 public final class MultiRouteSearch implements AutoCloseable {
 
@@ -51,14 +75,25 @@ public final class MultiRouteSearch implements AutoCloseable {
     /** Per-route recall depth when none is given (as a hybrid query of {@link NeuralSearch}). */
     public static final int DEFAULT_DEPTH = AbstractQuery.DEFAULT_FUSION_DEPTH;
 
+    /** The reranker's weight in the rerank mix when none is given: its order alone, as {@link NeuralSearch}. */
+    public static final double DEFAULT_RERANK_MIX = 1.0;
+
     private final Map<String, NeuralSearch> dense;
     private final NeuralSearch lexical;
     private final Fusion fusion;
+    private final MultiRouteRerank rerank;
 
-    private MultiRouteSearch(Map<String, NeuralSearch> dense, NeuralSearch lexical, Fusion fusion) {
+    /** Read side: every query. Write side: close, so that a query never reaches a closed reranker. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private volatile boolean closing;
+    private boolean closed;
+
+    private MultiRouteSearch(Map<String, NeuralSearch> dense, NeuralSearch lexical, Fusion fusion,
+                             MultiRouteRerank rerank) {
         this.dense = dense;
         this.lexical = lexical;
         this.fusion = fusion;
+        this.rerank = rerank;
     }
 
     public static Builder builder() {
@@ -88,8 +123,23 @@ public final class MultiRouteSearch implements AutoCloseable {
         return fusion;
     }
 
+    public boolean hasReranker() {
+        return rerank.reranker() != null;
+    }
+
+    /** The reranker's id, if there is one. */
+    public java.util.Optional<String> rerankerId() {
+        return java.util.Optional.ofNullable(rerank.reranker()).map(Reranker::id);
+    }
+
+    /** The reranker's weight in the rerank mix of queries that set none. */
+    public double rerankMix() {
+        return rerank.mix();
+    }
+
     /** Starts a query; set its knobs, then {@link MultiRouteQuery#execute()}. */
     public MultiRouteQuery query(String text) {
+        ensureOpen();
         return new MultiRouteQuery(this, NeuralSearch.checkQueryText(text, -1));
     }
 
@@ -128,12 +178,25 @@ public final class MultiRouteSearch implements AutoCloseable {
     }
 
     MultiRouteResult run(MultiRouteQuery q) {
+        ensureOpen();
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            return runOpen(q);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private MultiRouteResult runOpen(MultiRouteQuery q) {
         Fusion f = q.fusion() != null ? q.fusion() : fusion;
         List<String> names = routeNames();
         if (f.weights() != null && f.weights().size() != names.size()) {
             throw new IllegalArgumentException("the fusion has " + f.weights().size() + " weights for "
                     + names.size() + " routes " + names + "; give one weight per route, in that order");
         }
+        int rerankAsked = rerank.depth(q, q.depth(), names.size());
+        double mix = rerank.mix(q);
         Map<String, List<Hit>> perRoute = new LinkedHashMap<>();
         Map<String, Long> nanos = new LinkedHashMap<>();
         for (Map.Entry<String, NeuralSearch> e : dense.entrySet()) {
@@ -150,42 +213,81 @@ public final class MultiRouteSearch implements AutoCloseable {
         }
         List<List<Hit>> lists = new ArrayList<>(perRoute.values());
         List<RankFusion.Fused<Hit>> fused = f.fuse(lists, Hit::id, Hit::recallScore);
-        List<Hit> hits = new ArrayList<>(Math.min(q.limit(), fused.size()));
-        for (int i = 0; i < fused.size() && hits.size() < q.limit(); i++) {
-            RankFusion.Fused<Hit> x = fused.get(i);
-            Map<String, Integer> ranks = new LinkedHashMap<>();
-            for (int r = 0; r < names.size(); r++) {
-                if (x.ranks()[r] > 0) {
-                    ranks.put(names.get(r), x.ranks()[r]);
-                }
-            }
-            Hit h = x.item();
-            hits.add(new Hit(h.id(), h.text(), h.metadata(), (float) x.score(), i + 1, null, null, ranks));
+        int d = Math.min(rerankAsked, fused.size());
+        // the fused hits the answer can draw on: the d to rerank and, past them, fused ones up to the limit
+        int n = Math.min(fused.size(), Math.max(d, q.limit()));
+        List<Hit> candidates = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            candidates.add(fusedHit(fused.get(i), i + 1, names));
+        }
+        long rerankNanos = 0;
+        List<Hit> hits = new ArrayList<>(Math.min(q.limit(), n));
+        if (d > 0) {
+            long t0 = System.nanoTime();
+            hits.addAll(rerank.rerank(q.text(), candidates.subList(0, d), mix, q.limit()));
+            rerankNanos = System.nanoTime() - t0;
+        }
+        for (int i = d; i < n && hits.size() < q.limit(); i++) {
+            hits.add(candidates.get(i));
         }
         Map<String, List<Hit>> routes = new LinkedHashMap<>();
         for (Map.Entry<String, List<Hit>> e : perRoute.entrySet()) {
             routes.put(e.getKey(), List.copyOf(e.getValue()));
         }
-        return new MultiRouteResult(q.text(), routes, hits, f, nanos);
+        return new MultiRouteResult(q.text(), routes, hits, f, nanos, d, rerankNanos);
     }
 
-    /** Closes every engine; the first failure is thrown after all were tried. */
-    @Override
-    public void close() {
-        RuntimeException failure = null;
-        for (NeuralSearch e : dense.values()) {
-            try {
-                e.close();
-            } catch (RuntimeException x) {
-                if (failure == null) {
-                    failure = x;
-                } else {
-                    failure.addSuppressed(x);
-                }
+    private static Hit fusedHit(RankFusion.Fused<Hit> x, int rank, List<String> names) {
+        Map<String, Integer> ranks = new LinkedHashMap<>();
+        for (int r = 0; r < names.size(); r++) {
+            if (x.ranks()[r] > 0) {
+                ranks.put(names.get(r), x.ranks()[r]);
             }
         }
-        if (failure != null) {
-            throw failure;
+        Hit h = x.item();
+        return new Hit(h.id(), h.text(), h.metadata(), (float) x.score(), rank, null, null, ranks);
+    }
+
+    private void ensureOpen() {
+        if (closing) {
+            throw new IllegalStateException("MultiRouteSearch is closed");
+        }
+    }
+
+    /**
+     * Refuses new queries, waits for the running ones, then closes every engine and the reranker; the first
+     * failure is thrown after all were tried. Idempotent.
+     */
+    @Override
+    public void close() {
+        closing = true;
+        lifecycle.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            RuntimeException failure = null;
+            List<AutoCloseable> owned = new ArrayList<>(dense.values());
+            if (rerank.reranker() != null) {
+                owned.add(rerank.reranker());
+            }
+            for (AutoCloseable c : owned) {
+                try {
+                    c.close();
+                } catch (Exception x) {
+                    if (failure == null) {
+                        failure = x instanceof RuntimeException re ? re : new IllegalStateException("close failed", x);
+                    } else {
+                        failure.addSuppressed(x);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
         }
     }
 
@@ -195,6 +297,9 @@ public final class MultiRouteSearch implements AutoCloseable {
         private Boolean lexical;
         private String lexicalRoute;
         private Fusion fusion;
+        private Reranker reranker;
+        private Integer rerankDepth;
+        private Double rerankMix;
 
         private Builder() {
         }
@@ -242,7 +347,43 @@ public final class MultiRouteSearch implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Optional rerank stage over the fused hits (see the class comment); when set, queries rerank by default.
+         * The search owns the reranker from {@link #build()} on and closes it after the engines; {@code null}: none.
+         */
+        public Builder reranker(Reranker reranker) {
+            this.reranker = reranker;
+            return this;
+        }
+
+        /**
+         * How many fused hits a query reranks when it does not say ({@link MultiRouteQuery#rerank(int)}); default
+         * {@code max(limit, }{@value AbstractQuery#DEFAULT_RERANK_DEPTH}{@code )}. 0: only queries that ask
+         * rerank. Bounded per query by the fused hits. Needs a {@link #reranker}.
+         */
+        public Builder rerankDepth(int depth) {
+            if (depth < 0) {
+                throw new IllegalArgumentException("rerank depth must be >= 0, was " + depth);
+            }
+            this.rerankDepth = depth;
+            return this;
+        }
+
+        /**
+         * The reranker's weight {@code w} in [0, 1] of the rerank mix {@code (1 - w) · z(fused) + w · z(reranker)}
+         * (default {@value MultiRouteSearch#DEFAULT_RERANK_MIX}: the reranker's order). Needs a {@link #reranker}.
+         */
+        public Builder rerankMix(double weight) {
+            this.rerankMix = ScoreMix.checkWeight(weight);
+            return this;
+        }
+
         public MultiRouteSearch build() {
+            if (reranker == null && (rerankDepth != null || rerankMix != null)) {
+                throw new IllegalStateException("MultiRouteSearch.builder(): "
+                        + (rerankDepth != null ? "rerankDepth(" + rerankDepth + ")" : "rerankMix(" + rerankMix + ")")
+                        + " given, but no reranker(...)");
+            }
             if (dense.isEmpty()) {
                 throw new IllegalStateException("MultiRouteSearch.builder(): add at least one route(...)");
             }
@@ -269,7 +410,8 @@ public final class MultiRouteSearch implements AutoCloseable {
                 throw new IllegalArgumentException("the fusion has " + f.weights().size() + " weights for " + routes
                         + " routes; give one weight per route (dense routes in order, then lexical)");
             }
-            return new MultiRouteSearch(new LinkedHashMap<>(dense), lex, f);
+            return new MultiRouteSearch(new LinkedHashMap<>(dense), lex, f, new MultiRouteRerank(reranker,
+                    rerankDepth, rerankMix != null ? rerankMix : DEFAULT_RERANK_MIX));
         }
 
         private static double[] ones(int n) {

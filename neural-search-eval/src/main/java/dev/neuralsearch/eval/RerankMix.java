@@ -1,11 +1,9 @@
 package dev.neuralsearch.eval;
 
-import dev.neuralsearch.core.Fusion;
 import dev.neuralsearch.core.ProgressListener;
-import dev.neuralsearch.core.RankFusion;
 import dev.neuralsearch.core.Reranker;
+import dev.neuralsearch.core.ScoreMix;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +12,7 @@ import java.util.Objects;
 /**
  * The rerank stage as a mix (issue 22 item 4): the top {@code depth} candidates are ordered by
  * {@code (1 - w) * z(recall score) + w * z(reranker score)}, each score z-normalized over those candidates of the
- * query; the candidates below {@code depth} keep their order. With {@code w = 0} this is the candidates' own order,
+ * query ({@link ScoreMix}, the formula {@code MultiRouteSearch}'s rerank stage uses too); the candidates below {@code depth} keep their order. With {@code w = 0} this is the candidates' own order,
  * with {@code w = 1} the reranker's alone.
  *
  * <p>{@link #fit} chooses the depth and the weight by mean nDCG@10 on held-out queries (the train queries the
@@ -50,40 +48,17 @@ public final class RerankMix {
 
     /**
      * The mixed order of {@code candidates} (best first, with their recall scores {@code recall}, same length) given
-     * the reranker scores {@code rerank} of at least the first {@code min(depth, candidates)}.
+     * the reranker scores {@code rerank} of at least the first {@code min(depth, candidates)}: the formula is the
+     * library's, {@link ScoreMix}, so that this row and {@code MultiRouteSearch}'s rerank stage agree.
      */
     public static List<String> mix(List<String> candidates, float[] recall, float[] rerank, int depth, double weight) {
         int n = Math.min(depth, candidates.size());
-        if (rerank.length < n || recall.length < n) {
-            throw new IllegalArgumentException("scores for " + Math.min(rerank.length, recall.length)
-                    + " candidates, need " + n);
-        }
-        double[] a = zscores(recall, n);
-        double[] b = zscores(rerank, n);
-        double[] s = new double[n];
-        for (int i = 0; i < n; i++) {
-            s[i] = (1 - weight) * a[i] + weight * b[i];
-        }
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, (x, y) -> Double.compare(s[y], s[x])); // stable: ties keep the candidates' order
         List<String> out = new ArrayList<>(candidates.size());
-        for (int i : order) {
+        for (int i : ScoreMix.order(recall, rerank, n, weight)) {
             out.add(candidates.get(i));
         }
         out.addAll(candidates.subList(n, candidates.size()));
         return out;
-    }
-
-    /** z-scores of the first {@code n} values, as the z-score fusion normalizes a route ({@link RankFusion#normalize}). */
-    static double[] zscores(float[] v, int n) {
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = v[i];
-        }
-        return RankFusion.normalize(d, Fusion.Normalization.Z_SCORE);
     }
 
     /** Reranker scores of the first {@code depth} candidates. */
