@@ -332,7 +332,8 @@ public final class VectorSearchComparison {
     }
 
     static long sizeOf(Path dir) throws IOException {
-        try (Stream<Path> s = Files.walk(dir)) {
+        // real path first: a home that is a symbolic link to an index built elsewhere (--reuse) is not a size of 0
+        try (Stream<Path> s = Files.walk(dir.toRealPath())) {
             return s.filter(Files::isRegularFile).mapToLong(p -> {
                 try {
                     return Files.size(p);
