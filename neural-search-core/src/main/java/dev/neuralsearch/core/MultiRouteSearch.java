@@ -267,25 +267,9 @@ public final class MultiRouteSearch implements AutoCloseable {
                 return;
             }
             closed = true;
-            RuntimeException failure = null;
             List<AutoCloseable> owned = new ArrayList<>(dense.values());
-            if (rerank.reranker() != null) {
-                owned.add(rerank.reranker());
-            }
-            for (AutoCloseable c : owned) {
-                try {
-                    c.close();
-                } catch (Exception x) {
-                    if (failure == null) {
-                        failure = x instanceof RuntimeException re ? re : new IllegalStateException("close failed", x);
-                    } else {
-                        failure.addSuppressed(x);
-                    }
-                }
-            }
-            if (failure != null) {
-                throw failure;
-            }
+            owned.add(rerank.reranker()); // null when there is none: skipped
+            NeuralSearch.closeAll(owned.toArray(AutoCloseable[]::new));
         } finally {
             lifecycle.writeLock().unlock();
         }

@@ -411,7 +411,7 @@ public final class NeuralSearch implements AutoCloseable {
     }
 
     /** Closes each non-null resource; the first failure is thrown after all were tried. */
-    private static void closeAll(AutoCloseable... resources) {
+    static void closeAll(AutoCloseable... resources) {
         RuntimeException failure = null;
         for (AutoCloseable r : resources) {
             if (r == null) {
