@@ -37,8 +37,12 @@ public final class Adjacency implements Closeable {
         this.count = count;
     }
 
-    /** Maps the layer-0 lists of {@code graph} (loaded from {@code file}); null if they cannot be read so. */
-    public static Adjacency open(Path file, OnDiskGraphIndex graph) {
+    /**
+     * Maps the layer-0 lists of {@code graph} (loaded from {@code file}); null if they cannot be read so.
+     * {@code randomAccess}: advise no read-around (a PQ segment, whose search reads a few lists at random places of
+     * a file too large to keep cached; see {@code VectorFile}'s advice).
+     */
+    public static Adjacency open(Path file, OnDiskGraphIndex graph, boolean randomAccess) {
         int n = graph.size(0);
         if (n == 0) {
             return null;
@@ -49,7 +53,7 @@ public final class Adjacency implements Closeable {
         }
         Vectorization.MappedInts ints = null;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ints = Vectorization.get().mapInts(ch);
+            ints = Vectorization.get().mapInts(ch, randomAccess);
             if (ints == null) {
                 return null;
             }

@@ -202,7 +202,7 @@ public final class Segment {
                 }
                 heap = Vectorization.get().onHeap(copies);
             }
-            Adjacency adjacency = vf != null || heap != null ? Adjacency.open(graphPath, g) : null;
+            Adjacency adjacency = vf != null || heap != null ? Adjacency.open(graphPath, g, e.pq()) : null;
             return new Segment(e, docs, deleted, gf, codes, vf, dimension, docsPath, docsChannel, heap, adjacency);
         } catch (IOException | RuntimeException ex) {
             closeQuietly(docsChannel);

@@ -60,7 +60,7 @@ public final class DefaultVectorization extends Vectorization {
     }
 
     @Override
-    public MappedInts mapInts(FileChannel ch) throws IOException {
+    public MappedInts mapInts(FileChannel ch, boolean randomAccess) throws IOException { // no madvise before 22
         long size = ch.size();
         if (size > Integer.MAX_VALUE) {
             return null; // one buffer only: larger graph files are read through JVector

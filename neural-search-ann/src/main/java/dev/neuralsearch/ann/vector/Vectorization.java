@@ -56,9 +56,10 @@ public abstract class Vectorization {
 
     /**
      * Maps the whole of {@code ch} for big-endian int reads (the graph file's neighbour lists, {@code format.Adjacency}), or
-     * returns null where this implementation cannot map it.
+     * returns null where this implementation cannot map it. {@code randomAccess}: advise the kernel that the file is
+     * read at random (no read-around), where the implementation can.
      */
-    public abstract MappedInts mapInts(FileChannel ch) throws IOException;
+    public abstract MappedInts mapInts(FileChannel ch, boolean randomAccess) throws IOException;
 
     /** Heap copies {@code vectors} (not copied again: the caller no longer changes them). */
     public abstract StoredVectors onHeap(float[][] vectors);

@@ -69,7 +69,7 @@ class GraphSearchTest {
         Path graphFile = only("glob:**/seg-*.graph");
         try (var readers = ReaderSupplierFactory.open(graphFile);
              var graph = OnDiskGraphIndex.load(readers);
-             Adjacency adjacency = Adjacency.open(graphFile, graph);
+             Adjacency adjacency = Adjacency.open(graphFile, graph, false);
              var view = graph.getView()) {
             assertThat(adjacency).as("JVector's layer-0 layout recognised").isNotNull();
             int[] lists = new int[graph.maxDegree()];
@@ -96,7 +96,7 @@ class GraphSearchTest {
         for (boolean bulk : new boolean[] {true, false}) {
             try (var readers = ReaderSupplierFactory.open(graphFile);
                  var graph = OnDiskGraphIndex.load(readers);
-                 Adjacency adjacency = bulk ? Adjacency.open(graphFile, graph) : null;
+                 Adjacency adjacency = bulk ? Adjacency.open(graphFile, graph, true) : null;
                  VectorFile vf = VectorFile.open(vectorFile, N, DIM);
                  GraphSearch search = new GraphSearch(graph, adjacency);
                  GraphSearcher jvector = new GraphSearcher(graph)) {
