@@ -1,10 +1,15 @@
 package dev.neuralsearch.ann.lexical;
 
 import dev.neuralsearch.ann.commit.Manifest;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexCommit;
+import org.apache.lucene.index.SegmentInfos;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.similarities.BM25Similarity;
 import org.apache.lucene.store.Directory;
@@ -40,6 +45,74 @@ final class CommittedSearcher {
         return commit;
     }
 
+    /**
+     * The commit whose segments file is {@code segmentsFile}, read alone; null if that file is gone. Why not
+     * {@link #find}: a reader runs beside a writer that deletes older commits (and, after a crash, commits the
+     * manifest never recorded), and {@code DirectoryReader.listCommits} parses every commit in the directory, so a
+     * commit deleted while it was parsed failed the refresh with Lucene's "Unexpected file read error" although the
+     * recorded commit was intact.
+     */
+    static IndexCommit recorded(Directory dir, String segmentsFile) throws IOException {
+        SegmentInfos infos;
+        try {
+            infos = SegmentInfos.readCommit(dir, segmentsFile);
+        } catch (NoSuchFileException | FileNotFoundException e) {
+            return null;
+        }
+        return new RecordedCommit(dir, infos);
+    }
+
+    /** One commit read by {@link #recorded}; the reader opens it by its segments file name. */
+    private static final class RecordedCommit extends IndexCommit {
+        private final Directory dir;
+        private final SegmentInfos infos;
+
+        RecordedCommit(Directory dir, SegmentInfos infos) {
+            this.dir = dir;
+            this.infos = infos;
+        }
+
+        @Override
+        public String getSegmentsFileName() {
+            return infos.getSegmentsFileName();
+        }
+
+        @Override
+        public Collection<String> getFileNames() throws IOException {
+            return infos.files(true);
+        }
+
+        @Override
+        public Directory getDirectory() {
+            return dir;
+        }
+
+        @Override
+        public void delete() {
+            throw new UnsupportedOperationException("a reader never deletes commits");
+        }
+
+        @Override
+        public boolean isDeleted() {
+            return false;
+        }
+
+        @Override
+        public int getSegmentCount() {
+            return infos.size();
+        }
+
+        @Override
+        public long getGeneration() {
+            return infos.getGeneration();
+        }
+
+        @Override
+        public Map<String, String> getUserData() {
+            return infos.getUserData();
+        }
+    }
+
     /** Moves to the commit {@code recorded} names (null: none, an empty route). */
     void reopen(Manifest.LexicalEntry recorded) throws IOException {
         IndexSearcher old = committed;
@@ -49,7 +122,7 @@ final class CommittedSearcher {
             if (dir == null) {
                 dir = FSDirectory.open(dirPath);
             }
-            IndexCommit commit = find(dir, recorded.segmentsFile());
+            IndexCommit commit = recorded(dir, recorded.segmentsFile());
             if (commit == null) {
                 throw new java.nio.file.NoSuchFileException(recorded.segmentsFile(), null,
                         "the lexical commit the manifest records is gone");
