@@ -44,6 +44,11 @@ import java.util.stream.Stream;
  * page cache (as root; {@link PageCache}; {@code --page-cache-reset false} skips it), so that every side is searched
  * from the same page-cache state.
  *
+ * <p>{@code --rounds N} (default 1) runs every side's child N times: the first round as above, the later ones
+ * search the indexes the first one built (as {@code --reuse true}), the sides in reverse order every other round.
+ * Each figure reported, and the summary, is the median of the rounds ({@link RoundMedians}); every round's values
+ * are printed too. On this shared machine a single round can move a ratio by 20-40 %.
+ *
  * <p>Search only, in a fixed amount of memory: {@code --reuse true} opens the indexes a previous run left (no
  * build, no base vectors loaded), {@code --drop-caches true} empties the page cache before each child (root),
  * and {@code --cgroup <dir>} puts each child into that cgroup v1 memory group, whose {@code memory.limit_in_bytes}
@@ -77,9 +82,36 @@ public final class VectorSearchComparison {
             System.out.printf("dataset %s: %d vectors x %d dims, %d queries; load average %s; %s%n", data.name,
                     data.base.length, data.dim(), data.queries.length, loadAverage(), Runtime.version());
         }
-        List<String> lines = new ArrayList<>();
-        for (String side : opts.getOrDefault("sides", "ours,lucene").split(",")) {
-            lines.addAll(runChild(side, args, opts));
+        List<String> sideNames = Arrays.asList(opts.getOrDefault("sides", "ours,lucene").split(","));
+        int roundCount = Integer.parseInt(opts.getOrDefault("rounds", "1"));
+        if (roundCount < 1) {
+            throw new IllegalArgumentException("--rounds must be at least 1");
+        }
+        List<List<String>> rounds = new ArrayList<>();
+        for (int r = 0; r < roundCount; r++) {
+            // round 1 builds (unless --reuse true); later rounds search the same indexes, the sides in reverse
+            // order every other round, so that a load spike does not always fall on the same side
+            List<String> order = new ArrayList<>(sideNames);
+            if (r % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            String[] roundArgs = r == 0 ? args : withOption(args, "reuse", "true");
+            List<String> round = new ArrayList<>();
+            if (roundCount > 1) {
+                System.out.printf("round %d of %d: %s; load average %s%n", r + 1, roundCount, String.join(",", order),
+                        loadAverage());
+            }
+            for (String side : order) {
+                round.addAll(runChild(side, roundArgs, opts));
+            }
+            rounds.add(round);
+        }
+        List<String> lines = roundCount == 1 ? rounds.get(0) : RoundMedians.merge(rounds);
+        if (roundCount > 1) {
+            System.out.println();
+            System.out.println("Per round (round 1 / round 2 / ...; the table below has the medians):");
+            RoundMedians.spread(rounds).forEach((key, v) ->
+                    System.out.println("  " + key.replace("\t", ": ") + ": " + v));
         }
         System.out.println();
         System.out.println("| side | metric | value |");
@@ -353,6 +385,19 @@ public final class VectorSearchComparison {
                 Files.delete(p);
             }
         }
+    }
+
+    /** {@code args} with {@code --name value} set (replaced where present, else appended). */
+    static String[] withOption(String[] args, String name, String value) {
+        List<String> out = new ArrayList<>(Arrays.asList(args));
+        int i = out.indexOf("--" + name);
+        if (i >= 0 && i + 1 < out.size()) {
+            out.set(i + 1, value);
+        } else {
+            out.add("--" + name);
+            out.add(value);
+        }
+        return out.toArray(String[]::new);
     }
 
     private static Map<String, String> parse(String[] args) {
