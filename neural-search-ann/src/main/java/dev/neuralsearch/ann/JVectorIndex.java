@@ -17,6 +17,7 @@ import dev.neuralsearch.core.IndexFactory;
 import dev.neuralsearch.core.IndexSchema;
 import dev.neuralsearch.core.IndexStats;
 import dev.neuralsearch.core.ScoredDocument;
+import dev.neuralsearch.core.ScoredId;
 import dev.neuralsearch.core.SearchOptions;
 import dev.neuralsearch.core.VectorIndex;
 import io.github.jbellis.jvector.vector.types.VectorFloat;
@@ -303,6 +304,12 @@ public final class JVectorIndex implements VectorIndex {
     @Override
     public List<ScoredDocument> search(float[] query, int k, Filter filter, SearchOptions searchOptions) {
         return snapshots.read(() -> searcher.search(query, k, filter, searchOptions));
+    }
+
+    /** {@link #search} without reading the hits' documents from the store (ids from the segments' id tables). */
+    @Override
+    public List<ScoredId> searchIds(float[] query, int k, Filter filter, SearchOptions searchOptions) {
+        return snapshots.read(() -> searcher.searchIds(query, k, filter, searchOptions));
     }
 
     @Override

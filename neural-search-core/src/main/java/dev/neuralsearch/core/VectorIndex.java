@@ -40,6 +40,21 @@ public interface VectorIndex extends AutoCloseable {
         return search(query, k, filter, SearchOptions.DEFAULT);
     }
 
+    /**
+     * {@link #search} without the documents: the same hits, best first, as ids and scores. For callers that keep
+     * their documents elsewhere, or that fuse several routes and then fetch ({@link #get}) only the hits they keep.
+     * An index that stores documents apart from the vectors skips reading them here (JVectorIndex: no document-store
+     * read per hit); the default runs {@link #search} and drops the documents.
+     */
+    default List<ScoredId> searchIds(float[] query, int k, Filter filter, SearchOptions options) {
+        List<ScoredDocument> hits = search(query, k, filter, options);
+        List<ScoredId> out = new java.util.ArrayList<>(hits.size());
+        for (ScoredDocument h : hits) {
+            out.add(new ScoredId(h.document().id(), h.score()));
+        }
+        return out;
+    }
+
     /** Exact (brute-force) top-k over the stored full-precision vectors; the reference for ANN recall. */
     List<ScoredDocument> exactSearch(float[] query, int k, Filter filter);
 

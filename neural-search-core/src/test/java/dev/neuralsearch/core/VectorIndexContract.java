@@ -151,6 +151,7 @@ public abstract class VectorIndexContract {
         assertThat(nearOld).filteredOn(sd -> sd.document().id().equals(id)).singleElement()
                 .satisfies(sd -> assertThat(sd.document()).isEqualTo(newer));
         assertThat(index.search(newVector, 1, Filter.ALL).get(0).document()).isEqualTo(newer);
+        assertThat(index.searchIds(newVector, 1, Filter.ALL, SearchOptions.DEFAULT).get(0).id()).isEqualTo(id);
         Filter others = Filter.not(Filter.eq("cat", category));
         if (supportsFilter(others)) {
             assertThat(index.search(newVector, 5, others)).noneMatch(sd -> sd.document().id().equals(id));
@@ -168,8 +169,13 @@ public abstract class VectorIndexContract {
         List<String> victims = List.of(ids.get(0), ids.get(10), ids.get(59), ids.get(60), ids.get(79));
         List<String> asked = new ArrayList<>(victims);
         asked.add("never-added");
+        List<float[]> victimVectors = victims.stream().map(id -> corpus.vectors().get(id)).toList();
         assertThat(index.delete(asked)).isEqualTo(victims.size());
         corpus.deleted(victims);
+        for (float[] v : victimVectors) {
+            assertThat(index.searchIds(v, 5, Filter.ALL, SearchOptions.DEFAULT))
+                    .noneMatch(h -> victims.contains(h.id()));
+        }
         assertThat(index.delete(victims)).isZero();
         for (String id : victims) {
             assertThat(index.get(id)).isEmpty();
@@ -256,6 +262,10 @@ public abstract class VectorIndexContract {
                 }
                 List<ScoredDocument> approx = index.search(q, k, filter);
                 ContractChecks.checkHits(corpus, approx, q, filter, Math.min(k, matching), where + ", search");
+                // the same search without the documents: the same hits in the same order
+                assertThat(index.searchIds(q, k, filter, SearchOptions.DEFAULT)).as("%s, searchIds", where)
+                        .containsExactlyElementsOf(approx.stream()
+                                .map(sd -> new ScoredId(sd.document().id(), sd.score())).toList());
                 if (!truth.isEmpty()) {
                     double overlap = ContractChecks.overlap(approx, truth);
                     overlapSum += overlap;

@@ -9,6 +9,7 @@ import dev.neuralsearch.core.Filter;
 import dev.neuralsearch.core.IndexSchema;
 import dev.neuralsearch.core.IndexStats;
 import dev.neuralsearch.core.ScoredDocument;
+import dev.neuralsearch.core.ScoredId;
 import dev.neuralsearch.core.SearchOptions;
 import dev.neuralsearch.core.Similarity;
 import io.github.jbellis.jvector.vector.VectorSimilarityFunction;
@@ -86,15 +87,44 @@ public final class SnapshotSearcher {
         if (k == 0) {
             return List.of();
         }
-        float over = searchOptions == null || searchOptions.useDefault() ? options.overquery()
-                : Math.max(1f, searchOptions.overquery());
-        int rerankK = (int) Math.min(Math.max(k, (long) Math.ceil(k * (double) over)), 100_000L);
+        int rerankK = rerankK(k, searchOptions);
         Snapshot s = snapshots.acquire();
         try {
             return hydrate(s, s.search(q, k, rerankK, f, vsf, options));
         } finally {
             s.release();
         }
+    }
+
+    /**
+     * {@link #search} without reading the documents: the ids come from the segments' id tables (and the write
+     * buffer), so a hit costs no document-store read and no JSON decoding.
+     */
+    public List<ScoredId> searchIds(float[] query, int k, Filter filter, SearchOptions searchOptions) {
+        VectorFloat<?> q = checkQuery(query, k);
+        Filter f = filter == null ? Filter.ALL : filter;
+        if (k == 0) {
+            return List.of();
+        }
+        int rerankK = rerankK(k, searchOptions);
+        Snapshot s = snapshots.acquire();
+        try {
+            List<Candidates.Candidate> hits = s.search(q, k, rerankK, f, vsf, options);
+            List<ScoredId> out = new ArrayList<>(hits.size());
+            for (Candidates.Candidate c : hits) {
+                out.add(new ScoredId(c.id(), userScore(c.score())));
+            }
+            return out;
+        } finally {
+            s.release();
+        }
+    }
+
+    /** Candidates the approximate pass gathers for {@code k} hits: k x the overquery, at most 100,000. */
+    private int rerankK(int k, SearchOptions searchOptions) {
+        float over = searchOptions == null || searchOptions.useDefault() ? options.overquery()
+                : Math.max(1f, searchOptions.overquery());
+        return (int) Math.min(Math.max(k, (long) Math.ceil(k * (double) over)), 100_000L);
     }
 
     public List<ScoredDocument> exactSearch(float[] query, int k, Filter filter) {
