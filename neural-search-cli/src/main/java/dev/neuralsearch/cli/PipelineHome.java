@@ -63,13 +63,18 @@ final class PipelineHome {
         LexicalOptions lex = p.lexicalOptions(null); // the analyzer is explicit: readResolved refused "auto"
         List<AutoCloseable> opened = new ArrayList<>();
         try {
+            List<ModelSpec> specs = new ArrayList<>();
+            for (EvalPipeline.RouteEntry r : p.routes()) { // every home checked before any model is loaded
+                ModelSpec spec = EvalModels.spec(EvalPipeline.expand(r.model()), !r.useInstruction(), r.maxLength());
+                checkRouteHome(EvalPipeline.routeName(r), routeHome(home, r), spec, lex, pipelineFile, home, readOnly);
+                specs.add(spec);
+            }
             MultiRouteSearch.Builder b = MultiRouteSearch.builder().lexical(p.lexical());
-            for (EvalPipeline.RouteEntry r : p.routes()) {
+            for (int i = 0; i < p.routes().size(); i++) {
+                EvalPipeline.RouteEntry r = p.routes().get(i);
                 String name = EvalPipeline.routeName(r);
                 Path routeHome = routeHome(home, r);
-                ModelSpec spec = EvalModels.spec(EvalPipeline.expand(r.model()), !r.useInstruction(), r.maxLength());
-                checkRouteHome(name, routeHome, spec, lex, pipelineFile, home, readOnly);
-                BiEncoder encoder = BiEncoder.load(spec);
+                BiEncoder encoder = BiEncoder.load(specs.get(i));
                 JVectorIndex.Factory index = JVectorIndex.at(routeHome).lexicalAnalyzer(lex.analyzer())
                         .bm25(lex.k1(), lex.b());
                 NeuralSearch engine = NeuralSearch.builder().encoder(encoder)
