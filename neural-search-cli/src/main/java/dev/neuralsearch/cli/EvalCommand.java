@@ -60,7 +60,7 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--pipeline", paramLabel = "<file>",
             description = "A pipeline file (JSON, or YAML for .yaml/.yml): routes, bm25, fusion (weights or fit: train),"
-                    + " rerank; see docs/eval.md. Its fused row is named 'pipeline'")
+                    + " rerank; see docs/evaluation.md. Its fused row is named 'pipeline'")
     Path pipeline;
 
     @Option(names = "--fitted-pipeline", paramLabel = "<file>",

@@ -65,10 +65,11 @@ final class SearchCommand implements Callable<Integer> {
 
     @Option(names = "--lexical", paramLabel = "N",
             description = "Recall N candidates by BM25 (the index's lexical route): alone a lexical search; with"
-                    + " --recall or --hybrid fused with the vector route by reciprocal rank fusion.")
+                    + " --recall or --hybrid fused with the vector route by the library's default fusion"
+                    + " (Fusion.DEFAULT: z-score normalized scores, weights 0.5/0.5).")
     Integer lexical;
 
-    @Option(names = "--hybrid", description = "Both routes (vector and BM25), fused by reciprocal rank fusion (k 60);"
+    @Option(names = "--hybrid", description = "Both routes (vector and BM25), fused by Fusion.DEFAULT (z-score, 0.5/0.5);"
             + " depths from --recall/--lexical, else max(k, rerank, 100) each.")
     boolean hybrid;
 
