@@ -122,6 +122,26 @@ class FittedPipelineTest {
     }
 
     @Test
+    void severalModelsWithFitFusionWriteTheirPipelineToo() throws IOException {
+        Path fitted = tmp.resolve("flags.yaml");
+        Map<String, JsonNode> fit = eval(beir, "--model", "all-minilm-l6-v2-q,bge-small-en-v1.5-q", "--fit-fusion",
+                "--bm25", "1.0,0.5", "--fitted-pipeline", fitted.toString());
+        EvalPipeline p = EvalPipeline.read(fitted);
+        assertThat(Files.readString(fitted)).startsWith("# written by nsearch eval --fitted-pipeline: --model"
+                + " all-minilm-l6-v2-q,bge-small-en-v1.5-q with every fit/auto resolved");
+        assertThat(p.unresolved()).isEmpty();
+        assertThat(p.fusion().kind()).isEqualTo("zscore"); // --fusion default: Fusion.DEFAULT's family
+        List<Double> weights = new ArrayList<>();
+        fit.get("_report").get("settings").get("fusionFit").get("weights").forEach(w -> weights.add(w.asDouble()));
+        assertThat(p.fusion().weights()).isEqualTo(weights);
+        assertThat(p.bm25().k1()).isEqualTo(1.0);
+        assertThat(p.bm25().b()).isEqualTo(0.5);
+
+        Map<String, JsonNode> resolved = eval(beir, "--pipeline", fitted.toString());
+        assertThat(resolved.get("pipeline").get("metrics")).isEqualTo(fit.get("fused").get("metrics"));
+    }
+
+    @Test
     void theFittedPipelineNeedsAMultiRouteRun() {
         StringWriter err = new StringWriter();
         CommandLine cmd = new CommandLine(new EvalCommand());
