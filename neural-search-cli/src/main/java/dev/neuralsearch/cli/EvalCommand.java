@@ -310,14 +310,18 @@ public final class EvalCommand implements Callable<Integer> {
         Object fit = report.settings().get("fusionFit");
         if (fit instanceof java.util.Map<?, ?> m) {
             c.add("fusion: fitted on the " + m.get("split") + " split (" + m.get("queries") + " queries), nDCG@10 "
-                    + m.get("ndcg@10") + " there");
+                    + fourDecimals(m.get("ndcg@10")) + " there");
         }
         Object mix = report.settings().get("rerankMix");
         if (mix instanceof java.util.Map<?, ?> m && m.get("split") != null) {
             c.add("rerank depth/mix: chosen on " + m.get("queries") + " held-out " + m.get("split")
-                    + " queries, nDCG@10 " + m.get("ndcg@10") + " there");
+                    + " queries, nDCG@10 " + fourDecimals(m.get("ndcg@10")) + " there");
         }
         return c;
+    }
+
+    private static String fourDecimals(Object x) {
+        return x instanceof Number n ? String.format(Locale.ROOT, "%.4f", n.doubleValue()) : String.valueOf(x);
     }
 
     /** The teacher queries: the split's (never a test split's) and the pseudo-queries, test texts excluded. */
