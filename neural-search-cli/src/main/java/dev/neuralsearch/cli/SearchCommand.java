@@ -160,6 +160,10 @@ final class SearchCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e, null, filter);
         }
+        if (rerank != null && rerank > 0 && p.rerank() == null) {
+            throw new ParameterException(spec.commandLine(), "--rerank: pipeline " + pipeline + " has no rerank stage"
+                    + " (add rerank: {model: <dir>, depth: N} to it)");
+        }
         try (MultiRouteSearch search = PipelineHome.open(p, pipeline, home.home, true)) {
             MultiRouteQuery q = search.query(query).filter(parsed).limit(limit).depth(p.routeDepth());
             if (rerank != null) {

@@ -275,6 +275,10 @@ class PipelineDeployTest {
                 "--model", "all-minilm-l6-v2-q", "--hybrid");
         assertThat(model.code()).isEqualTo(2);
         assertThat(model.err()).contains("drop --model, --hybrid");
+        Run rerank = nsearch("search", "--pipeline", pipeline.toString(), "--home", home.toString(), "x",
+                "--rerank", "5");
+        assertThat(rerank.code()).isEqualTo(2);
+        assertThat(rerank.err()).contains("--rerank: pipeline " + pipeline + " has no rerank stage");
         Run analyzer = nsearch("index", "--pipeline", pipeline.toString(), "--home", home.toString(), "--analyzer",
                 "cjk", "-");
         assertThat(analyzer.code()).isEqualTo(2);
