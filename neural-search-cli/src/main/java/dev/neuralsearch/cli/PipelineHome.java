@@ -60,7 +60,9 @@ final class PipelineHome {
      * closes every engine and the reranker.
      */
     static MultiRouteSearch open(EvalPipeline p, Path pipelineFile, Path home, boolean readOnly) {
-        LexicalOptions lex = p.lexicalOptions(null); // the analyzer is explicit: readResolved refused "auto"
+        // the analyzer is explicit (readResolved refused "auto"); without BM25 a home keeps its own (or gets the
+        // model's language's), as nothing searches it lexically
+        LexicalOptions lex = p.lexical() ? p.lexicalOptions(null) : null;
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             List<ModelSpec> specs = new ArrayList<>();
@@ -75,8 +77,10 @@ final class PipelineHome {
                 String name = EvalPipeline.routeName(r);
                 Path routeHome = routeHome(home, r);
                 BiEncoder encoder = BiEncoder.load(specs.get(i));
-                JVectorIndex.Factory index = JVectorIndex.at(routeHome).lexicalAnalyzer(lex.analyzer())
-                        .bm25(lex.k1(), lex.b());
+                JVectorIndex.Factory index = JVectorIndex.at(routeHome);
+                if (lex != null) {
+                    index = index.lexicalAnalyzer(lex.analyzer()).bm25(lex.k1(), lex.b());
+                }
                 NeuralSearch engine = NeuralSearch.builder().encoder(encoder)
                         .index(readOnly ? index.readOnly() : index).build(); // closes the encoder if it fails
                 opened.add(engine);
@@ -106,8 +110,8 @@ final class PipelineHome {
     }
 
     /**
-     * A route home read must exist; an existing one must have been built with the route's model and the file's BM25
-     * analyzer. Checked from the manifest before any model is loaded, so that the message names the route and the
+     * A route home read must exist; an existing one must have been built with the route's model and (with a BM25
+     * route, {@code lex} not null) the file's BM25 analyzer. Checked from the manifest before any model is loaded, so that the message names the route and the
      * pipeline. (A read-only open does not compare the analyzer itself: it searches with the recorded one.)
      */
     private static void checkRouteHome(String route, Path routeHome, ModelSpec spec, LexicalOptions lex,
@@ -125,7 +129,7 @@ final class PipelineHome {
                     + " home %s was built with model '%s'; index the pipeline into another --home (or give the"
                     + " route its home's model)", route, pipelineFile, spec.id(), routeHome, have.modelId()));
         }
-        String analyzer = recordedAnalyzer(routeHome);
+        String analyzer = lex == null ? null : recordedAnalyzer(routeHome);
         if (analyzer != null && !analyzer.equals(lex.analyzer().name())) {
             throw new Nsearch.UserError(String.format(Locale.ROOT, "the bm25 analyzer of %s is %s, but the index"
                     + " home %s of route '%s' was built with the %s analyzer; index the pipeline into another --home"

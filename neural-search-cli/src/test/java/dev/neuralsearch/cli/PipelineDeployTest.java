@@ -213,6 +213,27 @@ class PipelineDeployTest {
     }
 
     @Test
+    void withoutBm25OnlyTheDenseRoutesAreFusedAndTheAnalyzerIsNotAsked() throws IOException {
+        Path dense = tmp.resolve("dense.yaml");
+        Files.writeString(dense, Files.readString(pipeline)
+                .replace("bm25: {analyzer: english, k1: 0.9, b: 0.4}", "bm25: {enabled: false}")
+                .replace("weights: [0.6, 0.1, 0.3]", "weights: [0.6, 0.1]"));
+        String q = BeirDataset.load(beir, "test").queries().values().iterator().next();
+        Run r = nsearch("search", "--pipeline", dense.toString(), "--home", home.toString(), q, "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> got = new ArrayList<>();
+        for (String line : r.out().strip().split("\n")) {
+            JsonNode hit = new ObjectMapper().readTree(line);
+            got.add(hit.get("id").asText());
+            assertThat(hit.get("routeRanks").has("lexical")).isFalse();
+        }
+        try (MultiRouteSearch hand = byHandBuilder().lexical(false)
+                .fusion(Fusion.convex(Fusion.Normalization.Z_SCORE, 0.6, 0.1)).build()) {
+            assertThat(got).isEqualTo(ids(hand.query(q).depth(100).limit(10).execute().fused()));
+        }
+    }
+
+    @Test
     void aPipelineThatStillFitsIsRefusedWithTheEvalOptionThatResolvesIt() throws IOException {
         Map<String, String> open = Map.of(
                 "fusion: {kind: zscore, fit: train}\nbm25: {analyzer: english}", "fusion fit: train",
