@@ -60,8 +60,14 @@ public final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--pipeline", paramLabel = "<file>",
             description = "A pipeline file (JSON, or YAML for .yaml/.yml): routes, bm25, fusion (weights or fit: train),"
-                    + " rerank; see docs/eval.md. Its fused row is named 'pipeline'")
+                    + " rerank; see docs/evaluation.md. Its fused row is named 'pipeline'")
     Path pipeline;
+
+    @Option(names = "--fitted-pipeline", paramLabel = "<file>",
+            description = "With --pipeline or several --model: write the pipeline this run evaluated, with every fit"
+                    + " and auto resolved to what it chose (fusion kind and weights, BM25 analyzer/k1/b, rerank depth"
+                    + " and mix), YAML for .yaml/.yml else JSON; eval, index and search take it as --pipeline")
+    Path fittedPipeline;
 
     String model;
 
@@ -163,6 +169,10 @@ public final class EvalCommand implements Callable<Integer> {
         if (pipeline != null || (models != null && models.size() > 1)) {
             return callRoutes(out);
         }
+        if (fittedPipeline != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--fitted-pipeline needs --pipeline or several --model (a multi-route run)");
+        }
         if (models == null || models.isEmpty()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "give --model (or --pipeline)");
         }
@@ -259,8 +269,9 @@ public final class EvalCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "teacher: %d queries (%s split + pseudo-queries), top %d each, to %s%n",
                     teacher.queries().size(), split, teacherDepth, teacherOut);
         }
-        EvalReport report = p.run(ds, beir, noCache ? null : cacheDir, fusedName,
+        EvalPipeline.Evaluated evaluated = p.evaluate(ds, beir, noCache ? null : cacheDir, fusedName,
                 new EvalProgressBars(System.err, quiet), teacher);
+        EvalReport report = evaluated.report();
         print(out, report);
         @SuppressWarnings("unchecked")
         java.util.Map<String, EvalReport.Encoding> enc = (java.util.Map<String, EvalReport.Encoding>)
@@ -272,12 +283,45 @@ public final class EvalCommand implements Callable<Integer> {
                     e.docsPerSecond())));
         }
         out.printf(Locale.ROOT, "fusion: %s%n", report.settings().get("fusion"));
+        if (fittedPipeline != null) {
+            evaluated.resolved().write(fittedPipeline, fittedComments(p, report, fusedName));
+            out.println("fitted pipeline written to " + fittedPipeline + " (nsearch index/search --pipeline "
+                    + fittedPipeline + " --home <dir>)");
+        }
         if (json != null) {
             report.writeJson(json);
             out.println("JSON written to " + json);
         }
         out.flush();
         return 0;
+    }
+
+    /** The header of a {@code --fitted-pipeline} YAML file: where it comes from and what was chosen on what. */
+    private List<String> fittedComments(EvalPipeline p, EvalReport report, String fusedName) {
+        List<String> c = new java.util.ArrayList<>();
+        c.add("written by nsearch eval --fitted-pipeline: " + (pipeline != null ? pipeline.toString()
+                : "--model " + String.join(",", models)) + " with every fit/auto resolved");
+        c.add("dataset " + report.dataset() + ", evaluated split " + report.split() + "; " + fusedName
+                + " row nDCG@10 " + report.pipelines().stream().filter(r -> r.name().equals(fusedName))
+                .map(r -> String.format(Locale.ROOT, "%.4f", r.metrics().get("ndcg@10"))).findFirst().orElse("?"));
+        if (p.unresolved().contains("bm25 analyzer: auto")) {
+            c.add("bm25 analyzer: auto resolved from the first route's model language (else the corpus script)");
+        }
+        Object fit = report.settings().get("fusionFit");
+        if (fit instanceof java.util.Map<?, ?> m) {
+            c.add("fusion: fitted on the " + m.get("split") + " split (" + m.get("queries") + " queries), nDCG@10 "
+                    + fourDecimals(m.get("ndcg@10")) + " there");
+        }
+        Object mix = report.settings().get("rerankMix");
+        if (mix instanceof java.util.Map<?, ?> m && m.get("split") != null) {
+            c.add("rerank depth/mix: chosen on " + m.get("queries") + " held-out " + m.get("split")
+                    + " queries, nDCG@10 " + fourDecimals(m.get("ndcg@10")) + " there");
+        }
+        return c;
+    }
+
+    private static String fourDecimals(Object x) {
+        return x instanceof Number n ? String.format(Locale.ROOT, "%.4f", n.doubleValue()) : String.valueOf(x);
     }
 
     /** The teacher queries: the split's (never a test split's) and the pseudo-queries, test texts excluded. */

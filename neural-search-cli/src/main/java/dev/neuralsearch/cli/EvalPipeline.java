@@ -369,6 +369,16 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
     }
 
     /**
+     * An evaluation and the pipeline it ran, with nothing left to fit.
+     *
+     * @param report   the report
+     * @param resolved this pipeline with every {@code fit}/{@code auto} replaced by what the run chose (see
+     *                 {@link #resolve})
+     */
+    public record Evaluated(EvalReport report, EvalPipeline resolved) {
+    }
+
+    /**
      * Runs the pipeline on {@code ds}: the routes' indexes in sibling folders of one temporary folder (deleted
      * afterwards), the fused row named {@code fusedName}.
      */
@@ -380,6 +390,12 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
     /** As above; {@code teacher} (or null) writes the fused top hits of its queries ({@code --teacher-out}). */
     public EvalReport run(BeirDataset ds, Path beirDir, Path cacheDir, String fusedName,
                           BeirEvaluator.Listener listener, MultiRouteEvaluator.Teacher teacher) {
+        return evaluate(ds, beirDir, cacheDir, fusedName, listener, teacher).report();
+    }
+
+    /** As {@link #run}, with the resolved pipeline ({@code nsearch eval --fitted-pipeline}). */
+    public Evaluated evaluate(BeirDataset ds, Path beirDir, Path cacheDir, String fusedName,
+                              BeirEvaluator.Listener listener, MultiRouteEvaluator.Teacher teacher) {
         LexicalOptions lex = lexicalOptions(ds);
         List<TextEncoder> encoders = new ArrayList<>();
         Path home = null;
@@ -419,8 +435,9 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
             JVectorIndexOptions indexOptions = JVectorIndexOptions.DEFAULT.withLexical(lex);
             MultiRouteEvaluator.Options opts = new MultiRouteEvaluator.Options(fusionFamily(), fitOn, routeDepth(),
                     fusedName, lexical(), reranker, rerankDepth, cacheDir, fitFamily(), mix, teacher);
-            EvalReport report = MultiRouteEvaluator.evaluate(ds, specs,
+            MultiRouteEvaluator.Outcome outcome = MultiRouteEvaluator.evaluateResolved(ds, specs,
                     route -> EvalModels.annFactory(parent.resolve(route)).options(indexOptions), opts, listener);
+            EvalReport report = outcome.report();
             Map<String, Object> settings = new java.util.LinkedHashMap<>(report.settings());
             if (lexical()) {
                 settings.put("bm25", Map.of("analyzer", lex.analyzer().name().toLowerCase(Locale.ROOT),
@@ -429,9 +446,10 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
             if (name != null) {
                 settings.put("pipeline", name);
             }
-            return new EvalReport(report.dataset(), report.split(), report.documents(), report.queries(),
-                    report.model(), report.modelId(), report.dimension(), report.encoding(), report.pipelines(),
-                    report.annOverlapAt10(), settings, report.environment());
+            return new Evaluated(new EvalReport(report.dataset(), report.split(), report.documents(),
+                    report.queries(), report.model(), report.modelId(), report.dimension(), report.encoding(),
+                    report.pipelines(), report.annOverlapAt10(), settings, report.environment()),
+                    resolve(lex, outcome));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
@@ -446,4 +464,104 @@ public record EvalPipeline(String name, List<RouteEntry> routes, Bm25 bm25, Fusi
             }
         }
     }
+    /**
+     * This pipeline as a run resolved it: models with {@code ${VAR}} expanded, every route named, the BM25
+     * analyzer, k1 and b that were used, the fusion kind ({@code auto}: the family the fit kept) and its weights (one
+     * per route; all 1 where none were given or fitted), the route depth, and the rerank depth and mix that were
+     * used ({@code auto}/{@code fit}: the choice on the held-out queries). Evaluating the result fits nothing and
+     * gives the same rows; {@code nsearch index/search --pipeline} build a {@code MultiRouteSearch} from it.
+     */
+    EvalPipeline resolve(LexicalOptions lex, MultiRouteEvaluator.Outcome outcome) {
+        List<RouteEntry> rs = new ArrayList<>(routes.size());
+        for (RouteEntry r : routes) {
+            rs.add(new RouteEntry(expand(r.model()), r.instruction(), routeName(r), r.maxLength()));
+        }
+        Bm25 b = lexical()
+                ? new Bm25(null, lex.analyzer().name().toLowerCase(Locale.ROOT), decimal(lex.k1()), decimal(lex.b()))
+                : new Bm25(false, null, null, null);
+        Fusion f = outcome.fusion();
+        List<Double> w = f.weights();
+        if (w == null) { // Fusion's "all 1", written out
+            w = java.util.Collections.nCopies(routeCount(), 1.0);
+        }
+        RerankEntry rr = null;
+        if (rerank != null) {
+            rr = new RerankEntry(expand(rerank.model()), Integer.toString(outcome.rerankDepth()),
+                    outcome.rerankWeight() == null ? null : Double.toString(outcome.rerankWeight()));
+        }
+        return new EvalPipeline(name, rs, b, new FusionEntry(kindName(f), List.copyOf(w), null), routeDepth(), rr)
+                .check();
+    }
+
+    /** A float setting as the decimal it was written as (1.2f, not 1.2000000476837158): it parses back to the float. */
+    private static Double decimal(float x) {
+        return Double.parseDouble(Float.toString(x));
+    }
+
+    /** The {@code fusion.kind} that {@link #fusionFamily} reads back as {@code f}'s family. */
+    static String kindName(Fusion f) {
+        if (f instanceof Fusion.Rrf rrf) {
+            return "rrf:" + rrf.k();
+        }
+        return ((Fusion.Convex) f).normalization() == Fusion.Normalization.MIN_MAX ? "minmax" : "zscore";
+    }
+
+    /**
+     * What is still to be chosen by {@code nsearch eval} ({@code fit: train}, {@code kind: auto}, an {@code auto} or
+     * absent BM25 analyzer, rerank {@code depth: auto} or {@code mix: fit}), each named as in the file; empty when
+     * the pipeline can be served as it is.
+     */
+    public List<String> unresolved() {
+        List<String> open = new ArrayList<>();
+        if (fusion != null && fusion.fit() != null) {
+            open.add("fusion fit: " + fusion.fit());
+        }
+        if (fitFamily()) {
+            open.add("fusion kind: auto");
+        }
+        if (lexical() && (bm25 == null || bm25.analyzer() == null || bm25.analyzer().equalsIgnoreCase("auto"))) {
+            open.add("bm25 analyzer: auto");
+        }
+        if (rerank != null && rerank.autoDepth()) {
+            open.add("rerank depth: auto");
+        }
+        if (rerank != null && rerank.fitMix()) {
+            open.add("rerank mix: fit");
+        }
+        return open;
+    }
+
+    /** Writes the pipeline in the format {@link #read} reads: YAML for {@code .yaml}/{@code .yml} (with the
+     * {@code comments} as {@code #} lines on top), else JSON. */
+    public void write(Path file, List<String> comments) {
+        String n = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean yaml = n.endsWith(".yaml") || n.endsWith(".yml");
+        try {
+            StringBuilder sb = new StringBuilder();
+            if (yaml) {
+                for (String c : comments) {
+                    c.lines().forEach(l -> sb.append("# ").append(l).append('\n'));
+                }
+                sb.append(YAML_OUT.writeValueAsString(this));
+            } else {
+                sb.append(JSON_OUT.writeValueAsString(this)).append('\n');
+            }
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, sb.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final ObjectMapper YAML_OUT = new ObjectMapper(YAMLFactory.builder()
+            .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .build())
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
+    private static final ObjectMapper JSON_OUT = new ObjectMapper()
+            .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT);
 }

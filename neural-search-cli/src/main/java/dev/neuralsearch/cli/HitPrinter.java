@@ -20,11 +20,14 @@ final class HitPrinter {
     }
 
     static void print(PrintWriter out, SearchResult result, boolean json) {
-        List<Hit> hits = result.hits();
+        print(out, result.query(), result.hits(), json);
+    }
+
+    static void print(PrintWriter out, String query, List<Hit> hits, boolean json) {
         for (int i = 0; i < hits.size(); i++) {
             Hit h = hits.get(i);
             if (json) {
-                out.println(json(result.query(), i + 1, h));
+                out.println(json(query, i + 1, h));
             } else {
                 out.println(text(i + 1, h));
             }
@@ -33,6 +36,21 @@ final class HitPrinter {
             out.println("(no hits)");
         }
         out.flush();
+    }
+
+    /** The fused hits of a multi-route query ({@code search --pipeline}). */
+    static void print(PrintWriter out, dev.neuralsearch.core.MultiRouteResult result, boolean json) {
+        print(out, result.query(), result.fused(), json);
+    }
+
+    /** Counts and the time of each route and of the rerank stage. */
+    static void printTimings(PrintWriter err, dev.neuralsearch.core.MultiRouteResult result) {
+        StringBuilder routes = new StringBuilder();
+        result.routeNanos().forEach((route, nanos) -> routes.append(String.format(Locale.ROOT, ", %s %.1f ms",
+                route, nanos / 1e6)));
+        err.printf(Locale.ROOT, "%d hits; fused %s, reranked %d%s, rerank %.1f ms%n", result.fused().size(),
+                result.fusion(), result.reranked(), routes, result.rerankNanos() / 1e6);
+        err.flush();
     }
 
     static void printTimings(PrintWriter err, SearchResult result) {

@@ -1,7 +1,9 @@
 package dev.neuralsearch.cli;
 
 import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.MultiRouteSearch;
 import dev.neuralsearch.core.NeuralSearch;
+import dev.neuralsearch.core.ProgressListener;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -49,6 +51,12 @@ final class IndexCommand implements Callable<Integer> {
                     + " cjk for the Chinese ones), standard when unknown. An existing home keeps the one it was made with.")
     String analyzer;
 
+    @Option(names = "--pipeline", paramLabel = "<file>",
+            description = "A resolved pipeline file (nsearch eval --fitted-pipeline): index the documents into one"
+                    + " home per dense route, <home>/<route name>, each with the route's model; BM25 analyzer, k1 and"
+                    + " b from the file. Replaces --model and --analyzer.")
+    Path pipeline;
+
     @Option(names = "--no-progress", description = "No progress bar on stderr.")
     boolean noProgress;
 
@@ -56,7 +64,7 @@ final class IndexCommand implements Callable<Integer> {
     String input;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() throws Exception {
         if (commitEvery < 1) {
             throw new ParameterException(spec.commandLine(), "--commit-every must be >= 1, was " + commitEvery);
         }
@@ -69,6 +77,18 @@ final class IndexCommand implements Callable<Integer> {
                         + "'; use standard, english, chinese or cjk");
             }
         }
+        EvalPipeline resolved = null;
+        if (pipeline != null) {
+            if (model.model != null || analyzer != null) {
+                throw new ParameterException(spec.commandLine(), "--pipeline names the models and the analyzer;"
+                        + " drop --model and --analyzer");
+            }
+            try {
+                resolved = PipelineHome.readResolved(pipeline);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         boolean stdin = input.equals("-");
         // A file is read twice: first every line is checked, so a bad line fails the command before anything
         // is indexed; stdin cannot be read twice (see docs/cli.md for what a bad line there leaves behind).
@@ -76,8 +96,10 @@ final class IndexCommand implements Callable<Integer> {
         long started = System.nanoTime();
         try (InputStream in = stdin ? System.in : new BufferedInputStream(Files.newInputStream(Path.of(input)));
              ProgressBar bar = Progress.bar("indexing", expected, noProgress);
-             NeuralSearch search = Components.engine(home.home, model.resolve(home.home), null, null, lexicalAnalyzer)) {
-            Batches batches = new Batches(search, bar, spec.commandLine().getOut());
+             AutoCloseable search = resolved != null
+                     ? PipelineHome.open(resolved, pipeline, home.home, false)
+                     : Components.engine(home.home, model.resolve(home.home), null, null, lexicalAnalyzer)) {
+            Batches batches = new Batches(target(search), bar, spec.commandLine().getOut());
             DocumentReader docs = new DocumentReader(in, stdin ? "stdin" : input);
             while (docs.hasNext()) {
                 batches.add(docs.next());
@@ -90,9 +112,53 @@ final class IndexCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Where documents go: one engine, or every route of a pipeline. */
+    private interface Target {
+        int add(List<Document> documents, ProgressListener progress);
+
+        void commit();
+
+        /** Documents in the index (the first route's, for a pipeline: every route holds the same documents). */
+        long documents();
+    }
+
+    private static Target target(AutoCloseable search) {
+        if (search instanceof NeuralSearch one) {
+            return new Target() {
+                public int add(List<Document> documents, ProgressListener progress) {
+                    return one.add(documents, progress);
+                }
+
+                public void commit() {
+                    one.commit();
+                }
+
+                public long documents() {
+                    return one.stats().documents();
+                }
+            };
+        }
+        MultiRouteSearch routes = (MultiRouteSearch) search;
+        return new Target() {
+            public int add(List<Document> documents, ProgressListener progress) {
+                int n = routes.add(documents); // every route encodes the chunk with its own model
+                progress.onProgress(n, n);
+                return n;
+            }
+
+            public void commit() {
+                routes.commit();
+            }
+
+            public long documents() {
+                return routes.route(routes.routeNames().get(0)).stats().documents();
+            }
+        };
+    }
+
     /** Groups documents into adds of at most one chunk and commits every {@code commitEvery} documents. */
     private final class Batches {
-        private final NeuralSearch search;
+        private final Target search;
         private final ProgressBar bar;
         private final PrintWriter out;
         private final List<Document> batch = new ArrayList<>();
@@ -101,7 +167,7 @@ final class IndexCommand implements Callable<Integer> {
         private long sinceCommit;
         private int commits;
 
-        Batches(NeuralSearch search, ProgressBar bar, PrintWriter out) {
+        Batches(Target search, ProgressBar bar, PrintWriter out) {
             this.search = search;
             this.bar = bar;
             this.out = out;
@@ -143,7 +209,7 @@ final class IndexCommand implements Callable<Integer> {
             search.commit();
             commits++;
             sinceCommit = 0;
-            out.println("committed " + search.stats().documents());
+            out.println("committed " + search.documents());
             out.flush();
         }
     }

@@ -137,12 +137,37 @@ public final class MultiRouteEvaluator {
     }
 
     /**
+     * What an evaluation ran with once every fitted choice was made: the report, and the values a query-time
+     * {@link MultiRouteSearch} needs to reproduce its fused and rerank rows ({@code nsearch eval --fitted-pipeline}
+     * writes them to a pipeline file).
+     *
+     * @param report       the report
+     * @param fusion       the fusion of the fused row: the given one, or the fitted family and weights
+     * @param rerankDepth  the fused hits the reranker reordered (0 without a reranker)
+     * @param rerankWeight the reranker's weight in the mix of a {@link MixPlan} (given or fitted); null when the
+     *                     rerank row is the reranker's order alone, or there is no reranker
+     */
+    public record Outcome(EvalReport report, Fusion fusion, int rerankDepth, Double rerankWeight) {
+        public Outcome {
+            Objects.requireNonNull(report, "report");
+            Objects.requireNonNull(fusion, "fusion");
+        }
+    }
+
+    /**
      * Evaluates. {@code factories} opens each route's index (sibling homes); the indexes are closed, not deleted;
      * the encoders and the reranker stay open (the caller's).
      */
     public static EvalReport evaluate(BeirDataset ds, List<RouteSpec> routes,
                                       java.util.function.Function<String, IndexFactory> factories, Options opts,
                                       BeirEvaluator.Listener listener) {
+        return evaluateResolved(ds, routes, factories, opts, listener).report();
+    }
+
+    /** As {@link #evaluate}, with the fusion and rerank settings the rows were computed with. */
+    public static Outcome evaluateResolved(BeirDataset ds, List<RouteSpec> routes,
+                                           java.util.function.Function<String, IndexFactory> factories, Options opts,
+                                           BeirEvaluator.Listener listener) {
         Objects.requireNonNull(ds, "dataset");
         BeirEvaluator.Listener ls = listener == null ? BeirEvaluator.Listener.SILENT : listener;
         if (routes.isEmpty()) {
@@ -275,9 +300,19 @@ public final class MultiRouteEvaluator {
             settings.put("passageJoin", "(title + \" \" + text).strip()");
             String models = String.join(" + ", names);
             RouteSpec first = routes.get(0);
-            return new EvalReport(ds.name(), ds.split(), ids.size(), nq, models, first.encoder().modelId(),
-                    first.encoder().dimension(), firstEncoding, List.copyOf(rows), null, settings,
-                    BeirEvaluator.environment());
+            EvalReport report = new EvalReport(ds.name(), ds.split(), ids.size(), nq, models,
+                    first.encoder().modelId(), first.encoder().dimension(), firstEncoding, List.copyOf(rows), null,
+                    settings, BeirEvaluator.environment());
+            int rerankDepth = 0;
+            Double rerankWeight = null;
+            if (opts.mix() != null) {
+                Map<?, ?> mixed = (Map<?, ?>) settings.get("rerankMix");
+                rerankDepth = (Integer) mixed.get("depth");
+                rerankWeight = (Double) mixed.get("weight");
+            } else if (opts.reranker() != null) {
+                rerankDepth = opts.rerankDepth();
+            }
+            return new Outcome(report, fusion, rerankDepth, rerankWeight);
         } finally {
             RuntimeException failure = null;
             for (VectorIndex index : indexes) {
