@@ -58,6 +58,7 @@ class MultiRouteSearchTest {
             assertThat(r.fused()).hasSize(3);
             Hit top = r.fused().get(0);
             assertThat(top.id()).isEqualTo("cat");
+            assertThat(top.routeRanks().keySet()).containsExactly("minilm", "bge", "lexical"); // in route order
             assertThat(top.rank("minilm")).isEqualTo(1);
             assertThat(top.rank("bge")).isEqualTo(1);
             assertThat(top.recallRank()).isEqualTo(1);
@@ -71,6 +72,11 @@ class MultiRouteSearchTest {
                     .fusion(Fusion.convex(Fusion.Normalization.MIN_MAX, 0, 1, 0)).execute();
             assertThat(onlyBge.fused()).extracting(Hit::id)
                     .containsExactlyElementsOf(onlyBge.route("bge").stream().map(Hit::id).toList());
+            // a route of weight 0 is not searched at all
+            assertThat(onlyBge.route("minilm")).isEmpty();
+            assertThat(onlyBge.route("lexical")).isEmpty();
+            assertThat(onlyBge.routeNanos()).containsEntry("minilm", 0L).containsEntry("lexical", 0L);
+            assertThat(onlyBge.fused().get(0).routeRanks()).containsOnlyKeys("bge");
             MultiRouteResult onlyMini = search.query("compiled languages and runtimes").limit(6)
                     .fusion(Fusion.rrf(60, 1, 0, 0)).execute();
             assertThat(onlyMini.fused()).extracting(Hit::id)

@@ -19,7 +19,13 @@ public record Hit(String id, String text, Map<String, Object> metadata,
                   Map<String, Integer> routeRanks) {
 
     public Hit {
-        routeRanks = routeRanks == null ? Map.of() : Map.copyOf(routeRanks);
+        // in the order given (route order), unlike Map.copyOf; nulls refused as Map.copyOf refuses them
+        if (routeRanks == null || routeRanks.isEmpty()) {
+            routeRanks = Map.of();
+        } else {
+            routeRanks.forEach((k, v) -> java.util.Objects.requireNonNull(v, "rank of route " + k));
+            routeRanks = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(routeRanks));
+        }
     }
 
     /** A hit of a single dense route (the form before hybrid search): {@code routeRanks = {dense: recallRank}}. */
