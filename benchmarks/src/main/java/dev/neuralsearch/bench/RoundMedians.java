@@ -38,6 +38,12 @@ final class RoundMedians {
         return out;
     }
 
+    /** Whether a RESULT line is one of the memory figures (heap, RssAnon, RssFile deltas). */
+    static boolean isMemory(String line) {
+        return line.contains("\theap used after GC, delta (MB)\t") || line.contains("\tRssAnon delta (MB)\t")
+                || line.contains("\tRssFile delta (MB)\t");
+    }
+
     /** The rounds' values of one metric, for the log: "a / b / c". */
     static Map<String, String> spread(List<List<String>> rounds) {
         Map<String, List<String>> values = new LinkedHashMap<>();

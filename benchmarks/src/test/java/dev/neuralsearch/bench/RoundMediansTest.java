@@ -33,6 +33,14 @@ class RoundMediansTest {
     }
 
     @Test
+    void memoryLinesAreRecognised() {
+        assertEquals(true, RoundMedians.isMemory("RESULT ours\tRssAnon delta (MB)\t2.1"));
+        assertEquals(true, RoundMedians.isMemory("RESULT lucene\theap used after GC, delta (MB)\t0.2"));
+        assertEquals(true, RoundMedians.isMemory("RESULT ours\tRssFile delta (MB)\t9.1"));
+        assertEquals(false, RoundMedians.isMemory("RESULT ours\tef 15: QPS 1 thread\t39727"));
+    }
+
+    @Test
     void spreadListsEveryRound() {
         assertEquals("7772 / 9100", RoundMedians.spread(List.of(List.of("RESULT ours\tq\t7772"),
                 List.of("RESULT ours\tq\t9100"))).get("ours\tq"));
