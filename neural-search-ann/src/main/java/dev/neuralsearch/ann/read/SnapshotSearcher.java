@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
@@ -82,18 +83,7 @@ public final class SnapshotSearcher {
     }
 
     public List<ScoredDocument> search(float[] query, int k, Filter filter, SearchOptions searchOptions) {
-        VectorFloat<?> q = checkQuery(query, k);
-        Filter f = filter == null ? Filter.ALL : filter;
-        if (k == 0) {
-            return List.of();
-        }
-        int rerankK = rerankK(k, searchOptions);
-        Snapshot s = snapshots.acquire();
-        try {
-            return hydrate(s, s.search(q, k, rerankK, f, vsf, options));
-        } finally {
-            s.release();
-        }
+        return approximate(query, k, filter, searchOptions, this::hydrate);
     }
 
     /**
@@ -101,6 +91,18 @@ public final class SnapshotSearcher {
      * buffer), so a hit costs no document-store read and no JSON decoding.
      */
     public List<ScoredId> searchIds(float[] query, int k, Filter filter, SearchOptions searchOptions) {
+        return approximate(query, k, filter, searchOptions, (s, hits) -> {
+            List<ScoredId> out = new ArrayList<>(hits.size());
+            for (Candidates.Candidate c : hits) {
+                out.add(new ScoredId(c.id(), userScore(c.score())));
+            }
+            return out;
+        });
+    }
+
+    /** The approximate top k of one snapshot, turned into results by {@code finish} while the snapshot is held. */
+    private <R> List<R> approximate(float[] query, int k, Filter filter, SearchOptions searchOptions,
+                                    BiFunction<Snapshot, List<Candidates.Candidate>, List<R>> finish) {
         VectorFloat<?> q = checkQuery(query, k);
         Filter f = filter == null ? Filter.ALL : filter;
         if (k == 0) {
@@ -109,12 +111,7 @@ public final class SnapshotSearcher {
         int rerankK = rerankK(k, searchOptions);
         Snapshot s = snapshots.acquire();
         try {
-            List<Candidates.Candidate> hits = s.search(q, k, rerankK, f, vsf, options);
-            List<ScoredId> out = new ArrayList<>(hits.size());
-            for (Candidates.Candidate c : hits) {
-                out.add(new ScoredId(c.id(), userScore(c.score())));
-            }
-            return out;
+            return finish.apply(s, s.search(q, k, rerankK, f, vsf, options));
         } finally {
             s.release();
         }
