@@ -79,23 +79,7 @@ class EvalRoutesTest {
     }
 
     private static Map<String, JsonNode> run(String... args) throws IOException {
-        Path out = tmp.resolve("report-" + System.nanoTime() + ".json");
-        List<String> all = new ArrayList<>(List.of("--beir", dir.toString(), "--cache-dir", cache.toString(),
-                "--quiet", "--json", out.toString()));
-        all.addAll(List.of(args));
-        StringWriter text = new StringWriter();
-        CommandLine cmd = new CommandLine(new EvalCommand());
-        cmd.setOut(new PrintWriter(text));
-        StringWriter err = new StringWriter();
-        cmd.setErr(new PrintWriter(err));
-        int code = cmd.execute(all.toArray(new String[0]));
-        assertThat(code).as(text + "\n" + err).isZero();
-        JsonNode report = new ObjectMapper().readTree(out.toFile());
-        Map<String, JsonNode> rows = new LinkedHashMap<>();
-        report.get("pipelines").forEach(p -> rows.put(p.get("name").asText(), p));
-        rows.put("_report", report);
-        rows.put("_text", new ObjectMapper().valueToTree(text.toString()));
-        return rows;
+        return EvalRun.rows(dir, cache, tmp, args);
     }
 
     private static double ndcg(JsonNode row) {

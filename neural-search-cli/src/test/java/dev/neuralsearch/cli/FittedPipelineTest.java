@@ -11,7 +11,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,23 +38,7 @@ class FittedPipelineTest {
 
     /** Runs eval; returns the rows by name, plus "_report" and "_text". */
     static Map<String, JsonNode> eval(Path dataset, String... args) throws IOException {
-        Path out = tmp.resolve("report-" + System.nanoTime() + ".json");
-        List<String> all = new ArrayList<>(List.of("--beir", dataset.toString(), "--cache-dir", cache.toString(),
-                "--quiet", "--json", out.toString()));
-        all.addAll(List.of(args));
-        StringWriter text = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cmd = new CommandLine(new EvalCommand());
-        cmd.setOut(new PrintWriter(text));
-        cmd.setErr(new PrintWriter(err));
-        int code = cmd.execute(all.toArray(new String[0]));
-        assertThat(code).as(text + "\n" + err).isZero();
-        JsonNode report = new ObjectMapper().readTree(out.toFile());
-        Map<String, JsonNode> rows = new LinkedHashMap<>();
-        report.get("pipelines").forEach(p -> rows.put(p.get("name").asText(), p));
-        rows.put("_report", report);
-        rows.put("_text", new ObjectMapper().valueToTree(text.toString()));
-        return rows;
+        return EvalRun.rows(dataset, cache, tmp, args);
     }
 
     @Test
