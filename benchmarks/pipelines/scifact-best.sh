@@ -6,13 +6,15 @@
 #      refuses test and dev queries), unless the model is already there;
 #   2. runs `nsearch eval --pipeline` on the test split: route rows, bm25, and the fused row named "pipeline",
 #      with the fusion weights fitted on the train queries;
-#   3. prints the JSON report.
+#   3. prints the JSON report, and writes the pipeline with its fitted weights ($FITTED) for
+#      `nsearch index/search --pipeline` (docs/cli.md, "Deploying an evaluated pipeline").
 # Environment (all optional):
 #   SCIFACT        the BEIR folder                    (default: ../shared/data/scifact)
 #   NSEARCH_MODELS where trained models are written   (default: target/models)
 #   CACHE_DIR      corpus embedding cache             (default: target/eval-cache)
 #   OUT            the JSON report                    (default: target/pipelines/scifact-best.json)
 #   PIPELINE       the pipeline file                  (default: benchmarks/pipelines/scifact-best.yaml)
+#   FITTED         the pipeline with every fit resolved (default: target/pipelines/scifact-best.fitted.yaml)
 #   RETRAIN=1      train again even if the model exists (else an interrupted training resumes from its checkpoint)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -22,6 +24,7 @@ export NSEARCH_MODELS="${NSEARCH_MODELS:-target/models}"
 CACHE_DIR="${CACHE_DIR:-target/eval-cache}"
 OUT="${OUT:-target/pipelines/scifact-best.json}"
 PIPELINE="${PIPELINE:-benchmarks/pipelines/scifact-best.yaml}"
+FITTED="${FITTED:-target/pipelines/scifact-best.fitted.yaml}"
 MODEL="$NSEARCH_MODELS/bge-small-en-v1.5-noinstr-scifact"
 
 if [ ! -d "$SCIFACT/qrels" ]; then
@@ -50,7 +53,8 @@ else
 fi
 
 echo "== evaluating the pipeline on $SCIFACT test" >&2
-mkdir -p "$(dirname "$OUT")"
+mkdir -p "$(dirname "$OUT")" "$(dirname "$FITTED")"
 ./nsearch eval --beir "$SCIFACT" --split test --pipeline "$PIPELINE" \
-  --cache-dir "$CACHE_DIR" --json "$OUT" --quiet >&2
+  --cache-dir "$CACHE_DIR" --json "$OUT" --fitted-pipeline "$FITTED" --quiet >&2
+echo "== the fitted pipeline, for nsearch index/search --pipeline: $FITTED" >&2
 cat "$OUT"
