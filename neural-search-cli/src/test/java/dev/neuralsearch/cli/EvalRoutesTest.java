@@ -122,6 +122,9 @@ class EvalRoutesTest {
         Map<String, JsonNode> onlyBge = run("--model", "all-minilm-l6-v2-q", "--model", "bge-small-en-v1.5-q",
                 "--fusion", "minmax", "--weights", "0,1,0");
         assertThat(ndcg(onlyBge.get("fused"))).isEqualTo(ndcg(onlyBge.get("bge-small-en-v1.5-q")));
+        // a route of weight 0 still has its own row, the same as when it weighs something
+        assertThat(ndcg(onlyBge.get("all-minilm-l6-v2-q"))).isEqualTo(ndcg(test.get("all-minilm-l6-v2-q")));
+        assertThat(ndcg(onlyBge.get("bm25"))).isEqualTo(ndcg(test.get("bm25")));
     }
 
     @Test
@@ -145,6 +148,7 @@ class EvalRoutesTest {
         assertThat(settings.get("fusion").asText()).isEqualTo("rrf(k=60, weights=[0.0, 0.0, 1.0])");
         assertThat(settings.get("bm25").get("analyzer").asText()).isEqualTo("english");
         assertThat(ndcg(rows.get("pipeline"))).isEqualTo(ndcg(rows.get("bm25")));
+        assertThat(ndcg(rows.get("mini"))).as("a route of weight 0 keeps its row").isBetween(0.3, 1.0);
 
         Path json = tmp.resolve("fit.json");
         Files.writeString(json, "{\"routes\": [{\"model\": \"all-minilm-l6-v2-q\"}],"

@@ -72,11 +72,8 @@ class MultiRouteSearchTest {
                     .fusion(Fusion.convex(Fusion.Normalization.MIN_MAX, 0, 1, 0)).execute();
             assertThat(onlyBge.fused()).extracting(Hit::id)
                     .containsExactlyElementsOf(onlyBge.route("bge").stream().map(Hit::id).toList());
-            // a route of weight 0 is not searched at all
-            assertThat(onlyBge.route("minilm")).isEmpty();
-            assertThat(onlyBge.route("lexical")).isEmpty();
-            assertThat(onlyBge.routeNanos()).containsEntry("minilm", 0L).containsEntry("lexical", 0L);
-            assertThat(onlyBge.fused().get(0).routeRanks()).containsOnlyKeys("bge");
+            // a route of weight 0 is still searched and listed (eval reports every route's own row from it)
+            assertThat(onlyBge.route("minilm")).isNotEmpty();
             MultiRouteResult onlyMini = search.query("compiled languages and runtimes").limit(6)
                     .fusion(Fusion.rrf(60, 1, 0, 0)).execute();
             assertThat(onlyMini.fused()).extracting(Hit::id)

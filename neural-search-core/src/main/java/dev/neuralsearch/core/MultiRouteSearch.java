@@ -35,8 +35,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <h2>Fusion and weights</h2>
  * Route order is the order of {@link Builder#route} calls, then the lexical route ({@value #LEXICAL}) last; the
  * fusion's weights, when given, are one per route in that order. Without weights every route weighs 1; the
- * default fusion is {@link Fusion#DEFAULT}'s family (z-score convex combination). A route of weight 0 is not
- * searched: its list in the result is empty and its time 0.
+ * default fusion is {@link Fusion#DEFAULT}'s family (z-score convex combination).
  *
  * <h2>Rerank stage</h2>
  * With a {@link Builder#reranker reranker}, the top {@code d} fused hits are reordered by
@@ -200,22 +199,13 @@ public final class MultiRouteSearch implements AutoCloseable {
         double mix = rerank.mix(q);
         Map<String, List<Hit>> perRoute = new LinkedHashMap<>();
         Map<String, Long> nanos = new LinkedHashMap<>();
-        int r = 0;
         for (Map.Entry<String, NeuralSearch> e : dense.entrySet()) {
-            if (weightless(f, r++)) {
-                perRoute.put(e.getKey(), List.of());
-                nanos.put(e.getKey(), 0L);
-                continue;
-            }
             long t0 = System.nanoTime();
             perRoute.put(e.getKey(), e.getValue().query(q.text()).filter(q.filter()).limit(q.depth())
                     .recall(q.depth()).rerank(0).execute());
             nanos.put(e.getKey(), System.nanoTime() - t0);
         }
-        if (lexical != null && weightless(f, r)) {
-            perRoute.put(LEXICAL, List.of());
-            nanos.put(LEXICAL, 0L);
-        } else if (lexical != null) {
+        if (lexical != null) {
             long t0 = System.nanoTime();
             perRoute.put(LEXICAL, lexical.query(q.text()).filter(q.filter()).routes(Route.LEXICAL)
                     .lexical(q.depth()).limit(q.depth()).rerank(0).execute());
@@ -245,16 +235,6 @@ public final class MultiRouteSearch implements AutoCloseable {
             routes.put(e.getKey(), List.copyOf(e.getValue()));
         }
         return new MultiRouteResult(q.text(), routes, hits, f, nanos, d, rerankNanos);
-    }
-
-    /**
-     * A route whose weight is 0 is not searched (its list is empty). {@link RankFusion} gives such a route no score
-     * and no items of its own, so the fused list is the same; only that route's ranks are no longer reported. A fit
-     * often gives a route 0 (scifact-stock's all-MiniLM-L6-v2 route), which would otherwise cost its query encoding
-     * and search for nothing.
-     */
-    private static boolean weightless(Fusion f, int route) {
-        return f.weights() != null && f.weights().get(route) == 0.0;
     }
 
     private static Hit fusedHit(RankFusion.Fused<Hit> x, int rank, List<String> names) {
