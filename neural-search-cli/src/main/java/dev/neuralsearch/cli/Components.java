@@ -101,6 +101,20 @@ final class Components {
         }
     }
 
+    /** The lexical analyzer recorded in an index home's manifest ({@code manifest.lexical.analyzer}), if readable. */
+    static Optional<String> indexedAnalyzer(Path home) {
+        Path manifest = home.resolve("manifest.json");
+        if (!Files.isRegularFile(manifest)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(JSON.readTree(manifest.toFile()).path("manifest").path("lexical")
+                    .path("analyzer").asText(null));
+        } catch (IOException e) {
+            return Optional.empty(); // opening the home reports what is wrong with it
+        }
+    }
+
     /** Refuses a folder that holds no index (so that reading commands do not create one). */
     static void requireIndex(Path home) {
         if (!Files.isRegularFile(home.resolve("manifest.json"))) {

@@ -129,25 +129,11 @@ final class PipelineHome {
                     + " home %s was built with model '%s'; index the pipeline into another --home (or give the"
                     + " route its home's model)", route, pipelineFile, spec.id(), routeHome, have.modelId()));
         }
-        String analyzer = lex == null ? null : recordedAnalyzer(routeHome);
+        String analyzer = lex == null ? null : Components.indexedAnalyzer(routeHome).orElse(null);
         if (analyzer != null && !analyzer.equals(lex.analyzer().name())) {
             throw new Nsearch.UserError(String.format(Locale.ROOT, "the bm25 analyzer of %s is %s, but the index"
                     + " home %s of route '%s' was built with the %s analyzer; index the pipeline into another --home"
                     + " (or name that analyzer)", pipelineFile, lex.analyzer(), routeHome, route, analyzer));
-        }
-    }
-
-    /** The analyzer name recorded in a home's manifest ({@code manifest.lexical.analyzer}), or null. */
-    private static String recordedAnalyzer(Path routeHome) {
-        Path manifest = routeHome.resolve("manifest.json");
-        if (!java.nio.file.Files.isRegularFile(manifest)) {
-            return null;
-        }
-        try {
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(manifest.toFile()).path("manifest")
-                    .path("lexical").path("analyzer").asText(null);
-        } catch (java.io.IOException e) {
-            return null; // opening the home reports what is wrong with it
         }
     }
 }
