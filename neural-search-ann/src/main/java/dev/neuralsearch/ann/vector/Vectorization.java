@@ -73,6 +73,38 @@ public abstract class Vectorization {
         return vector.get() instanceof float[] a && a.length == vector.length() ? a : null;
     }
 
+    /** {@code sum(q[i] * codes[offset + i])} for {@code i < q.length}: a float query against int8 codes. */
+    public float dotInt8(float[] q, byte[] codes, int offset) {
+        // four partial sums: one chain of dependent adds would wait on each add's latency
+        float r0 = 0;
+        float r1 = 0;
+        float r2 = 0;
+        float r3 = 0;
+        int i = 0;
+        for (; i + 4 <= q.length; i += 4) {
+            r0 += q[i] * codes[offset + i];
+            r1 += q[i + 1] * codes[offset + i + 1];
+            r2 += q[i + 2] * codes[offset + i + 2];
+            r3 += q[i + 3] * codes[offset + i + 3];
+        }
+        for (; i < q.length; i++) {
+            r0 += q[i] * codes[offset + i];
+        }
+        return (r0 + r1) + (r2 + r3);
+    }
+
+    /**
+     * {@link #dotInt8} of four code vectors into {@code out[at .. at + 4)}, each bit for bit the single one; the
+     * Vector API implementation issues the four loads of a step together, so that their cache misses overlap.
+     */
+    public void dotInt8x4(float[] q, byte[] c0, int o0, byte[] c1, int o1, byte[] c2, int o2, byte[] c3, int o3,
+                          float[] out, int at) {
+        out[at] = dotInt8(q, c0, o0);
+        out[at + 1] = dotInt8(q, c1, o1);
+        out[at + 2] = dotInt8(q, c2, o2);
+        out[at + 3] = dotInt8(q, c3, o3);
+    }
+
     /** Full vectors by ordinal. Thread-safe. */
     public interface StoredVectors {
         /** Copies vector {@code ordinal} (in range) into {@code dst[0 .. dimension)}. */

@@ -8,7 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -31,6 +33,8 @@ public final class PanamaVectorization extends Vectorization {
     private static final ValueLayout.OfFloat LE_FLOAT =
             ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** As many bytes as {@link #SPECIES} has float lanes: one load widens to one float vector. */
+    private static final VectorSpecies<Byte> BYTES = VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * 8));
     PanamaVectorization() {
         if (SPECIES.vectorBitSize() < 128) {
             // no SIMD worth the name (or C2 off): the Vector API would be slower than JVector's code
@@ -242,6 +246,56 @@ public final class PanamaVectorization extends Vectorization {
         public void close() {
             arena.close();
         }
+    }
+
+    @Override
+    public float dotInt8(float[] q, byte[] codes, int offset) {
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (int bound = SPECIES.loopBound(q.length); i < bound; i += LANES) {
+            acc = FloatVector.fromArray(SPECIES, q, i).fma(widen(codes, offset + i), acc);
+        }
+        float r = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < q.length; i++) {
+            r += q[i] * codes[offset + i];
+        }
+        return r;
+    }
+
+    @Override
+    public void dotInt8x4(float[] q, byte[] c0, int o0, byte[] c1, int o1, byte[] c2, int o2, byte[] c3, int o3,
+                          float[] out, int at) {
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        FloatVector acc2 = FloatVector.zero(SPECIES);
+        FloatVector acc3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (int bound = SPECIES.loopBound(q.length); i < bound; i += LANES) {
+            FloatVector x = FloatVector.fromArray(SPECIES, q, i);
+            acc0 = x.fma(widen(c0, o0 + i), acc0);
+            acc1 = x.fma(widen(c1, o1 + i), acc1);
+            acc2 = x.fma(widen(c2, o2 + i), acc2);
+            acc3 = x.fma(widen(c3, o3 + i), acc3);
+        }
+        float r0 = acc0.reduceLanes(VectorOperators.ADD);
+        float r1 = acc1.reduceLanes(VectorOperators.ADD);
+        float r2 = acc2.reduceLanes(VectorOperators.ADD);
+        float r3 = acc3.reduceLanes(VectorOperators.ADD);
+        for (; i < q.length; i++) {
+            r0 += q[i] * c0[o0 + i];
+            r1 += q[i] * c1[o1 + i];
+            r2 += q[i] * c2[o2 + i];
+            r3 += q[i] * c3[o3 + i];
+        }
+        out[at] = r0;
+        out[at + 1] = r1;
+        out[at + 2] = r2;
+        out[at + 3] = r3;
+    }
+
+    /** {@code LANES} signed bytes from {@code a[from ..]} as floats. */
+    private static FloatVector widen(byte[] a, int from) {
+        return (FloatVector) ByteVector.fromArray(BYTES, a, from).convertShape(VectorOperators.B2F, SPECIES, 0);
     }
 
     private static float cosine(float dot, float queryNorm2, float vectorNorm2) {
