@@ -29,12 +29,14 @@ package dev.neuralsearch.ann;
  *                        flush, they are written as a graph segment that is searchable but not yet committed (it
  *                        becomes part of the next commit; a crash drops it), default 20,000
  * @param lexical analyzer and BM25 parameters of the lexical route (see docs/hybrid.md)
- * @param pqSearch search segments that carry FusedPQ codes with them (approximate traversal, exact rerank of the
- *                 {@code k * overquery} best); false traverses every segment with exact scores from its full
- *                 vectors (no rebuild needed, e.g. to compare both on one index), default true
- * @param pqLayout where segments with PQ codes keep codes and full vectors, default {@link PqLayout#IN_MEMORY}
- *                 (codes in memory, full vectors in the segment's vector file, read only for the rerank);
- *                 {@link PqLayout#FUSED} writes JVector FusedPQ segments as before
+ * @param pqSearch search segments that carry approximate (int8 or PQ) codes with them (approximate traversal,
+ *                 exact rerank of the {@code k * overquery} best); false traverses every segment with exact scores
+ *                 from its full vectors (no rebuild needed, e.g. to compare both on one index), default true
+ * @param pqLayout which approximate codes segments of at least {@code pqThreshold} vectors get, and where they keep
+ *                 codes and full vectors, default {@link PqLayout#AUTO}: int8 codes ({@link PqLayout#INT8}) where
+ *                 this JVM scores them with the Vector API, else PQ codes ({@link PqLayout#IN_MEMORY}); both hold
+ *                 the codes in memory and read the full vectors from the segment's vector file only for the
+ *                 rerank; {@link PqLayout#FUSED} writes JVector FusedPQ segments as before
  * @param mergeFlushedOnCommit when a commit leaves two or more segments written since the previous commit (the
  *                             flushes of a bulk load plus the commit's own), merge them into one right after the
  *                             commit (a rebuild of their graph), default true: a bulk load is then searched as one
@@ -56,7 +58,7 @@ public record JVectorIndexOptions(int maxDegree, int beamWidth, float overquery,
 
     public static final JVectorIndexOptions DEFAULT =
             new JVectorIndexOptions(32, 100, 10f, 1_000_000, 0, 2048, 0, 512, 8, 0.3, 0, true, 20_000,
-                    LexicalOptions.DEFAULT, true, PqLayout.IN_MEMORY, true, 32L << 20, DocumentStoreKind.AUTO);
+                    LexicalOptions.DEFAULT, true, PqLayout.AUTO, true, 32L << 20, DocumentStoreKind.AUTO);
 
     public JVectorIndexOptions {
         if (maxDegree < 2) {

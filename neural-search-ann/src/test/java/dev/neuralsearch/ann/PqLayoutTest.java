@@ -121,8 +121,7 @@ class PqLayoutTest {
         int dim = 384;
         SpectralVectors sv = new SpectralVectors(dim, 1.0, 0.4, 21);
         IndexSchema schema = new IndexSchema("synthetic", dim, Similarity.DOT_PRODUCT);
-        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(1000);
-        assertThat(o.pqLayout()).isEqualTo(PqLayout.IN_MEMORY);
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withPqLayout(PqLayout.IN_MEMORY);
         List<float[]> vecs = vectors(sv, n);
         List<float[]> queries = vectors(sv, 60);
         List<List<ScoredDocument>> before = new ArrayList<>();
@@ -230,7 +229,8 @@ class PqLayoutTest {
         int dim = 128;
         SpectralVectors sv = new SpectralVectors(dim, 1.0, 0.4, 33);
         IndexSchema schema = new IndexSchema("synthetic", dim, Similarity.DOT_PRODUCT);
-        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withMaxSegments(0);
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withMaxSegments(0)
+                .withPqLayout(PqLayout.IN_MEMORY);
         List<float[]> queries = vectors(sv, 30);
         Set<String> deleted = new HashSet<>();
         float[] updated;
@@ -290,7 +290,7 @@ class PqLayoutTest {
     @Test
     void corruptedTruncatedOrMissingFilesAreReported() throws IOException {
         IndexSchema schema = JVectorIndexTest.SCHEMA;
-        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(256);
+        JVectorIndexOptions o = JVectorIndexOptions.DEFAULT.withPqThreshold(256).withPqLayout(PqLayout.IN_MEMORY);
         TestVectors tv = new TestVectors(schema.dimension(), 3);
         try (JVectorIndex index = JVectorIndex.open(home, schema, o)) {
             index.add(JVectorIndexTest.docs("d", 400), JVectorIndexTest.vectors(tv, 400));
@@ -382,7 +382,8 @@ class PqLayoutTest {
                 List.of("layout", "pqFile", "pqBytes", "pqCrc"))));
         assertThat(manifest().get("segments").get(0).has("layout")).isFalse();
 
-        JVectorIndexOptions current = JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withMaxSegments(0);
+        JVectorIndexOptions current = JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withMaxSegments(0)
+                .withPqLayout(PqLayout.IN_MEMORY);
         try (JVectorIndex index = JVectorIndex.open(home, schema, current)) {
             assertThat(recall(index, queries, SearchOptions.DEFAULT, Filter.ALL)).isGreaterThanOrEqualTo(0.95);
             assertExactScores(index, queries.get(0), index.search(queries.get(0), 10, Filter.ALL));

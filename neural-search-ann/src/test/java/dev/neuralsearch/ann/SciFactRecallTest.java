@@ -49,6 +49,15 @@ class SciFactRecallTest {
                 0.99);
     }
 
+    /**
+     * Int8 codes ({@link PqLayout#INT8}, one byte per dimension) for the traversal, the rerank from the vector file;
+     * the bound of the PQ layouts.
+     */
+    @Test
+    void recallOnRealEmbeddingsWithInt8Codes() throws Exception {
+        recall(JVectorIndexOptions.DEFAULT.withPqThreshold(1000).withPqLayout(PqLayout.INT8), "int8 codes", 0.99);
+    }
+
     private void recall(JVectorIndexOptions options, String label, double min) throws Exception {
         Path file = Path.of(System.getProperty("ann.vectors", "target/scifact-vectors.bin"));
         assumeTrue(Files.exists(file), () -> "no cached embeddings at " + file.toAbsolutePath() + " (skipping)");

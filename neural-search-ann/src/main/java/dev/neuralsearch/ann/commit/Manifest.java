@@ -31,10 +31,11 @@ public record Manifest(int formatVersion, String modelId, int dimension, Similar
      * Highest format this library reads and writes. 1: segments with inline vectors (+ FusedPQ). 2: adds segments
      * in the {@link SegmentLayout#PQ_IN_MEMORY} layout (a {@code seg-N.pq} file). 3: adds the layouts with a
      * little-endian vector file of their own ({@link SegmentLayout#VECTOR_FILE}, {@link SegmentLayout#PQ_VECTOR_FILE};
-     * a {@code seg-N.vec} file). A manifest is written with the lowest version that describes its segments, so an
-     * index without such segments stays readable by older versions of the library.
+     * a {@code seg-N.vec} file). 4: adds {@link SegmentLayout#INT8_VECTOR_FILE} (int8 codes in a {@code seg-N.i8}
+     * file, which the entry's {@code pqFile} field names). A manifest is written with the lowest version that
+     * describes its segments, so an index without such segments stays readable by older versions of the library.
      */
-    static final int FORMAT_VERSION = 3;
+    static final int FORMAT_VERSION = 4;
     public static final String FILE_NAME = "manifest.json";
     private static final String PREFIX_START = "{\"crc32\":\"";
     private static final String PREFIX_END = "\",\"manifest\":";
@@ -48,9 +49,10 @@ public record Manifest(int formatVersion, String modelId, int dimension, Similar
 
     /**
      * One immutable segment. {@code tombstoneFile} is null while no entry of the segment is deleted.
-     * {@code pq} is true when the segment has PQ codes (either PQ layout). {@code layout} is null in manifests of
-     * format 1 (derived from {@code pq}: FusedPQ or inline); {@code pqFile} is null unless the layout
-     * {@link SegmentLayout#hasPqFile() has one}, {@code vectorsFile} unless it {@link SegmentLayout#hasVectorFile()
+     * {@code pq} is true when the segment is traversed with approximate codes (PQ in either PQ layout, or int8).
+     * {@code layout} is null in manifests of format 1 (derived from {@code pq}: FusedPQ or inline); {@code pqFile},
+     * the segment's code file (PQ, or int8 in {@link SegmentLayout#INT8_VECTOR_FILE}), is null unless the layout
+     * {@link SegmentLayout#hasCodeFile() has one}, {@code vectorsFile} unless it {@link SegmentLayout#hasVectorFile()
      * has one} (format 3).
      */
     public record SegmentEntry(int id, int count, boolean pq, String graphFile, long graphBytes, long graphCrc,
@@ -199,8 +201,8 @@ public record Manifest(int formatVersion, String modelId, int dimension, Similar
                 throw new CorruptIndexException(file, "segment " + e.id() + " has layout " + e.effectiveLayout()
                         + ", which manifest format " + m.formatVersion() + " cannot hold");
             }
-            if (e.effectiveLayout().hasPqFile() && e.pqFile() == null) {
-                throw new CorruptIndexException(file, "segment " + e.id() + " lacks its PQ code file entry");
+            if (e.effectiveLayout().hasCodeFile() && e.pqFile() == null) {
+                throw new CorruptIndexException(file, "segment " + e.id() + " lacks its code file entry");
             }
             if (e.effectiveLayout().hasVectorFile() && e.vectorsFile() == null) {
                 throw new CorruptIndexException(file, "segment " + e.id() + " lacks its vector file entry");

@@ -12,12 +12,22 @@ import io.github.jbellis.jvector.graph.disk.feature.FeatureId;
  * @param separatedVectors the graph file holds the full vectors in a region of their own (JVector
  *                         {@code SEPARATED_VECTORS}; legacy)
  * @param fusedPq          the graph records hold the PQ codes of each node's neighbours (JVector {@code FUSED_PQ})
+ * @param int8File         int8 scalar codes are in a file of their own ({@code seg-N.i8}, {@link Int8File}), loaded
+ *                         into memory
  */
 public record SegmentFeatures(boolean vectorFile, boolean pqFile, boolean inlineVectors, boolean separatedVectors,
-                              boolean fusedPq) {
+                              boolean fusedPq, boolean int8File) {
 
-    /** Whether the segment has PQ codes (in a file or fused into the graph). */
+    /**
+     * Whether the segment is traversed with approximate codes (PQ in a file or fused into the graph, or int8 codes)
+     * and its candidates reranked with the full vectors.
+     */
     public boolean pq() {
+        return pqFile || fusedPq || int8File;
+    }
+
+    /** Whether the writer trains product quantization for the segment (a PQ file or FusedPQ). */
+    public boolean productQuantized() {
         return pqFile || fusedPq;
     }
 
@@ -41,7 +51,7 @@ public record SegmentFeatures(boolean vectorFile, boolean pqFile, boolean inline
 
     /** Oldest manifest format that can describe a segment with these features. */
     public int requiredFormat() {
-        return vectorFile ? 3 : separatedVectors || pqFile ? 2 : 1;
+        return int8File ? 4 : vectorFile ? 3 : separatedVectors || pqFile ? 2 : 1;
     }
 
     /** The name the manifest records. */

@@ -24,6 +24,10 @@ public final class SegmentFiles {
         return String.format("seg-%08d.pq", id);
     }
 
+    public static String int8Name(int id) {
+        return String.format("seg-%08d.i8", id);
+    }
+
     public static String vectorsName(int id) {
         return String.format("seg-%08d.vec", id);
     }
@@ -31,7 +35,7 @@ public final class SegmentFiles {
     /** The files a segment of this id may have (whether its features include them or not). */
     public static List<Path> files(Path home, int id) {
         return List.of(home.resolve(graphName(id)), home.resolve(docsName(id)), home.resolve(pqName(id)),
-                home.resolve(vectorsName(id)));
+                home.resolve(vectorsName(id)), home.resolve(int8Name(id)));
     }
 
     /**

@@ -5,6 +5,8 @@ import dev.neuralsearch.ann.commit.Manifest;
 import dev.neuralsearch.ann.format.Adjacency;
 import dev.neuralsearch.ann.format.DocsFile;
 import dev.neuralsearch.ann.format.GraphFile;
+import dev.neuralsearch.ann.format.Int8Codes;
+import dev.neuralsearch.ann.format.Int8File;
 import dev.neuralsearch.ann.format.PqCodes;
 import dev.neuralsearch.ann.format.PqFile;
 import dev.neuralsearch.ann.format.SegmentFeatures;
@@ -55,6 +57,8 @@ public final class Segment {
     final SegmentFeatures features;
     /** PQ codes held in memory (segments with a PQ file), else null. */
     final PqCodes pqCodes;
+    /** Int8 codes held in memory (segments with an int8 file), else null. */
+    final Int8Codes int8Codes;
     /** Dimension of the full vectors (the graph's own is 1 with a vector file). */
     private final int dimension;
     /** The mapped full vectors (segments with a vector file), else null. */
@@ -83,7 +87,7 @@ public final class Segment {
     private final SegmentSearch search = new SegmentSearch(this);
 
     private Segment(Manifest.SegmentEntry entry, DocsFile.Loaded docs, ConcurrentBits deleted, GraphFile graphFile,
-                    PqCodes pqCodes, VectorFile vectorFile, int dimension, Path docsPath,
+                    PqCodes pqCodes, Int8Codes int8Codes, VectorFile vectorFile, int dimension, Path docsPath,
                     FileChannel docsChannel, Vectorization.StoredVectors heapVectors, Adjacency adjacency) {
         this.entry = entry;
         this.adjacency = adjacency;
@@ -98,6 +102,7 @@ public final class Segment {
         this.graph = graphFile.graph();
         this.features = entry.features();
         this.pqCodes = pqCodes;
+        this.int8Codes = int8Codes;
         this.vectorFile = vectorFile;
         this.dimension = dimension;
         this.docsPath = docsPath;
@@ -164,6 +169,12 @@ public final class Segment {
             SegmentFiles.check(pqPath, e.pqBytes(), e.pqCrc(), verifyChecksums, true);
             codes = PqFile.read(pqPath, e.count());
         }
+        Int8Codes int8 = null;
+        if (features.int8File()) {
+            Path int8Path = home.resolve(e.pqFile());
+            SegmentFiles.check(int8Path, e.pqBytes(), e.pqCrc(), verifyChecksums, true);
+            int8 = Int8File.read(int8Path, e.count(), dimension);
+        }
         Path vectorsPath = null;
         if (features.vectorFile()) {
             vectorsPath = home.resolve(e.vectorsFile());
@@ -203,7 +214,8 @@ public final class Segment {
                 heap = Vectorization.get().onHeap(copies);
             }
             Adjacency adjacency = vf != null || heap != null ? Adjacency.open(graphPath, g, e.pq()) : null;
-            return new Segment(e, docs, deleted, gf, codes, vf, dimension, docsPath, docsChannel, heap, adjacency);
+            return new Segment(e, docs, deleted, gf, codes, int8, vf, dimension, docsPath, docsChannel, heap,
+                    adjacency);
         } catch (IOException | RuntimeException ex) {
             closeQuietly(docsChannel);
             closeQuietly(vf);

@@ -81,7 +81,8 @@ final class SegmentSearch {
     /** Returns false (and offers nothing) when {@code budget} ran out before the search finished. */
     private boolean graphSearch(VectorFloat<?> q, int k, int rerankK, Bits accept, VectorSimilarityFunction vsf,
                                 boolean pq, VisitBudget budget, Candidates out) {
-        if (OWN_GRAPH_SEARCH && (seg.heapVectors != null || seg.vectorFile != null) && (!pq || seg.pqCodes != null)) {
+        if (OWN_GRAPH_SEARCH && (seg.heapVectors != null || seg.vectorFile != null)
+                && (!pq || seg.pqCodes != null || seg.int8Codes != null)) {
             return ownGraphSearch(q, k, Math.max(k, rerankK), accept, vsf, pq, budget, out);
         }
         GraphSearcher searcher = seg.searchers.borrow(() -> new GraphSearcher(seg.graph));
@@ -89,9 +90,11 @@ final class SegmentSearch {
         try {
             var view = (OnDiskGraphIndex.View) searcher.getView();
             ScoreFunction.ExactScoreFunction reranker = reranker(view, q, vsf);
+            Vectorization.Scorer codes = !pq ? null
+                    : seg.int8Codes != null ? seg.int8Codes.scorer(GraphVectors.toArray(q), vsf)
+                    : seg.pqCodes != null ? seg.pqCodes.scorer(GraphVectors.toArray(q), vsf) : null;
             ScoreFunction traversal = !pq ? reranker
-                    : seg.pqCodes != null
-                    ? (ScoreFunction.ApproximateScoreFunction) seg.pqCodes.scorer(GraphVectors.toArray(q), vsf)::similarityTo
+                    : codes != null ? (ScoreFunction.ApproximateScoreFunction) codes::similarityTo
                     : view.approximateScoreFunctionFor(q, vsf);
             if (budget != null) {
                 traversal = budget.wrap(traversal);
@@ -120,8 +123,8 @@ final class SegmentSearch {
     }
 
     /**
-     * {@link #graphSearch} with our {@link GraphSearch}: exact traversal, or (with {@code pq}) traversal of the PQ
-     * codes in memory and an exact rerank of the {@code ef} found.
+     * {@link #graphSearch} with our {@link GraphSearch}: exact traversal, or (with {@code pq}) traversal of the int8
+     * or PQ codes in memory and an exact rerank of the {@code ef} found.
      */
     private boolean ownGraphSearch(VectorFloat<?> q, int k, int ef, Bits accept, VectorSimilarityFunction vsf,
                                    boolean pq, VisitBudget budget, Candidates out) {
@@ -133,7 +136,7 @@ final class SegmentSearch {
                     : seg.vectorFile.scorer(query, vsf);
             Vectorization.Scorer traversal = exact;
             if (pq) {
-                traversal = seg.pqCodes.scorer(query, vsf);
+                traversal = seg.int8Codes != null ? seg.int8Codes.scorer(query, vsf) : seg.pqCodes.scorer(query, vsf);
             }
             int[] nodes = new int[k];
             float[] scores = new float[k];

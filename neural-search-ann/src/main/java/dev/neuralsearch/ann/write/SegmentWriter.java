@@ -5,11 +5,14 @@ import dev.neuralsearch.ann.PqLayout;
 import dev.neuralsearch.ann.commit.Manifest;
 import dev.neuralsearch.ann.format.DocsFile;
 import dev.neuralsearch.ann.format.FileUtil;
+import dev.neuralsearch.ann.format.Int8Codes;
+import dev.neuralsearch.ann.format.Int8File;
 import dev.neuralsearch.ann.format.PqFile;
 import dev.neuralsearch.ann.format.SegmentFeatures;
 import dev.neuralsearch.ann.format.SegmentFiles;
 import dev.neuralsearch.ann.format.SegmentLayout;
 import dev.neuralsearch.ann.format.VectorFile;
+import dev.neuralsearch.ann.vector.Vectorization;
 import dev.neuralsearch.core.Document;
 import io.github.jbellis.jvector.graph.GraphIndexBuilder;
 import io.github.jbellis.jvector.graph.ImmutableGraphIndex;
@@ -92,8 +95,10 @@ public final class SegmentWriter {
         Path docsPath = home.resolve(SegmentFiles.docsName(id));
         Path pqPath = home.resolve(SegmentFiles.pqName(id));
         Path vectorsPath = home.resolve(SegmentFiles.vectorsName(id));
+        Path int8Path = home.resolve(SegmentFiles.int8Name(id));
         Files.deleteIfExists(graphPath);
         Files.deleteIfExists(pqPath);
+        Files.deleteIfExists(int8Path);
         Files.deleteIfExists(vectorsPath);
         SegmentFeatures features = featuresFor(n, o);
         long t0 = System.nanoTime();
@@ -106,7 +111,7 @@ public final class SegmentWriter {
             var b = new OnDiskGraphIndexWriter.Builder(graph, graphPath)
                     .withMapper(new OrdinalMapper.IdentityMapper(n - 1));
             PQVectors pqv = null;
-            if (features.pq()) {
+            if (features.productQuantized()) {
                 long p0 = System.nanoTime();
                 int m = o.pqSubspaces() > 0 ? o.pqSubspaces() : defaultSubspaces(features, dim);
                 ProductQuantization pqz = ProductQuantization.compute(ravv, Math.min(m, dim), 256,
@@ -146,31 +151,42 @@ public final class SegmentWriter {
             if (features.pqFile()) {
                 PqFile.write(pqPath, pqv, n, dim);
             }
+            if (features.int8File()) {
+                long q0 = System.nanoTime();
+                Int8File.write(int8Path, Int8Codes.quantize(vectors, dim));
+                tPq += System.nanoTime() - q0;
+            }
             lastTimes = new BuildTimes(tGraph, tPq, System.nanoTime() - w0);
         }
         DocsFile.write(docsPath, docs);
-        boolean pqFile = features.pqFile();
+        boolean codeFile = features.pqFile() || features.int8File();
+        Path codePath = features.int8File() ? int8Path : pqPath;
         boolean vecFile = features.vectorFile();
         return new Manifest.SegmentEntry(id, n, features.pq(),
                 graphPath.getFileName().toString(), Files.size(graphPath), FileUtil.crc32(graphPath),
                 docsPath.getFileName().toString(), Files.size(docsPath), FileUtil.crc32(docsPath), null, 0, 0, 0,
-                features.layout(), pqFile ? pqPath.getFileName().toString() : null, pqFile ? Files.size(pqPath) : 0,
-                pqFile ? FileUtil.crc32(pqPath) : 0,
+                features.layout(), codeFile ? codePath.getFileName().toString() : null,
+                codeFile ? Files.size(codePath) : 0, codeFile ? FileUtil.crc32(codePath) : 0,
                 vecFile ? vectorsPath.getFileName().toString() : null, vecFile ? Files.size(vectorsPath) : 0,
                 vecFile ? FileUtil.crc32(vectorsPath) : 0);
     }
 
     /**
      * What a new segment of {@code n} vectors holds: below {@code pqThreshold} a vector file (exact traversal); at or
-     * above it PQ codes too, in a file of their own or, with {@link PqLayout#FUSED}, fused into a graph with inline
-     * vectors.
+     * above it approximate codes too: int8 codes ({@link PqLayout#INT8}) or PQ codes in a file of their own, or, with
+     * {@link PqLayout#FUSED}, PQ codes fused into a graph with inline vectors.
      */
     static SegmentFeatures featuresFor(int n, JVectorIndexOptions o) {
         if (n < o.pqThreshold()) {
             return SegmentLayout.VECTOR_FILE.features();
         }
-        return o.pqLayout() == PqLayout.FUSED ? SegmentLayout.FUSED_PQ.features()
-                : SegmentLayout.PQ_VECTOR_FILE.features();
+        return switch (o.pqLayout()) {
+            case FUSED -> SegmentLayout.FUSED_PQ.features();
+            case IN_MEMORY -> SegmentLayout.PQ_VECTOR_FILE.features();
+            case INT8 -> SegmentLayout.INT8_VECTOR_FILE.features();
+            case AUTO -> Vectorization.get().name().equals("panama") ? SegmentLayout.INT8_VECTOR_FILE.features()
+                    : SegmentLayout.PQ_VECTOR_FILE.features();
+        };
     }
 
     /**
