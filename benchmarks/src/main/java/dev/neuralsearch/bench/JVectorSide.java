@@ -24,8 +24,9 @@ import java.util.List;
  *
  * <p>{@code -Dbench.ours.maxDegree=N} and {@code -Dbench.ours.beamWidth=N} override the graph's degree and build beam.
  * {@code -Dbench.ours.buildThreads=N} sets the graph-construction threads (default 0 = all cores; Lucene builds
- * one segment on the indexing thread). {@code -Dbench.ours.pqThreshold=N} and {@code -Dbench.ours.pqLayout=IN_MEMORY|FUSED}
- * override the index's PQ defaults (PQ codes only for segments of 1M vectors or more, kept in memory), as does
+ * one segment on the indexing thread). {@code -Dbench.ours.pqThreshold=N} and
+ * {@code -Dbench.ours.pqLayout=INT8|IN_MEMORY|FUSED|AUTO} override the index's defaults for approximate codes (only
+ * for segments of 1M vectors or more, kept in memory: int8 with the Vector API, else PQ), as does
  * {@code -Dbench.ours.pqSubspaces=N} (bytes per vector; default dimension / 4 with codes in memory) and
  * {@code -Dbench.ours.heapVectorBytes=N} (heap budget for vector copies; default 32 MiB), e.g.
  * {@code -Dbench.ours.pqThreshold=50000} to measure the PQ layout at 100k.
