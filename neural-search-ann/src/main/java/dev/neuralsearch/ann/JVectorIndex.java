@@ -132,8 +132,9 @@ public final class JVectorIndex implements VectorIndex {
      * document store belongs to the writer). Writes throw {@link UnsupportedOperationException}.
      *
      * @param expected the schema the home must have, or null to take the home's own
-     * @throws IncompatibleIndexException the home was made for another schema, or predates the lexical route and has
-     *                                    to be opened for writing once (which upgrades it)
+     * @throws IncompatibleIndexException the home was made for another schema or (when {@code options} name one)
+     *                                    another lexical analyzer, or predates the lexical route and has to be opened
+     *                                    for writing once (which upgrades it)
      * @throws CorruptIndexException a file is missing, truncated or fails its checksum
      */
     public static JVectorIndex openReadOnly(Path home, IndexSchema expected, JVectorIndexOptions options) {

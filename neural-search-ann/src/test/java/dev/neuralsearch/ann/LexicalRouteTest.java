@@ -209,6 +209,17 @@ class LexicalRouteTest {
         assertThatThrownBy(() -> JVectorIndex.open(home, SCHEMA,
                 JVectorIndexOptions.DEFAULT.withLexicalAnalyzer(LexicalAnalyzer.CJK)))
                 .isInstanceOf(IncompatibleIndexException.class).hasMessageContaining("ENGLISH");
+        // a read-only reader: the recorded analyzer when unset or equal, refused like a writer when another
+        for (JVectorIndexOptions o : List.of(JVectorIndexOptions.DEFAULT, english)) {
+            try (JVectorIndex reader = JVectorIndex.openReadOnly(home, SCHEMA, o)) {
+                assertThat(reader.lexicalAnalyzer()).isEqualTo(LexicalAnalyzer.ENGLISH);
+                assertThat(reader.lexicalSearch("runs", 5, Filter.ALL)).extracting(h -> h.document().id())
+                        .containsExactly("a");
+            }
+        }
+        assertThatThrownBy(() -> JVectorIndex.openReadOnly(home, SCHEMA,
+                JVectorIndexOptions.DEFAULT.withLexicalAnalyzer(LexicalAnalyzer.STANDARD)))
+                .isInstanceOf(IncompatibleIndexException.class).hasMessageContaining("ENGLISH");
         // k1 = 0: term frequency does not matter, only idf (and so equal scores for tf 1 and tf 3)
         try (JVectorIndex index = JVectorIndex.open(home, SCHEMA, JVectorIndexOptions.DEFAULT.withBm25(0f, 0.75f))) {
             index.add(List.of(Document.of("c", "zebra", Map.of()), Document.of("d", "zebra zebra zebra", Map.of())), vectors(tv, 2));

@@ -70,8 +70,10 @@ public final class CommitReader {
             LexicalIndex lexical = null;
             try {
                 openSegments(dir, m, options, null, segments);
-                lexical = LexicalIndex.openReadOnly(dir, m.lexical(), Compatibility.checkAnalyzer(dir, m, null,
-                        LexicalAnalyzer.STANDARD), options.lexical());
+                // an explicit analyzer other than the recorded one is refused, as the writer refuses it: a reader
+                // can only search with the recorded one, and silently doing so would hide the caller's mistake
+                lexical = LexicalIndex.openReadOnly(dir, m.lexical(), Compatibility.checkAnalyzer(dir, m,
+                        options.lexical().analyzer(), LexicalAnalyzer.STANDARD), options.lexical());
                 SnapshotManager snapshots = new SnapshotManager(new Snapshot(segments, new WriteBuffer()));
                 segments.forEach(Segment::release); // the snapshot holds them
                 return new CommitReader(dir, m.schema(), options, snapshots, new LexicalRoute(lexical),
