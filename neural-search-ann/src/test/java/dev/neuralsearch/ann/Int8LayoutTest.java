@@ -1,7 +1,6 @@
 package dev.neuralsearch.ann;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
@@ -10,8 +9,6 @@ import dev.neuralsearch.core.ScoredDocument;
 import dev.neuralsearch.core.SearchOptions;
 import dev.neuralsearch.core.Similarity;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +23,10 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.neuralsearch.ann.LayoutTestSupport.docs;
+import static dev.neuralsearch.ann.LayoutTestSupport.flip;
+import static dev.neuralsearch.ann.LayoutTestSupport.recall;
+import static dev.neuralsearch.ann.LayoutTestSupport.vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -37,49 +38,19 @@ import static org.assertj.core.api.Assertions.within;
  * and damaged, missing or mis-described code files.
  */
 class Int8LayoutTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final JVectorIndexOptions INT8 = JVectorIndexOptions.DEFAULT.withPqThreshold(1000)
             .withPqLayout(PqLayout.INT8);
 
     @TempDir
     Path home;
 
-    private static List<Document> docs(String prefix, int from, int n) {
-        List<Document> out = new ArrayList<>(n);
-        for (int i = from; i < from + n; i++) {
-            out.add(Document.of(prefix + i, "text " + i, Map.of("bucket", i % 10, "n", i)));
-        }
-        return out;
-    }
-
-    private static List<float[]> vectors(VectorSource sv, int n) {
-        List<float[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(sv.next());
-        }
-        return out;
-    }
-
     private JsonNode manifest() throws IOException {
-        return JSON.readTree(Files.readAllBytes(home.resolve("manifest.json"))).get("manifest");
+        return LayoutTestSupport.manifest(home);
     }
+
 
     private void rewriteManifest(Consumer<ObjectNode> edit) throws IOException {
-        ObjectNode body = (ObjectNode) manifest();
-        edit.accept(body);
-        byte[] b = JSON.writeValueAsBytes(body);
-        CRC32 crc = new CRC32();
-        crc.update(b);
-        Files.writeString(home.resolve("manifest.json"), "{\"crc32\":\"" + String.format("%08x", crc.getValue())
-                + "\",\"manifest\":" + new String(b, StandardCharsets.UTF_8) + "}\n");
-    }
-
-    private static double recall(JVectorIndex index, List<float[]> queries, SearchOptions so, Filter f) {
-        double sum = 0;
-        for (float[] q : queries) {
-            sum += TestVectors.recall(index.search(q, 10, f, so), index.exactSearch(q, 10, f));
-        }
-        return sum / queries.size();
+        LayoutTestSupport.rewriteManifest(home, edit);
     }
 
     /** Hits carry the exact scores: those of an exact search of the same ids. */
@@ -314,13 +285,4 @@ class Int8LayoutTest {
                 .hasMessageContaining("seg-00000001.i8").hasMessageContaining(what);
     }
 
-    private static void flip(Path file, byte[] original, int at) throws IOException {
-        Files.write(file, original);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(at);
-            int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x5A);
-        }
-    }
 }

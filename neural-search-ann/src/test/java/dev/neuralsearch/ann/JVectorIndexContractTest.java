@@ -22,9 +22,14 @@ class JVectorIndexContractTest extends VectorIndexContract {
     Path dir;
     private int homes;
 
+    /** The options every home of this contract run is opened with. */
+    protected JVectorIndexOptions options() {
+        return OPTIONS;
+    }
+
     @Override
     protected VectorIndex newIndex(IndexSchema schema) {
-        return JVectorIndex.open(dir.resolve("home-" + homes++), schema, OPTIONS);
+        return JVectorIndex.open(dir.resolve("home-" + homes++), schema, options());
     }
 
     @Override
@@ -39,6 +44,6 @@ class JVectorIndexContractTest extends VectorIndexContract {
 
     @Override
     protected VectorIndex reopen(VectorIndex closed) {
-        return JVectorIndex.open(((JVectorIndex) closed).home(), closed.schema(), OPTIONS);
+        return JVectorIndex.open(((JVectorIndex) closed).home(), closed.schema(), options());
     }
 }

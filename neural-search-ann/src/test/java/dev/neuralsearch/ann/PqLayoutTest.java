@@ -1,9 +1,7 @@
 package dev.neuralsearch.ann;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.neuralsearch.ann.commit.Manifest;
 import dev.neuralsearch.ann.format.SegmentLayout;
 import dev.neuralsearch.ann.format.VectorFile;
 import dev.neuralsearch.ann.write.SegmentWriter;
@@ -17,8 +15,6 @@ import io.github.jbellis.jvector.disk.ReaderSupplierFactory;
 import io.github.jbellis.jvector.graph.disk.OnDiskGraphIndex;
 import io.github.jbellis.jvector.graph.disk.feature.FeatureId;
 import java.io.IOException;
-import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +30,10 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.neuralsearch.ann.LayoutTestSupport.docs;
+import static dev.neuralsearch.ann.LayoutTestSupport.flip;
+import static dev.neuralsearch.ann.LayoutTestSupport.recall;
+import static dev.neuralsearch.ann.LayoutTestSupport.vectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -45,26 +45,8 @@ import static org.assertj.core.api.Assertions.within;
  * {@link PqLayout#FUSED} layout (including a format-1 manifest as the previous version wrote it).
  */
 class PqLayoutTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TempDir
     Path home;
-
-    private static List<Document> docs(String prefix, int from, int n) {
-        List<Document> out = new ArrayList<>(n);
-        for (int i = from; i < from + n; i++) {
-            out.add(Document.of(prefix + i, "text " + i, Map.of("bucket", i % 10, "n", i)));
-        }
-        return out;
-    }
-
-    private static List<float[]> vectors(SpectralVectors sv, int n) {
-        List<float[]> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            out.add(sv.next());
-        }
-        return out;
-    }
 
     private static float dot(float[] a, float[] b) {
         float s = 0;
@@ -85,27 +67,12 @@ class PqLayoutTest {
     }
 
     private JsonNode manifest() throws IOException {
-        return JSON.readTree(Files.readAllBytes(file("manifest.json"))).get("manifest");
+        return LayoutTestSupport.manifest(home);
     }
 
-    /** Rewrites the manifest body with a valid CRC, as if an older or newer library had written it. */
+
     private void rewriteManifest(Consumer<ObjectNode> edit) throws IOException {
-        ObjectNode body = (ObjectNode) manifest();
-        edit.accept(body);
-        byte[] b = JSON.writeValueAsBytes(body);
-        CRC32 crc = new CRC32();
-        crc.update(b);
-        String all = "{\"crc32\":\"" + String.format("%08x", crc.getValue()) + "\",\"manifest\":"
-                + new String(b, StandardCharsets.UTF_8) + "}\n";
-        Files.writeString(file("manifest.json"), all);
-    }
-
-    private static double recall(JVectorIndex index, List<float[]> queries, SearchOptions so, Filter f) {
-        double sum = 0;
-        for (float[] q : queries) {
-            sum += TestVectors.recall(index.search(q, 10, f, so), index.exactSearch(q, 10, f));
-        }
-        return sum / queries.size();
+        LayoutTestSupport.rewriteManifest(home, edit);
     }
 
     private static void assertExactScores(JVectorIndex index, float[] q, List<ScoredDocument> hits) {
@@ -351,15 +318,6 @@ class PqLayoutTest {
                 .hasMessageContaining(file).hasMessageContaining(what);
     }
 
-    private static void flip(Path file, byte[] original, int at) throws IOException {
-        Files.write(file, original);
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.seek(at);
-            int b = raf.read();
-            raf.seek(at);
-            raf.write(b ^ 0x5A);
-        }
-    }
 
     @Test
     void indexWrittenWithFusedPqStillOpensSearchesAndMigratesOnCompaction() throws IOException {

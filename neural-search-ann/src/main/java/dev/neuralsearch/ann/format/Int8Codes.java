@@ -123,11 +123,6 @@ public final class Int8Codes {
         return count;
     }
 
-    /** Heap bytes held: codes, ranges and norms. */
-    public long ramBytes() {
-        return (long) count * dimension + 8L * dimension + 4L * count;
-    }
-
     /** Approximate scores of {@code query} (not retained) against the codes; for one thread at a time. */
     public Vectorization.Scorer scorer(float[] query, VectorSimilarityFunction vsf) {
         float[] q = new float[dimension];

@@ -1,0 +1,79 @@
+package dev.neuralsearch.ann;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.neuralsearch.core.Document;
+import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.SearchOptions;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.zip.CRC32;
+
+/** What the segment layout tests ({@link PqLayoutTest}, {@link Int8LayoutTest}) share: data, manifests, damage. */
+final class LayoutTestSupport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private LayoutTestSupport() {
+    }
+
+    /** Documents {@code prefix + i} for {@code i} in {@code [from, from + n)}, with {@code bucket} and {@code n}. */
+    static List<Document> docs(String prefix, int from, int n) {
+        List<Document> out = new ArrayList<>(n);
+        for (int i = from; i < from + n; i++) {
+            out.add(Document.of(prefix + i, "text " + i, Map.of("bucket", i % 10, "n", i)));
+        }
+        return out;
+    }
+
+    static List<float[]> vectors(VectorSource source, int n) {
+        List<float[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(source.next());
+        }
+        return out;
+    }
+
+    /** The body of the home's {@code manifest.json}. */
+    static JsonNode manifest(Path home) throws IOException {
+        return JSON.readTree(Files.readAllBytes(home.resolve("manifest.json"))).get("manifest");
+    }
+
+    /** Rewrites the manifest body with a valid CRC, as if an older or newer library had written it. */
+    static void rewriteManifest(Path home, Consumer<ObjectNode> edit) throws IOException {
+        ObjectNode body = (ObjectNode) manifest(home);
+        edit.accept(body);
+        byte[] b = JSON.writeValueAsBytes(body);
+        CRC32 crc = new CRC32();
+        crc.update(b);
+        Files.writeString(home.resolve("manifest.json"), "{\"crc32\":\"" + String.format("%08x", crc.getValue())
+                + "\",\"manifest\":" + new String(b, StandardCharsets.UTF_8) + "}\n");
+    }
+
+    /** Mean recall@10 of the index's search against its exact search. */
+    static double recall(JVectorIndex index, List<float[]> queries, SearchOptions so, Filter f) {
+        double sum = 0;
+        for (float[] q : queries) {
+            sum += TestVectors.recall(index.search(q, 10, f, so), index.exactSearch(q, 10, f));
+        }
+        return sum / queries.size();
+    }
+
+    /** Writes {@code original} to {@code file} with the byte at {@code at} changed. */
+    static void flip(Path file, byte[] original, int at) throws IOException {
+        Files.write(file, original);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.seek(at);
+            int b = raf.read();
+            raf.seek(at);
+            raf.write(b ^ 0x5A);
+        }
+    }
+}
