@@ -124,6 +124,10 @@ class PqLayoutTest {
                     atFive, intactAt2);
             assertThat(atDefault).isGreaterThanOrEqualTo(0.98);
             assertThat(atFive).isGreaterThanOrEqualTo(0.93);
+            // the same beam with only the best 10 by PQ score rescored: PQ's order is coarse, recall drops
+            double rescoreOne = recall(index, queries, new SearchOptions(10, 1), Filter.ALL);
+            System.out.printf("PQ in memory, beam 100, 10 rescored: recall@10 %.4f%n", rescoreOne);
+            assertThat(rescoreOne).isLessThan(atDefault - 0.02);
             for (float[] q : queries) {
                 List<ScoredDocument> hits = index.search(q, 10, Filter.ALL);
                 assertThat(hits).hasSize(10);

@@ -67,11 +67,12 @@ public final class GraphSearch implements Closeable {
     /**
      * Searches for the {@code ef} best nodes that {@code accept} admits by {@code scorer}, and writes up to {@code k}
      * of them, best first, to {@code nodes} and {@code nodeScores}; returns how many. With a {@code reranker} (when
-     * {@code scorer} is approximate), the {@code ef} found are scored again by it and the best {@code k} of those
-     * scores returned. {@code budget} (or null) is charged for every traversal score and ends the search by throwing
+     * {@code scorer} is approximate), the best {@code rescore} of the {@code ef} found by {@code scorer} (all of them
+     * when {@code rescore >= ef}) are scored again by it and the best {@code k} of those scores returned.
+     * {@code budget} (or null) is charged for every traversal score and ends the search by throwing
      * {@link VisitBudget#EXCEEDED}.
      */
-    int search(Vectorization.Scorer scorer, Vectorization.Scorer reranker, int k, int ef, Bits accept,
+    int search(Vectorization.Scorer scorer, Vectorization.Scorer reranker, int k, int ef, int rescore, Bits accept,
                VisitBudget budget, int[] nodes, float[] nodeScores) {
         visits = 0;
         ImmutableGraphIndex.NodeAtLevel entry = view.entryNode();
@@ -105,7 +106,7 @@ public final class GraphSearch implements Closeable {
                 }
             }
             layer0(scorer, current, currentScore, ef, accept, budget);
-            return reranker == null ? best(k, nodes, nodeScores) : rerank(reranker, k, nodes, nodeScores);
+            return reranker == null ? best(k, nodes, nodeScores) : rerank(reranker, k, rescore, nodes, nodeScores);
         } finally {
             clearVisited();
         }
@@ -173,8 +174,14 @@ public final class GraphSearch implements Closeable {
         return n;
     }
 
-    /** All results scored by {@code reranker}; the best {@code k} of those scores, best first. */
-    private int rerank(Vectorization.Scorer reranker, int k, int[] nodes, float[] nodeScores) {
+    /**
+     * The best {@code rescore} results (at least {@code k}) scored by {@code reranker}; the best {@code k} of those
+     * scores, best first.
+     */
+    private int rerank(Vectorization.Scorer reranker, int k, int rescore, int[] nodes, float[] nodeScores) {
+        while (resultCount > Math.max(k, rescore)) {
+            popResult(); // the worst by the traversal's score
+        }
         int m = resultCount;
         if (batch.length < m) {
             batch = new int[m];

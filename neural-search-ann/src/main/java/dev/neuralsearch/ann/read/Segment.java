@@ -279,9 +279,9 @@ public final class Segment {
     }
 
     /** Collects up to k candidates of this segment into {@code out} (see {@link SegmentSearch}). */
-    void search(VectorFloat<?> q, int k, int rerankK, Filter filter, VectorSimilarityFunction vsf,
+    void search(VectorFloat<?> q, int k, int rerankK, int rescoreK, Filter filter, VectorSimilarityFunction vsf,
                 int bruteForceLimit, boolean usePq, Candidates out) {
-        search.search(q, k, rerankK, filter, vsf, bruteForceLimit, usePq, out);
+        search.search(q, k, rerankK, rescoreK, filter, vsf, bruteForceLimit, usePq, out);
     }
 
     /** Exact scan over live ordinals, restricted to {@code accept} unless it is null. */

@@ -30,8 +30,11 @@ final class SegmentSearch {
         this.seg = seg;
     }
 
-    /** Collects up to k candidates of this segment into {@code out}. */
-    void search(VectorFloat<?> q, int k, int rerankK, Filter filter, VectorSimilarityFunction vsf,
+    /**
+     * Collects up to k candidates of this segment into {@code out}; an approximate traversal keeps {@code rerankK}
+     * and rescores the best {@code rescoreK} of them exactly.
+     */
+    void search(VectorFloat<?> q, int k, int rerankK, int rescoreK, Filter filter, VectorSimilarityFunction vsf,
                 int bruteForceLimit, boolean usePq, Candidates out) {
         // When the graph search would consider as many candidates as the segment holds, an exact scan costs the
         // same and cannot miss a node that the graph fails to reach.
@@ -67,7 +70,7 @@ final class SegmentSearch {
             FixedBitSet bits = m.bits();
             accept = deleted.isEmpty() ? bits : (Bits) ord -> bits.get(ord) && !deleted.get(ord);
             VisitBudget budget = new VisitBudget((int) Math.min(Integer.MAX_VALUE, m.cardinality() / visitCost));
-            if (!graphSearch(q, k, rerankK, accept, vsf, pq, budget, out)) {
+            if (!graphSearch(q, k, rerankK, rescoreK, accept, vsf, pq, budget, out)) {
                 m.observe((double) budget.visits() / candidates);
                 exact(q, k, m.bits(), vsf, out);
                 return;
@@ -75,15 +78,15 @@ final class SegmentSearch {
             m.observe((double) budget.visits() / candidates);
             return;
         }
-        graphSearch(q, k, rerankK, accept, vsf, usePq && seg.entry().pq(), null, out);
+        graphSearch(q, k, rerankK, rescoreK, accept, vsf, usePq && seg.entry().pq(), null, out);
     }
 
     /** Returns false (and offers nothing) when {@code budget} ran out before the search finished. */
-    private boolean graphSearch(VectorFloat<?> q, int k, int rerankK, Bits accept, VectorSimilarityFunction vsf,
-                                boolean pq, VisitBudget budget, Candidates out) {
+    private boolean graphSearch(VectorFloat<?> q, int k, int rerankK, int rescoreK, Bits accept,
+                                VectorSimilarityFunction vsf, boolean pq, VisitBudget budget, Candidates out) {
         if (OWN_GRAPH_SEARCH && (seg.heapVectors != null || seg.vectorFile != null)
                 && (!pq || seg.pqCodes != null || seg.int8Codes != null)) {
-            return ownGraphSearch(q, k, Math.max(k, rerankK), accept, vsf, pq, budget, out);
+            return ownGraphSearch(q, k, Math.max(k, rerankK), Math.max(k, rescoreK), accept, vsf, pq, budget, out);
         }
         GraphSearcher searcher = seg.searchers.borrow(() -> new GraphSearcher(seg.graph));
         boolean ok = false;
@@ -126,8 +129,8 @@ final class SegmentSearch {
      * {@link #graphSearch} with our {@link GraphSearch}: exact traversal, or (with {@code pq}) traversal of the int8
      * or PQ codes in memory and an exact rerank of the {@code ef} found.
      */
-    private boolean ownGraphSearch(VectorFloat<?> q, int k, int ef, Bits accept, VectorSimilarityFunction vsf,
-                                   boolean pq, VisitBudget budget, Candidates out) {
+    private boolean ownGraphSearch(VectorFloat<?> q, int k, int ef, int rescore, Bits accept,
+                                   VectorSimilarityFunction vsf, boolean pq, VisitBudget budget, Candidates out) {
         GraphSearch search = seg.ownSearches.borrow(() -> new GraphSearch(seg.graph, seg.adjacency));
         boolean ok = false;
         try {
@@ -142,7 +145,7 @@ final class SegmentSearch {
             float[] scores = new float[k];
             int n;
             try {
-                n = search.search(traversal, pq ? exact : null, k, ef, accept, budget, nodes, scores);
+                n = search.search(traversal, pq ? exact : null, k, ef, rescore, accept, budget, nodes, scores);
             } catch (RuntimeException e) {
                 if (e != VisitBudget.EXCEEDED) {
                     throw e;

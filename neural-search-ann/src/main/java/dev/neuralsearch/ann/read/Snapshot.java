@@ -110,14 +110,15 @@ public final class Snapshot {
 
     /**
      * Approximate top-k over every segment and the write buffer: per segment a graph search (or an exact scan of a
-     * selective filter's matches) gathering {@code rerankK} candidates rescored exactly, then one merge.
+     * selective filter's matches) gathering {@code rerankK} candidates, the best {@code rescoreK} of them rescored
+     * exactly, then one merge.
      */
-    public List<Candidates.Candidate> search(VectorFloat<?> q, int k, int rerankK, Filter f, VectorSimilarityFunction vsf,
-                                      JVectorIndexOptions options) {
+    public List<Candidates.Candidate> search(VectorFloat<?> q, int k, int rerankK, int rescoreK, Filter f,
+                                             VectorSimilarityFunction vsf, JVectorIndexOptions options) {
         List<Candidates.Candidate> all = new ArrayList<>();
         for (Segment seg : segments) {
             Candidates c = new Candidates(k);
-            seg.search(q, k, rerankK, f, vsf, options.filterBruteForceLimit(), options.pqSearch(), c);
+            seg.search(q, k, rerankK, rescoreK, f, vsf, options.filterBruteForceLimit(), options.pqSearch(), c);
             all.addAll(c.toList());
         }
         return withBuffer(all, q, k, f, vsf);

@@ -109,9 +109,11 @@ public final class SnapshotSearcher {
             return List.of();
         }
         int rerankK = rerankK(k, searchOptions);
+        int rescoreK = searchOptions == null || searchOptions.rescore() == 0f ? rerankK
+                : (int) Math.min(rerankK, Math.max(k, (long) Math.ceil(k * (double) searchOptions.rescore())));
         Snapshot s = snapshots.acquire();
         try {
-            return finish.apply(s, s.search(q, k, rerankK, f, vsf, options));
+            return finish.apply(s, s.search(q, k, rerankK, rescoreK, f, vsf, options));
         } finally {
             s.release();
         }

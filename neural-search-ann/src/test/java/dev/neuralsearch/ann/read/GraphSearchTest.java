@@ -127,20 +127,20 @@ class GraphSearchTest {
                 Vectorization.Scorer scorer = vf.scorer(query, VectorSimilarityFunction.DOT_PRODUCT);
                 int[] truth = scan(scorer, n, k, Bits.ALL);
 
-                int found = search.search(scorer, null, k, narrow, Bits.ALL, null, nodes, scores);
+                int found = search.search(scorer, null, k, narrow, narrow, Bits.ALL, null, nodes, scores);
                 assertThat(found).isEqualTo(k);
                 assertBestFirstWithTheirExactScores(scorer, nodes, scores, found);
                 ours += overlap(truth, nodes, found) / (double) k;
                 SearchResult r = jvector.search(new DefaultSearchScoreProvider(scorer), k, narrow, 0f, 0f, Bits.ALL);
                 theirs += overlap(truth, Arrays.stream(r.getNodes()).mapToInt(ns -> ns.node).toArray(), k) / (double) k;
 
-                found = search.search(scorer, null, k, ef, Bits.ALL, null, nodes, scores);
+                found = search.search(scorer, null, k, ef, ef, Bits.ALL, null, nodes, scores);
                 assertThat(found).isEqualTo(k);
                 assertThat(search.visits()).isBetween(ef, n);
                 assertBestFirstWithTheirExactScores(scorer, nodes, scores, found);
                 oursWide += overlap(truth, nodes, found) / (double) k;
 
-                found = search.search(scorer, null, k, ef, third, null, nodes, scores);
+                found = search.search(scorer, null, k, ef, ef, third, null, nodes, scores);
                 assertThat(found).isEqualTo(k);
                 for (int i = 0; i < found; i++) {
                     assertThat(nodes[i] % 3).as("filtered result %d", nodes[i]).isZero();
@@ -157,28 +157,35 @@ class GraphSearchTest {
             // a beam as wide as the graph finds the exact top k
             float[] query = tv.next();
             Vectorization.Scorer scorer = vf.scorer(query, VectorSimilarityFunction.DOT_PRODUCT);
-            int found = search.search(scorer, null, k, n, Bits.ALL, null, nodes, scores);
+            int found = search.search(scorer, null, k, n, n, Bits.ALL, null, nodes, scores);
             assertThat(Arrays.copyOf(nodes, found)).containsExactly(scan(scorer, n, k, Bits.ALL));
             int[] before = nodes.clone();
 
             // an exceeded budget throws, and leaves no visited marks behind: the same search finds the same nodes
-            assertThatThrownBy(() -> search.search(scorer, null, k, ef, Bits.ALL, new VisitBudget(50), new int[k],
-                    new float[k])).isSameAs(VisitBudget.EXCEEDED);
+            assertThatThrownBy(() -> search.search(scorer, null, k, ef, ef, Bits.ALL, new VisitBudget(50),
+                    new int[k], new float[k])).isSameAs(VisitBudget.EXCEEDED);
             VisitBudget budget = new VisitBudget(Integer.MAX_VALUE);
-            found = search.search(scorer, null, k, n, Bits.ALL, budget, nodes, scores);
+            found = search.search(scorer, null, k, n, n, Bits.ALL, budget, nodes, scores);
             assertThat(nodes).containsExactly(before);
             assertThat(budget.visits()).isEqualTo(search.visits());
 
             // an approximate traversal (scores rounded to 0.05) reranked by the exact scores: exact scores, best first
             Vectorization.Scorer coarse = node -> Math.round(scorer.similarityTo(node) * 20) / 20f;
-            found = search.search(coarse, scorer, k, ef, Bits.ALL, null, nodes, scores);
+            found = search.search(coarse, scorer, k, ef, ef, Bits.ALL, null, nodes, scores);
             assertThat(found).isEqualTo(k);
             assertBestFirstWithTheirExactScores(scorer, nodes, scores, found);
             assertThat(overlap(scan(scorer, n, k, Bits.ALL), nodes, found)).isGreaterThanOrEqualTo(8);
+            // rescoring only the best k by the approximate score: the approximate search's own top k (ties broken
+            // by node, as the heap orders them), now with exact scores, best first
+            int[] approximateTop = Arrays.copyOf(nodes, search.search(coarse, null, k, ef, ef, Bits.ALL, null, nodes,
+                    scores));
+            found = search.search(coarse, scorer, k, ef, k, Bits.ALL, null, nodes, scores);
+            assertThat(Arrays.copyOf(nodes, found)).containsExactlyInAnyOrder(approximateTop);
+            assertBestFirstWithTheirExactScores(scorer, nodes, scores, found);
 
             // fewer accepted nodes than k: all of them, reachable through the rest of the graph
             Bits five = node -> node < 5;
-            found = search.search(scorer, null, k, ef, five, null, nodes, scores);
+            found = search.search(scorer, null, k, ef, ef, five, null, nodes, scores);
             assertThat(Arrays.copyOf(nodes, found)).containsExactlyInAnyOrder(0, 1, 2, 3, 4);
         }
     }
