@@ -74,6 +74,9 @@ public final class JVectorSide implements SearchSide {
         return layout == null ? o : o.withPqLayout(PqLayout.valueOf(layout));
     }
 
+    /** {@code -Dbench.ours.rescore=F}: rescore only the best {@code k * F} of the ef candidates (0, the default: all). */
+    private static final float RESCORE = Float.parseFloat(System.getProperty("bench.ours.rescore", "0"));
+
     @Override
     public String name() {
         return "ours";
@@ -105,7 +108,8 @@ public final class JVectorSide implements SearchSide {
 
     @Override
     public int[] search(float[] query, int k, int ef) {
-        List<ScoredId> hits = index.searchIds(query, k, Filter.ALL, new SearchOptions(Math.max(1f, ef / (float) k)));
+        List<ScoredId> hits = index.searchIds(query, k, Filter.ALL, new SearchOptions(Math.max(1f, ef / (float) k),
+                RESCORE));
         int[] out = new int[hits.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = Integer.parseInt(hits.get(i).id());
