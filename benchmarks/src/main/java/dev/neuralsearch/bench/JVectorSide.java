@@ -74,7 +74,7 @@ public final class JVectorSide implements SearchSide {
         return layout == null ? o : o.withPqLayout(PqLayout.valueOf(layout));
     }
 
-    /** {@code -Dbench.ours.rescore=F}: rescore only the best {@code k * F} of the ef candidates (0, the default: all). */
+    /** {@code -Dbench.ours.rescore=F}: rescore only the best {@code k * F} of the ef candidates (0, default: all). */
     private static final float RESCORE = Float.parseFloat(System.getProperty("bench.ours.rescore", "0"));
 
     @Override

@@ -112,8 +112,8 @@ public final class Int8File {
 
     /**
      * Fills {@code dst} in reads of at most {@link #READ_BYTES}: a channel reads into a heap buffer through a
-     * temporary direct buffer as large as the read, which the JDK then keeps per thread (a 384 MB read of the codes of
-     * 1M vectors left 438 MB of native memory resident).
+     * temporary direct buffer as large as the read, which the JDK then keeps cached in the thread, so one read of a
+     * large segment's codes would leave as much native memory resident (measured in benchmarks/RESULTS-jmh.md 3l).
      */
     private static void readFully(FileChannel ch, byte[] dst) throws IOException {
         for (int at = 0; at < dst.length; ) {
