@@ -71,7 +71,8 @@ final class PipelineHome {
                 checkRouteHome(EvalPipeline.routeName(r), routeHome(home, r), spec, lex, pipelineFile, home, readOnly);
                 specs.add(spec);
             }
-            MultiRouteSearch.Builder b = MultiRouteSearch.builder().lexical(p.lexical());
+            // a deployed pipeline answers with the fused list only: routes the fit weighed 0 are not searched
+            MultiRouteSearch.Builder b = MultiRouteSearch.builder().lexical(p.lexical()).skipWeightlessRoutes(true);
             for (int i = 0; i < p.routes().size(); i++) {
                 EvalPipeline.RouteEntry r = p.routes().get(i);
                 String name = EvalPipeline.routeName(r);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.neuralsearch.ann.JVectorIndex;
 import dev.neuralsearch.core.Fusion;
 import dev.neuralsearch.core.Hit;
+import dev.neuralsearch.core.MultiRouteResult;
 import dev.neuralsearch.core.MultiRouteSearch;
 import dev.neuralsearch.core.NeuralSearch;
 import dev.neuralsearch.encoder.BiEncoder;
@@ -210,6 +211,30 @@ class PipelineDeployTest {
         }
         assertThat(Metrics.mean(ndcg)).isEqualTo(row.get("metrics").get("ndcg@10").asDouble());
         assertThat(Metrics.mean(recall)).isEqualTo(row.get("metrics").get("recall@100").asDouble());
+    }
+
+    @Test
+    void aRouteTheFitWeighedZeroIsNotSearched() throws IOException {
+        Path zero = tmp.resolve("zero.yaml");
+        Files.writeString(zero, Files.readString(pipeline)
+                .replace("weights: [0.6, 0.1, 0.3]", "weights: [0.0, 0.6, 0.4]"));
+        String q = BeirDataset.load(beir, "test").queries().values().iterator().next();
+        Run r = nsearch("search", "--pipeline", zero.toString(), "--home", home.toString(), q, "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        List<String> got = new ArrayList<>();
+        for (String line : r.out().strip().split("\n")) {
+            JsonNode hit = new ObjectMapper().readTree(line);
+            got.add(hit.get("id").asText());
+            assertThat(hit.get("routeRanks").has("mini")).isFalse(); // weight 0: not searched
+            assertThat(hit.get("routeRanks").size()).isPositive();
+        }
+        // the same answer as the search that searches every route
+        try (MultiRouteSearch hand = byHandBuilder()
+                .fusion(Fusion.convex(Fusion.Normalization.Z_SCORE, 0.0, 0.6, 0.4)).build()) {
+            MultiRouteResult all = hand.query(q).depth(100).limit(10).execute();
+            assertThat(all.route("mini")).isNotEmpty();
+            assertThat(got).isEqualTo(ids(all.fused()));
+        }
     }
 
     @Test

@@ -36,7 +36,11 @@ class MultiRouteSearchTest {
             new Document("tea", "Green tea is steeped in water below boiling.", Map.of("kind", "food")));
 
     private MultiRouteSearch open(Fusion fusion) {
-        MultiRouteSearch.Builder b = MultiRouteSearch.builder()
+        return open(fusion, false);
+    }
+
+    private MultiRouteSearch open(Fusion fusion, boolean skipWeightless) {
+        MultiRouteSearch.Builder b = MultiRouteSearch.builder().skipWeightlessRoutes(skipWeightless)
                 .route("minilm", NeuralSearch.builder().encoder(BiEncoder.load(Presets.ALL_MINILM_L6_V2_Q))
                         .index(JVectorIndex.at(home.resolve("minilm"))).build())
                 .route("bge", NeuralSearch.builder().encoder(BiEncoder.load(Presets.BGE_SMALL_EN_V15_Q))
@@ -98,6 +102,34 @@ class MultiRouteSearchTest {
             assertThat(r.route("bge")).hasSize(5);
             assertThat(search.route("minilm").stats().documents()).isEqualTo(5);
             assertThat(search.route("bge").stats().documents()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void weightlessRoutesAreSkippedOnlyWhenAsked() {
+        Fusion onlyBge = Fusion.convex(Fusion.Normalization.MIN_MAX, 0, 1, 0);
+        List<String> fused;
+        try (MultiRouteSearch search = open(onlyBge)) {
+            search.add(DOCS);
+            search.commit();
+            MultiRouteResult r = search.query("compiled languages and runtimes").limit(6).execute();
+            fused = r.fused().stream().map(Hit::id).toList();
+            assertThat(r.route("minilm")).isNotEmpty();
+            assertThat(r.route("lexical")).isNotEmpty();
+        }
+        try (MultiRouteSearch search = open(onlyBge, true)) { // the same homes, reopened
+            MultiRouteResult r = search.query("compiled languages and runtimes").limit(6).execute();
+            assertThat(r.fused()).extracting(Hit::id).containsExactlyElementsOf(fused); // the same answer
+            assertThat(r.route("minilm")).isEmpty(); // weight 0: not searched
+            assertThat(r.route("lexical")).isEmpty();
+            assertThat(r.routeNanos()).containsEntry("minilm", 0L).containsEntry("lexical", 0L);
+            assertThat(r.route("bge")).isNotEmpty();
+            assertThat(r.fused().get(0).routeRanks()).containsOnlyKeys("bge");
+            // a query's own fusion decides: with every route weighed, every route is searched
+            MultiRouteResult all = search.query("compiled languages and runtimes").limit(6)
+                    .fusion(Fusion.convex(Fusion.Normalization.MIN_MAX, 1, 1, 1)).execute();
+            assertThat(all.route("minilm")).isNotEmpty();
+            assertThat(all.route("lexical")).isNotEmpty();
         }
     }
 

@@ -35,7 +35,9 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <h2>Fusion and weights</h2>
  * Route order is the order of {@link Builder#route} calls, then the lexical route ({@value #LEXICAL}) last; the
  * fusion's weights, when given, are one per route in that order. Without weights every route weighs 1; the
- * default fusion is {@link Fusion#DEFAULT}'s family (z-score convex combination).
+ * default fusion is {@link Fusion#DEFAULT}'s family (z-score convex combination). A route of weight 0 is still
+ * searched, so that its own list (an evaluation's row) is there; {@link Builder#skipWeightlessRoutes} skips it
+ * where only the fused answer counts.
  *
  * <h2>Rerank stage</h2>
  * With a {@link Builder#reranker reranker}, the top {@code d} fused hits are reordered by
@@ -82,6 +84,8 @@ public final class MultiRouteSearch implements AutoCloseable {
     private final NeuralSearch lexical;
     private final Fusion fusion;
     private final MultiRouteRerank rerank;
+    /** Whether routes of weight 0 are skipped ({@link Builder#skipWeightlessRoutes}). */
+    private final boolean skipWeightless;
 
     /** Read side: every query. Write side: close, so that a query never reaches a closed reranker. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -89,7 +93,8 @@ public final class MultiRouteSearch implements AutoCloseable {
     private boolean closed;
 
     private MultiRouteSearch(Map<String, NeuralSearch> dense, NeuralSearch lexical, Fusion fusion,
-                             MultiRouteRerank rerank) {
+                             MultiRouteRerank rerank, boolean skipWeightless) {
+        this.skipWeightless = skipWeightless;
         this.dense = dense;
         this.lexical = lexical;
         this.fusion = fusion;
@@ -199,13 +204,22 @@ public final class MultiRouteSearch implements AutoCloseable {
         double mix = rerank.mix(q);
         Map<String, List<Hit>> perRoute = new LinkedHashMap<>();
         Map<String, Long> nanos = new LinkedHashMap<>();
+        int r = 0;
         for (Map.Entry<String, NeuralSearch> e : dense.entrySet()) {
+            if (skipped(f, r++)) {
+                perRoute.put(e.getKey(), List.of());
+                nanos.put(e.getKey(), 0L);
+                continue;
+            }
             long t0 = System.nanoTime();
             perRoute.put(e.getKey(), e.getValue().query(q.text()).filter(q.filter()).limit(q.depth())
                     .recall(q.depth()).rerank(0).execute());
             nanos.put(e.getKey(), System.nanoTime() - t0);
         }
-        if (lexical != null) {
+        if (lexical != null && skipped(f, r)) {
+            perRoute.put(LEXICAL, List.of());
+            nanos.put(LEXICAL, 0L);
+        } else if (lexical != null) {
             long t0 = System.nanoTime();
             perRoute.put(LEXICAL, lexical.query(q.text()).filter(q.filter()).routes(Route.LEXICAL)
                     .lexical(q.depth()).limit(q.depth()).rerank(0).execute());
@@ -235,6 +249,16 @@ public final class MultiRouteSearch implements AutoCloseable {
             routes.put(e.getKey(), List.copyOf(e.getValue()));
         }
         return new MultiRouteResult(q.text(), routes, hits, f, nanos, d, rerankNanos);
+    }
+
+    /**
+     * Whether route {@code route} is not searched: it weighs 0 and weightless routes are skipped. Fusion gives such a
+     * route no score and no items of its own, so the fused list is the same; only that route's list and ranks are
+     * missing from the result. A fit often gives a route 0 (scifact-stock's all-MiniLM-L6-v2), which would otherwise
+     * cost its query encoding and search for nothing.
+     */
+    private boolean skipped(Fusion f, int route) {
+        return skipWeightless && f.weights() != null && f.weights().get(route) == 0.0;
     }
 
     private static Hit fusedHit(RankFusion.Fused<Hit> x, int rank, List<String> names) {
@@ -284,8 +308,20 @@ public final class MultiRouteSearch implements AutoCloseable {
         private Reranker reranker;
         private Integer rerankDepth;
         private Double rerankMix;
+        private boolean skipWeightless;
 
         private Builder() {
+        }
+
+        /**
+         * Skips the routes that the query's fusion weighs 0: the fused answer is the same, and those routes cost no
+         * encoding and no search, but the result has no list (and no ranks) for them. Default false: every route is
+         * searched, as an evaluation needs each route's own list. A deployed pipeline ({@code nsearch search
+         * --pipeline}) turns it on.
+         */
+        public Builder skipWeightlessRoutes(boolean skip) {
+            this.skipWeightless = skip;
+            return this;
         }
 
         /**
@@ -395,7 +431,7 @@ public final class MultiRouteSearch implements AutoCloseable {
                         + " routes; give one weight per route (dense routes in order, then lexical)");
             }
             return new MultiRouteSearch(new LinkedHashMap<>(dense), lex, f, new MultiRouteRerank(reranker,
-                    rerankDepth, rerankMix != null ? rerankMix : DEFAULT_RERANK_MIX));
+                    rerankDepth, rerankMix != null ? rerankMix : DEFAULT_RERANK_MIX), skipWeightless);
         }
 
         private static double[] ones(int n) {
