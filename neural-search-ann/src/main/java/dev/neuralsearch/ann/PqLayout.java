@@ -26,7 +26,7 @@ public enum PqLayout {
     /**
      * Int8 scalar codes in memory, full vectors on disk apart from the graph: as {@link #IN_MEMORY}, but the codes
      * ({@code seg-N.i8}, one byte per dimension, a range per dimension as Lucene's 8-bit scalar quantization) score
-     * the traversal. Four times the memory of the default PQ codes (384 against 96 bytes per 384-dimension
+     * the traversal. Four times the memory of {@link #IN_MEMORY}'s PQ codes (384 against 96 bytes per 384-dimension
      * vector), and an order close to the exact one, so that a search reaches a given recall with a smaller
      * {@code ef} and fewer scores (measured against PQ and Lucene in benchmarks/RESULTS-jmh.md, 3l).
      */
