@@ -23,6 +23,8 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.neuralsearch.ann.LayoutTestSupport.assertLiveExactly;
+import static dev.neuralsearch.ann.LayoutTestSupport.deleteEveryEighth;
 import static dev.neuralsearch.ann.LayoutTestSupport.docs;
 import static dev.neuralsearch.ann.LayoutTestSupport.flip;
 import static dev.neuralsearch.ann.LayoutTestSupport.recall;
@@ -194,13 +196,7 @@ class Int8LayoutTest {
             assertThat(prefixes).containsExactlyInAnyOrder("a", "b"); // both layouts searched together
             assertThat(recall(index, queries, SearchOptions.DEFAULT, Filter.ALL)).isGreaterThanOrEqualTo(0.95);
 
-            List<String> gone = new ArrayList<>();
-            for (int i = 0; i < 1200; i += 8) {
-                gone.add("a" + i);
-                gone.add("b" + (i + 3));
-            }
-            assertThat(index.delete(gone)).isEqualTo(gone.size());
-            deleted.addAll(gone);
+            deleted.addAll(deleteEveryEighth(index));
             updated = sv.next();
             index.add(List.of(Document.of("b1", "new text", Map.of("bucket", 1))), List.of(updated));
             index.commit();
@@ -223,11 +219,7 @@ class Int8LayoutTest {
             assertThat(recall(index, queries, SearchOptions.DEFAULT, Filter.ALL)).isGreaterThanOrEqualTo(0.95);
         }
         try (JVectorIndex index = JVectorIndex.open(home, schema, int8)) {
-            for (int i = 0; i < 1200; i++) {
-                for (String id : List.of("a" + i, "b" + i)) {
-                    assertThat(index.get(id).isPresent()).as(id).isEqualTo(!deleted.contains(id));
-                }
-            }
+            assertLiveExactly(index, deleted);
             assertThat(index.vector("b1").orElseThrow()).containsExactly(updated);
         }
     }

@@ -66,6 +66,30 @@ final class LayoutTestSupport {
         return sum / queries.size();
     }
 
+    /** Deletes {@code a0, a8, ..} and {@code b3, b11, ..} of two 1,200-document batches; returns their ids. */
+    static List<String> deleteEveryEighth(JVectorIndex index) {
+        List<String> gone = new ArrayList<>();
+        for (int i = 0; i < 1200; i += 8) {
+            gone.add("a" + i);
+            gone.add("b" + (i + 3));
+        }
+        if (index.delete(gone) != gone.size()) {
+            throw new AssertionError("not every document was deleted");
+        }
+        return gone;
+    }
+
+    /** Every document {@code a0..a1199} and {@code b0..b1199} is found exactly when it is not in {@code deleted}. */
+    static void assertLiveExactly(JVectorIndex index, java.util.Set<String> deleted) {
+        for (int i = 0; i < 1200; i++) {
+            for (String id : List.of("a" + i, "b" + i)) {
+                if (index.get(id).isPresent() == deleted.contains(id)) {
+                    throw new AssertionError(id + (deleted.contains(id) ? " is deleted but found" : " is missing"));
+                }
+            }
+        }
+    }
+
     /** Writes {@code original} to {@code file} with the byte at {@code at} changed. */
     static void flip(Path file, byte[] original, int at) throws IOException {
         Files.write(file, original);

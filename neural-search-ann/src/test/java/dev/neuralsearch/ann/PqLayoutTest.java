@@ -30,6 +30,8 @@ import java.util.zip.CRC32;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static dev.neuralsearch.ann.LayoutTestSupport.assertLiveExactly;
+import static dev.neuralsearch.ann.LayoutTestSupport.deleteEveryEighth;
 import static dev.neuralsearch.ann.LayoutTestSupport.docs;
 import static dev.neuralsearch.ann.LayoutTestSupport.flip;
 import static dev.neuralsearch.ann.LayoutTestSupport.recall;
@@ -213,13 +215,7 @@ class PqLayoutTest {
             assertThat(index.stats().segments()).isEqualTo(2);
             assertThat(file("seg-00000001.pq")).exists();
             assertThat(file("seg-00000002.pq")).exists();
-            List<String> gone = new ArrayList<>();
-            for (int i = 0; i < 1200; i += 8) {
-                gone.add("a" + i);
-                gone.add("b" + (i + 3));
-            }
-            assertThat(index.delete(gone)).isEqualTo(gone.size());
-            deleted.addAll(gone);
+            deleted.addAll(deleteEveryEighth(index));
             updated = sv.next();
             index.add(List.of(Document.of("a1", "new text", Map.of("bucket", 1))), List.of(updated));
             index.commit();
@@ -248,11 +244,7 @@ class PqLayoutTest {
             assertThat(recall(index, queries, SearchOptions.DEFAULT, Filter.ALL)).isGreaterThanOrEqualTo(0.95);
         }
         try (JVectorIndex index = JVectorIndex.open(home, schema, o)) {
-            for (int i = 0; i < 1200; i++) {
-                for (String id : List.of("a" + i, "b" + i)) {
-                    assertThat(index.get(id).isPresent()).as(id).isEqualTo(!deleted.contains(id));
-                }
-            }
+            assertLiveExactly(index, deleted);
             assertThat(index.vector("a1").orElseThrow()).containsExactly(updated);
             assertThat(index.get("a1").orElseThrow().text()).isEqualTo("new text");
         }
