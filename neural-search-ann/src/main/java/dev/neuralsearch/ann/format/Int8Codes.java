@@ -13,11 +13,6 @@ import io.github.jbellis.jvector.vector.types.VectorFloat;
  * reach a given recall.
  */
 public final class Int8Codes {
-    /** Reads vector {@code ordinal} into {@code dst}. */
-    public interface Source {
-        void read(int ordinal, float[] dst);
-    }
-
     private final int count;
     private final int dimension;
     private final int vectorsPerChunk;
@@ -28,7 +23,7 @@ public final class Int8Codes {
     private final float[] squareNorms;
 
     Int8Codes(int count, int dimension, int vectorsPerChunk, byte[][] chunks, float[] min, float[] step,
-                      float[] squareNorms) {
+              float[] squareNorms) {
         this.count = count;
         this.dimension = dimension;
         this.vectorsPerChunk = vectorsPerChunk;
@@ -38,15 +33,31 @@ public final class Int8Codes {
         this.squareNorms = squareNorms;
     }
 
-    /** Quantizes {@code count} vectors of {@code dimension} floats: one pass for the ranges, one for the codes. */
-    public static Int8Codes quantize(int count, int dimension, Source source) {
+    /**
+     * Quantizes {@code vectors} (all of {@code dimension}): one pass for the ranges, one for the codes. A vector that
+     * wraps a heap array is read in place ({@link Vectorization#heapArray}), others are copied.
+     */
+    public static Int8Codes quantize(java.util.List<VectorFloat<?>> vectors, int dimension) {
+        int count = vectors.size();
+        Vectorization vz = Vectorization.get();
+        float[] copy = new float[dimension];
+        java.util.function.IntFunction<float[]> source = ord -> {
+            VectorFloat<?> x = vectors.get(ord);
+            float[] a = vz.heapArray(x);
+            if (a != null) {
+                return a;
+            }
+            for (int i = 0; i < dimension; i++) {
+                copy[i] = x.get(i);
+            }
+            return copy;
+        };
         float[] lo = new float[dimension];
         float[] hi = new float[dimension];
         java.util.Arrays.fill(lo, Float.POSITIVE_INFINITY);
         java.util.Arrays.fill(hi, Float.NEGATIVE_INFINITY);
-        float[] v = new float[dimension];
         for (int n = 0; n < count; n++) {
-            source.read(n, v);
+            float[] v = source.apply(n);
             for (int i = 0; i < dimension; i++) {
                 lo[i] = Math.min(lo[i], v[i]);
                 hi[i] = Math.max(hi[i], v[i]);
@@ -68,7 +79,7 @@ public final class Int8Codes {
         }
         float[] norms = new float[count];
         for (int n = 0; n < count; n++) {
-            source.read(n, v);
+            float[] v = source.apply(n);
             byte[] chunk = chunks[n / perChunk];
             int at = (n % perChunk) * dimension;
             float s = 0;
@@ -82,16 +93,6 @@ public final class Int8Codes {
             norms[n] = s;
         }
         return new Int8Codes(count, dimension, perChunk, chunks, lo, step, norms);
-    }
-
-    /** Quantizes {@code vectors} (all of {@code dimension}). */
-    public static Int8Codes quantize(java.util.List<VectorFloat<?>> vectors, int dimension) {
-        return quantize(vectors.size(), dimension, (ord, dst) -> {
-            VectorFloat<?> v = vectors.get(ord);
-            for (int i = 0; i < dimension; i++) {
-                dst[i] = v.get(i);
-            }
-        });
     }
 
     /** Vectors per code array: whole vectors, at most 1 GiB. */
