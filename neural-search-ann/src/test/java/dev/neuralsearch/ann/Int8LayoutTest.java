@@ -114,15 +114,7 @@ class Int8LayoutTest {
             }
             assertThat(index.vector("d17").orElseThrow()).containsExactly(vecs.get(17));
 
-            Filter tenth = Filter.eq("bucket", 3);
-            for (float[] q : queries.subList(0, 20)) {
-                assertThat(index.search(q, 10, tenth)).hasSize(10).allSatisfy(h ->
-                        assertThat(h.document().metadata().get("bucket")).isEqualTo(3L));
-            }
-            assertThat(recall(index, queries.subList(0, 20), SearchOptions.DEFAULT, tenth))
-                    .isGreaterThanOrEqualTo(0.95);
-            List<ScoredDocument> few = index.search(queries.get(0), 10, Filter.in("n", 5, 500, 1500));
-            assertThat(few).extracting(h -> h.document().id()).containsExactlyInAnyOrder("d5", "d500", "d1500");
+            LayoutTestSupport.assertFilteredSearch(index, queries);
         }
         try (JVectorIndex index = JVectorIndex.open(home, schema, INT8)) {
             for (int i = 0; i < queries.size(); i++) {

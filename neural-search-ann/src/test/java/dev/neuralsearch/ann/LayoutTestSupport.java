@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.neuralsearch.core.Document;
 import dev.neuralsearch.core.Filter;
+import dev.neuralsearch.core.ScoredDocument;
 import dev.neuralsearch.core.SearchOptions;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.CRC32;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** What the segment layout tests ({@link PqLayoutTest}, {@link Int8LayoutTest}) share: data, manifests, damage. */
 final class LayoutTestSupport {
@@ -66,6 +69,23 @@ final class LayoutTestSupport {
         return sum / queries.size();
     }
 
+    /**
+     * Filtered searches of an index of {@link #docs} {@code d0..}: 10 % of the documents (bucket 3) through the
+     * graph with the filter as accept bits, with hits of that bucket only and recall ≥ 0.95; three documents by an
+     * exact scan of the matches, returned for further checks.
+     */
+    static List<ScoredDocument> assertFilteredSearch(JVectorIndex index, List<float[]> queries) {
+        Filter tenth = Filter.eq("bucket", 3);
+        for (float[] q : queries.subList(0, 20)) {
+            assertThat(index.search(q, 10, tenth)).hasSize(10).allSatisfy(h ->
+                    assertThat(h.document().metadata().get("bucket")).isEqualTo(3L));
+        }
+        assertThat(recall(index, queries.subList(0, 20), SearchOptions.DEFAULT, tenth)).isGreaterThanOrEqualTo(0.95);
+        List<ScoredDocument> few = index.search(queries.get(0), 10, Filter.in("n", 5, 500, 1500));
+        assertThat(few).extracting(h -> h.document().id()).containsExactlyInAnyOrder("d5", "d500", "d1500");
+        return few;
+    }
+
     /** Deletes {@code a0, a8, ..} and {@code b3, b11, ..} of two 1,200-document batches; returns their ids. */
     static List<String> deleteEveryEighth(JVectorIndex index) {
         List<String> gone = new ArrayList<>();
@@ -73,9 +93,7 @@ final class LayoutTestSupport {
             gone.add("a" + i);
             gone.add("b" + (i + 3));
         }
-        if (index.delete(gone) != gone.size()) {
-            throw new AssertionError("not every document was deleted");
-        }
+        assertThat(index.delete(gone)).isEqualTo(gone.size());
         return gone;
     }
 
@@ -83,9 +101,7 @@ final class LayoutTestSupport {
     static void assertLiveExactly(JVectorIndex index, java.util.Set<String> deleted) {
         for (int i = 0; i < 1200; i++) {
             for (String id : List.of("a" + i, "b" + i)) {
-                if (index.get(id).isPresent() == deleted.contains(id)) {
-                    throw new AssertionError(id + (deleted.contains(id) ? " is deleted but found" : " is missing"));
-                }
+                assertThat(index.get(id).isPresent()).as(id).isEqualTo(!deleted.contains(id));
             }
         }
     }

@@ -140,17 +140,7 @@ class PqLayoutTest {
             assertThat(index.vector("d17").orElseThrow()).containsExactly(vecs.get(17));
 
             // filters: 10 % through the graph with the filter as accept bits, 3 matches by exact scan
-            Filter tenth = Filter.eq("bucket", 3);
-            for (float[] q : queries.subList(0, 20)) {
-                List<ScoredDocument> hits = index.search(q, 10, tenth);
-                assertThat(hits).hasSize(10).allSatisfy(h ->
-                        assertThat(h.document().metadata().get("bucket")).isEqualTo(3L));
-            }
-            assertThat(recall(index, queries.subList(0, 20), SearchOptions.DEFAULT, tenth))
-                    .isGreaterThanOrEqualTo(0.95);
-            Filter three = Filter.in("n", 5, 500, 1500);
-            List<ScoredDocument> few = index.search(queries.get(0), 10, three);
-            assertThat(few).extracting(h -> h.document().id()).containsExactlyInAnyOrder("d5", "d500", "d1500");
+            List<ScoredDocument> few = LayoutTestSupport.assertFilteredSearch(index, queries);
             assertExactScores(index, queries.get(0), few);
             assertThat(index.search(queries.get(0), 10, Filter.eq("bucket", 99))).isEmpty();
         }
